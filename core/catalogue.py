@@ -1,0 +1,118 @@
+"""The committed catalogue: life phases, offer types, indicators, network kinds and stages,
+quality blocks. Loaded from ``data/catalogue/*.json`` into the database by ``init-db``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from core.config import DATA_DIR
+from core.models import (
+    Indicator,
+    LifePhase,
+    NetworkKind,
+    NetworkStage,
+    OfferType,
+    QualityBlock,
+    QualityItem,
+)
+
+CATALOGUE_DIR = DATA_DIR / "catalogue"
+
+
+def read_json(name: str, folder: Path = CATALOGUE_DIR) -> list[dict[str, Any]]:
+    """Read one catalogue file (a JSON list of objects)."""
+    with (folder / name).open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _upsert(conn: Connection, model: type, rows: list[dict[str, Any]]) -> None:
+    table = model.__table__
+    existing = {r[0] for r in conn.execute(select(table.c.id))}
+    for row in rows:
+        if row["id"] in existing:
+            conn.execute(table.update().where(table.c.id == row["id"]).values(**row))
+        else:
+            conn.execute(table.insert().values(**row))
+
+
+def load_catalogue(conn: Connection) -> None:
+    """Insert or update every catalogue entry; safe to run again."""
+    phases = [dict(r, position=i) for i, r in enumerate(read_json("life_phases.json"), 1)]
+    _upsert(conn, LifePhase, phases)
+    types = [dict(r, position=i) for i, r in enumerate(read_json("offer_types.json"), 1)]
+    _upsert(conn, OfferType, types)
+    inds = [dict(r, position=i) for i, r in enumerate(read_json("indicators.json"), 1)]
+    _upsert(conn, Indicator, inds)
+    kinds = [dict(r, position=i) for i, r in enumerate(read_json("network_kinds.json"), 1)]
+    _upsert(conn, NetworkKind, kinds)
+    _upsert(conn, NetworkStage, read_json("network_stages.json"))
+    blocks = read_json("quality_blocks.json")
+    _upsert(conn, QualityBlock, [{k: b[k] for k in ("id", "title", "description")} for b in blocks])
+    items = [
+        {"id": it["id"], "block_id": b["id"], "position": i, "label": it["label"]}
+        for b in blocks
+        for i, it in enumerate(b["items"], 1)
+    ]
+    _upsert(conn, QualityItem, items)
+
+
+def _frame(conn: Connection, model: type, order: Any) -> pd.DataFrame:
+    rows = conn.execute(select(model.__table__).order_by(order)).mappings().all()
+    return pd.DataFrame([dict(r) for r in rows])
+
+
+def life_phases(conn: Connection) -> pd.DataFrame:
+    """Life phases in chain order with label, age band and coverage target."""
+    return _frame(conn, LifePhase, LifePhase.position)
+
+
+def offer_types(conn: Connection) -> pd.DataFrame:
+    """The six offer types in order."""
+    return _frame(conn, OfferType, OfferType.position)
+
+
+def indicators(conn: Connection) -> pd.DataFrame:
+    """The indicator catalogue in display order."""
+    return _frame(conn, Indicator, Indicator.position)
+
+
+def indicator(conn: Connection, indicator_id: str) -> dict[str, Any]:
+    """One catalogue entry; raises NotFoundError for an unknown id."""
+    from core.errors import NotFoundError
+
+    row = conn.execute(select(Indicator.__table__).where(Indicator.id == indicator_id))
+    found = row.mappings().first()
+    if found is None:
+        known = ", ".join(indicators(conn)["id"].tolist())
+        raise NotFoundError(f"Den Indikator „{indicator_id}“ gibt es nicht. Bekannt sind: {known}.")
+    return dict(found)
+
+
+def network_kinds(conn: Connection) -> pd.DataFrame:
+    """The ten network kinds in order."""
+    return _frame(conn, NetworkKind, NetworkKind.position)
+
+
+def network_stages(conn: Connection) -> pd.DataFrame:
+    """The three stages with their meaning."""
+    return _frame(conn, NetworkStage, NetworkStage.id)
+
+
+def quality_items(conn: Connection) -> pd.DataFrame:
+    """Quality items with their block title, in order."""
+    stmt = (
+        select(
+            QualityItem.id,
+            QualityItem.label,
+            QualityItem.block_id,
+            QualityBlock.title.label("block_title"),
+        )
+        .join(QualityBlock, QualityBlock.id == QualityItem.block_id)
+        .order_by(QualityItem.block_id, QualityItem.position)
+    )
+    return pd.DataFrame(conn.execute(stmt).mappings().all())

@@ -1,0 +1,100 @@
+"""The administrator's command line: ``python -m core init-db|info|export …``.
+
+Exit codes: 0 success, 1 a data or domain error (message printed), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from core.db import make_engine, migrate
+from core.errors import PraevError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m core",
+        description="Präventionsmonitor: Datenbank einrichten, Daten prüfen und exportieren.",
+    )
+    p.add_argument(
+        "--database-url",
+        help="SQLAlchemy-URL der Datenbank (Standard: DATABASE_URL oder die SQLite-Datei in data/)",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    init = sub.add_parser("init-db", help="Schema anlegen/aktualisieren und Katalog laden")
+    init.add_argument(
+        "--demo",
+        action="store_true",
+        help="Demodaten des Rhein-Kreises Neuss laden, wenn die Datenbank leer ist",
+    )
+    init.add_argument(
+        "--database-url", dest="database_url_sub", help="wie --database-url, hier angegeben"
+    )
+
+    sub.add_parser("info", help="Zeilen je Tabelle und neuester Datenstand")
+
+    from core.exporting import add_export_parser
+
+    add_export_parser(sub)
+    return p
+
+
+def cmd_init_db(url: str | None, demo: bool) -> int:
+    """Migrate, load the catalogue and (optionally) the demo data."""
+    from core.catalogue import load_catalogue
+    from core.inventory import is_empty
+
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.begin() as conn:
+        load_catalogue(conn)
+        empty = is_empty(conn)
+    if demo and empty:
+        from core.demo import build_demo
+
+        build_demo(engine)
+        print("Demodaten geladen.")
+    elif demo:
+        print("Die Datenbank enthält bereits Daten; Demodaten wurden nicht geladen.")
+    print(f"Datenbank bereit: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def cmd_info(url: str | None) -> int:
+    """Print row counts per table and the newest reference date."""
+    from core.format import format_date
+    from core.inventory import is_demo, newest_reference_date, table_counts
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        counts = table_counts(conn)
+        newest = newest_reference_date(conn)
+        demo = is_demo(conn)
+    width = max(len(n) for n in counts)
+    for name, n in counts.items():
+        print(f"{name:<{width}}  {n:>8}")
+    print(f"Neuester Datenstand: {format_date(newest) if newest else '–'}")
+    print(f"Demodaten: {'ja' if demo else 'nein'}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    args = _parser().parse_args(argv)
+    url = getattr(args, "database_url_sub", None) or args.database_url
+    try:
+        if args.command == "init-db":
+            return cmd_init_db(url, args.demo)
+        if args.command == "info":
+            return cmd_info(url)
+        if args.command == "export":
+            from core.exporting import run_export
+
+            return run_export(make_engine(url), args)
+    except PraevError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    return 2
