@@ -32,9 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("PORT", "8501", "Port of the web app (make run)"),
     Setting("PRAEV_MIN_COUNT", "3", "Counts below this are shown as '<N' (privacy)"),
-    Setting(
-        "PRAEV_MIN_DENOMINATOR", "20", "Rates whose denominator is below this are not shown"
-    ),
+    Setting("PRAEV_MIN_DENOMINATOR", "20", "Rates whose denominator is below this are not shown"),
     Setting("PRAEV_EDITING", "0", "1 enables editing of network status without login"),
     Setting("PRAEV_TILE_URL", "", "Basemap tile URL template; empty means no basemap (offline)"),
     Setting("PRAEV_TILE_ATTRIBUTION", "", "Attribution shown for the basemap tiles"),

@@ -29,7 +29,7 @@ def make_engine(url: str | None = None) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(url, future=True, pool_pre_ping=True)
-    except Exception as exc:  # noqa: BLE001 - turned into a user-facing message
+    except Exception as exc:
         raise ConfigError(
             f"Die Datenbank-URL „{url}“ ist ungültig ({exc}). "
             "Beispiel: sqlite:///data/praeventionsmonitor.sqlite oder "

@@ -1,23 +1,229 @@
-"""Exports of what the pages show: CSV (German Excel) and XLSX, suppressed where suppressed."""
+"""Exports of exactly what the pages show: German headers, Stand and source on every row,
+suppressed cells suppressed. CSV is written as German Excel reads it (``;``, decimal
+comma, UTF-8 with BOM); XLSX keeps numbers as numbers and suppressed cells as text.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
+from pathlib import Path
 
-from sqlalchemy import Engine
+import pandas as pd
+from sqlalchemy import Connection, Engine
+
+from core.areas import LEVEL_LABELS, area
+from core.catalogue import indicators
+from core.coverage import coverage_cells
+from core.format import format_date
+from core.indicators import indicator_values
+from core.inventory import is_demo
+from core.networks import status_table
+from core.privacy import PrivacyRules
+from core.quarters import Quarter, parse_quarter
+
+DEMO_NOTE = "Demodaten (erfunden, nur zur Ansicht)"
+TABLES = ("indicators", "coverage", "networks")
+
+
+def _masked(values: pd.Series, displays: pd.Series, suppressed: pd.Series) -> list:
+    return [d if s else v for v, d, s in zip(values, displays, suppressed, strict=True)]
+
+
+def indicator_table(
+    conn: Connection,
+    quarter: str | Quarter,
+    municipality_id: str | None = None,
+    indicator_id: str | None = None,
+    rules: PrivacyRules | None = None,
+) -> pd.DataFrame:
+    """Indicator values as shown: the Sozialräume of the selection, their Kommune(n) and
+    the Kreis, one row per indicator and area."""
+    rules = rules or PrivacyRules.from_settings()
+    demo = is_demo(conn)
+    catalogue = indicators(conn)
+    if indicator_id:
+        catalogue = catalogue[catalogue["id"] == indicator_id]
+        if catalogue.empty:
+            from core.catalogue import indicator
+
+            indicator(conn, indicator_id)  # raises NotFoundError with the known ids
+    frames = []
+    for ind in catalogue.to_dict("records"):
+        parts = [
+            indicator_values(conn, ind["id"], quarter, "district", None, rules),
+            indicator_values(conn, ind["id"], quarter, "municipality", municipality_id, rules),
+            indicator_values(conn, ind["id"], quarter, "area", municipality_id, rules),
+        ]
+        df = pd.concat(parts, ignore_index=True)
+        value = df["value"].round(int(ind["decimals"]))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "Indikator": ind["name"],
+                    "Gebiet": df["name"],
+                    "Kennung": df["area_id"],
+                    "Ebene": df["level"].map(LEVEL_LABELS),
+                    "Kommune": df["municipality_name"],
+                    "Wert": _masked(value, df["display"], df["suppressed"]),
+                    "Einheit": ind["unit"],
+                    "Zähler": df["numerator"],
+                    "Nenner": df["denominator"],
+                    "Stand": [format_date(d) if pd.notna(d) else "" for d in df["stand"]],
+                    "vorläufig": ["ja" if p else "" for p in df["provisional"]],
+                    "Datenschutz": [rules.reason_text(r) for r in df["suppression"]],
+                    "Quelle": (f"{DEMO_NOTE}; " if demo else "") + ind["source"],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def coverage_table(
+    conn: Connection,
+    quarter: str | Quarter,
+    municipality_id: str | None = None,
+    rules: PrivacyRules | None = None,
+) -> pd.DataFrame:
+    """Coverage as shown: one row per Sozialraum and life phase."""
+    rules = rules or PrivacyRules.from_settings()
+    demo = is_demo(conn)
+    df = coverage_cells(conn, quarter, municipality_id, rules)
+    return pd.DataFrame(
+        {
+            "Kommune": df["municipality_name"],
+            "Sozialraum": df["area_name"],
+            "Kennung": df["area_id"],
+            "Lebensphase": df["phase"],
+            "Angebote": df["offers"],
+            "Plätze": df["places"].round(0).astype(int),
+            "Kinder": [
+                rules.mask() if r == "small_count" else v
+                for v, r in zip(df["children"], df["suppression"], strict=True)
+            ],
+            "Versorgung": _masked(
+                df["coverage"].round(1), pd.Series(["gesperrt"] * len(df)), df["suppressed"]
+            ),
+            "Maß": df["metric_label"],
+            "Ziel": df["target"],
+            "Zielerreichung %": (df["ratio"] * 100).round(0),
+            "Status": df["status"].fillna(""),
+            "Lücke": ["ja" if g is True else ("nein" if g is False else "") for g in df["gap"]],
+            "Stand Kinder": [format_date(d) if pd.notna(d) else "" for d in df["children_stand"]],
+            "Datenschutz": [rules.reason_text(r) for r in df["suppression"]],
+            "Quelle": (f"{DEMO_NOTE}; " if demo else "")
+            + "Angebote: Angebotsdatenbank; Kinder: Melderegister",
+        }
+    )
+
+
+def network_table(
+    conn: Connection, quarter: str | Quarter, municipality_id: str | None = None
+) -> pd.DataFrame:
+    """Network status as shown: one row per network of the selection."""
+    demo = is_demo(conn)
+    df = status_table(conn, quarter, municipality_id=municipality_id)
+    q = parse_quarter(quarter)
+    return pd.DataFrame(
+        {
+            "Netzwerk": df["name"],
+            "Art": df["kind"],
+            "Gebiet": df["scope"],
+            "Jugendamt": df["youth_office"],
+            "Quartal": q.label,
+            "Stufe": df["stage_label"].fillna("nicht gemeldet"),
+            "Partner": df["partners"],
+            "Treffen im Quartal": df["meetings"],
+            "Ampel": df["traffic_light_label"].fillna(""),
+            "Veränderung": df["change"],
+            "Ziele": df["goals"].fillna(""),
+            "Notiz": df["note"].fillna(""),
+            "Quelle": (f"{DEMO_NOTE}; " if demo else "") + "Meldungen der Netzwerkkoordination",
+        }
+    )
+
+
+def _german_cell(value: object) -> object:
+    if isinstance(value, float):
+        if pd.isna(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    return value
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV as German Excel opens it: ``;``, decimal comma, UTF-8 with BOM.
+
+    Columns that mix numbers and text (suppressed cells) get their numbers written
+    with a decimal comma too; whole numbers are written without decimals.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(_german_cell)
+    return out.to_csv(sep=";", index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An XLSX workbook with one sheet per table (names cut to Excel's 31 characters)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            df.to_excel(writer, sheet_name=name[:31], index=False)
+            ws = writer.sheets[name[:31]]
+            for col in ws.columns:
+                width = max(len(str(c.value or "")) for c in col[:200])
+                ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 8), 60)
+            ws.freeze_panes = "A2"
+    return buf.getvalue()
+
+
+def export_table(
+    conn: Connection,
+    table: str,
+    quarter: str | Quarter,
+    municipality_id: str | None = None,
+    indicator_id: str | None = None,
+) -> pd.DataFrame:
+    """The table ``indicators``, ``coverage`` or ``networks`` for a selection."""
+    if municipality_id:
+        area(conn, municipality_id)  # NotFoundError for an unknown AGS
+    if table == "indicators":
+        return indicator_table(conn, quarter, municipality_id, indicator_id)
+    if table == "coverage":
+        return coverage_table(conn, quarter, municipality_id)
+    if table == "networks":
+        return network_table(conn, quarter, municipality_id)
+    raise ValueError(table)
+
+
+SHEET_NAMES = {"indicators": "Indikatoren", "coverage": "Versorgung", "networks": "Netzwerke"}
 
 
 def add_export_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``export indicators|coverage|networks`` on the CLI."""
     p = sub.add_parser("export", help="Tabellen exportieren (CSV für Excel oder XLSX)")
-    p.add_argument("table", choices=["indicators", "coverage", "networks"], help="was exportiert wird")
+    p.add_argument("table", choices=TABLES, help="was exportiert wird")
     p.add_argument("--quarter", required=True, help="Berichtsquartal, z. B. 2026-Q3")
     p.add_argument("--kommune", help="AGS einer Kommune (Standard: ganzer Kreis)")
     p.add_argument("--indicator", help="nur dieser Indikator (bei indicators)")
-    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument(
+        "--format",
+        choices=["csv", "xlsx"],
+        default=None,
+        help="Dateiformat (Standard: aus der Dateiendung, sonst csv)",
+    )
     p.add_argument("-o", "--output", required=True, help="Zieldatei")
 
 
 def run_export(engine: Engine, args: argparse.Namespace) -> int:
     """Carry out ``export`` from parsed CLI arguments."""
-    raise NotImplementedError
+    out = Path(args.output)
+    fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    q = parse_quarter(args.quarter)
+    with engine.connect() as conn:
+        df = export_table(conn, args.table, q, args.kommune, args.indicator)
+    data = to_xlsx_bytes({SHEET_NAMES[args.table]: df}) if fmt == "xlsx" else to_csv_bytes(df)
+    out.write_bytes(data)
+    print(f"{len(df)} Zeilen nach {out} geschrieben ({q.label}).")
+    return 0

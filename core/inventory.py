@@ -41,3 +41,23 @@ def is_empty(conn: Connection) -> bool:
     from core.models import Area
 
     return conn.execute(select(func.count()).select_from(Area)).scalar_one() == 0
+
+
+def data_fingerprint(conn: Connection, tables: list[str] | None = None) -> str:
+    """SHA-256 over the content of the data tables, in primary-key order.
+
+    Equal fingerprints mean equal data; used to freeze a Datenstand and to check
+    that the demo generator is deterministic.
+    """
+    import hashlib
+    import json
+
+    skip = {"audit_log", "alembic_version"}
+    digest = hashlib.sha256()
+    for name, table in sorted(Base.metadata.tables.items()):
+        if name in skip or (tables is not None and name not in tables):
+            continue
+        order = list(table.primary_key.columns)
+        for row in conn.execute(select(table).order_by(*order)):
+            digest.update(json.dumps(list(row), default=str, sort_keys=True).encode())
+    return digest.hexdigest()

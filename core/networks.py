@@ -1,0 +1,243 @@
+"""Networks: quarterly status with change against the previous quarter, stage
+distribution per youth office, quality-block progress and one network's history.
+
+A Kommune's networks are those coordinated by the youth office responsible for it
+(the Kreisjugendamt for Jüchen, Korschenbroich and Rommerskirchen).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from core.models import (
+    Area,
+    Network,
+    NetworkKind,
+    NetworkStage,
+    NetworkStatus,
+    QualityBlock,
+    QualityItem,
+    QualityProgress,
+    YouthOffice,
+)
+from core.quarters import Quarter, parse_quarter
+
+TRAFFIC_LIGHTS = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
+STATE_LABELS = {"done": "erledigt", "in_progress": "in Arbeit", "open": "offen"}
+STATE_ORDER = {"open": 0, "in_progress": 1, "done": 2}
+
+
+def networks(conn: Connection) -> pd.DataFrame:
+    """All networks with kind, scope and coordinating youth office."""
+    stmt = (
+        select(
+            Network.id.label("network_id"),
+            Network.name,
+            Network.kind_id,
+            NetworkKind.label.label("kind"),
+            NetworkKind.position.label("kind_position"),
+            Network.scope_area_id,
+            Area.name.label("scope"),
+            Area.level.label("scope_level"),
+            Network.youth_office_id,
+            YouthOffice.name.label("youth_office"),
+        )
+        .join(NetworkKind, NetworkKind.id == Network.kind_id)
+        .join(Area, Area.id == Network.scope_area_id)
+        .join(YouthOffice, YouthOffice.id == Network.youth_office_id)
+        .order_by(Network.youth_office_id, NetworkKind.position, Network.name)
+    )
+    return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+def youth_office_of(conn: Connection, municipality_id: str) -> str | None:
+    """The youth office responsible for a Kommune."""
+    return conn.execute(select(Area.youth_office_id).where(Area.id == municipality_id)).scalar()
+
+
+def _filtered(
+    conn: Connection,
+    youth_office_id: str | None,
+    municipality_id: str | None,
+    kind_id: str | None,
+) -> pd.DataFrame:
+    df = networks(conn)
+    if df.empty:
+        return df
+    if municipality_id and not youth_office_id:
+        youth_office_id = youth_office_of(conn, municipality_id)
+    if youth_office_id:
+        df = df[df["youth_office_id"] == youth_office_id]
+    if kind_id:
+        df = df[df["kind_id"] == kind_id]
+    return df
+
+
+def _statuses(conn: Connection, quarters: list[str]) -> pd.DataFrame:
+    stmt = select(NetworkStatus.__table__).where(NetworkStatus.quarter.in_(quarters))
+    df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if df.empty:
+        return pd.DataFrame(columns=[c.name for c in NetworkStatus.__table__.columns])
+    return df
+
+
+def change_symbol(stage: float | None, previous: float | None) -> str:
+    """↑, ↓ or = for a stage against the previous quarter; "neu" without a previous one;
+    "–" when the quarter was not reported."""
+    if stage is None or pd.isna(stage):
+        return "–"
+    if previous is None or pd.isna(previous):
+        return "neu"
+    if stage > previous:
+        return "↑"
+    return "↓" if stage < previous else "="
+
+
+def status_table(
+    conn: Connection,
+    quarter: str | Quarter,
+    youth_office_id: str | None = None,
+    municipality_id: str | None = None,
+    kind_id: str | None = None,
+) -> pd.DataFrame:
+    """Every network of the selection with its status in the quarter and the change.
+
+    Networks without a report for the quarter stay in the table (``reported`` False)
+    so that a missing report is visible.
+    """
+    q = parse_quarter(quarter)
+    nets = _filtered(conn, youth_office_id, municipality_id, kind_id)
+    stages = dict(conn.execute(select(NetworkStage.id, NetworkStage.label)).all())
+    cur = _statuses(conn, [q.key])
+    prev = _statuses(conn, [q.previous().key])[["network_id", "stage", "partners"]].rename(
+        columns={"stage": "previous_stage", "partners": "previous_partners"}
+    )
+    keep = [
+        "network_id",
+        "stage",
+        "partners",
+        "meetings",
+        "traffic_light",
+        "quality_blocks",
+        "goals",
+        "note",
+        "version",
+        "updated_by",
+        "updated_at",
+    ]
+    if nets.empty:
+        return pd.DataFrame(columns=[*nets.columns, *keep])
+    df = nets.merge(cur[keep], how="left", on="network_id").merge(prev, how="left", on="network_id")
+    df["reported"] = df["stage"].notna()
+    df["stage_label"] = df["stage"].map(stages)
+    df["traffic_light_label"] = df["traffic_light"].map(TRAFFIC_LIGHTS)
+    df["change"] = [
+        change_symbol(s, p) for s, p in zip(df["stage"], df["previous_stage"], strict=True)
+    ]
+    df["quarter"] = q.key
+    return df.reset_index(drop=True)
+
+
+def stage_distribution(
+    conn: Connection, quarters: list[Quarter], youth_office_id: str | None = None
+) -> pd.DataFrame:
+    """Networks per youth office and stage for each quarter (long format).
+
+    Columns: quarter, label, youth_office_id, youth_office, stage, stage_label, networks.
+    """
+    nets = networks(conn)
+    if youth_office_id:
+        nets = nets[nets["youth_office_id"] == youth_office_id]
+    st = _statuses(conn, [q.key for q in quarters])
+    stages = dict(conn.execute(select(NetworkStage.id, NetworkStage.label)).all())
+    df = st.merge(nets[["network_id", "youth_office_id", "youth_office"]], on="network_id")
+    out = (
+        df.groupby(["quarter", "youth_office_id", "youth_office", "stage"])
+        .size()
+        .rename("networks")
+        .reset_index()
+    )
+    labels = {q.key: q.short_label for q in quarters}
+    out["label"] = out["quarter"].map(labels)
+    out["stage_label"] = out["stage"].map(stages)
+    return out.sort_values(["quarter", "youth_office_id", "stage"]).reset_index(drop=True)
+
+
+def quality_progress(
+    conn: Connection, quarter: str | Quarter, youth_office_id: str | None = None
+) -> pd.DataFrame:
+    """Quality items per youth office: state in the quarter and in the previous one.
+
+    Columns: youth_office_id, youth_office, block_id, block_title, item_id, item, state,
+    state_label, previous_state, change (↑ when the item moved forward).
+    """
+    q = parse_quarter(quarter)
+    stmt = (
+        select(
+            QualityProgress.youth_office_id,
+            YouthOffice.name.label("youth_office"),
+            QualityProgress.quarter,
+            QualityItem.block_id,
+            QualityBlock.title.label("block_title"),
+            QualityItem.id.label("item_id"),
+            QualityItem.label.label("item"),
+            QualityItem.position,
+            QualityProgress.state,
+        )
+        .join(QualityItem, QualityItem.id == QualityProgress.item_id)
+        .join(QualityBlock, QualityBlock.id == QualityItem.block_id)
+        .join(YouthOffice, YouthOffice.id == QualityProgress.youth_office_id)
+        .where(QualityProgress.quarter.in_([q.key, q.previous().key]))
+    )
+    if youth_office_id:
+        stmt = stmt.where(QualityProgress.youth_office_id == youth_office_id)
+    df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if df.empty:
+        return df
+    cur = df[df["quarter"] == q.key].drop(columns="quarter")
+    prev = df[df["quarter"] == q.previous().key][["youth_office_id", "item_id", "state"]]
+    out = cur.merge(
+        prev.rename(columns={"state": "previous_state"}),
+        how="left",
+        on=["youth_office_id", "item_id"],
+    )
+    out["state_label"] = out["state"].map(STATE_LABELS)
+    out["change"] = [
+        "↑" if isinstance(p, str) and STATE_ORDER[s] > STATE_ORDER[p] else ""
+        for s, p in zip(out["state"], out["previous_state"], strict=True)
+    ]
+    return out.sort_values(["youth_office_id", "block_id", "position"]).reset_index(drop=True)
+
+
+def network_history(conn: Connection, network_id: int) -> pd.DataFrame:
+    """All quarters of one network: stage, partners, meetings, traffic light, note."""
+    stmt = (
+        select(NetworkStatus.__table__, NetworkStage.label.label("stage_label"))
+        .join(NetworkStage, NetworkStage.id == NetworkStatus.stage)
+        .where(NetworkStatus.network_id == network_id)
+        .order_by(NetworkStatus.quarter)
+    )
+    df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if not df.empty:
+        df["traffic_light_label"] = df["traffic_light"].map(TRAFFIC_LIGHTS)
+    return df
+
+
+def network_matrix(conn: Connection) -> pd.DataFrame:
+    """Youth office × network kind: how many networks exist (0 shows a missing one)."""
+    from core.catalogue import network_kinds
+
+    nets = networks(conn)
+    offices = pd.DataFrame(
+        conn.execute(select(YouthOffice.id, YouthOffice.name)).all(),
+        columns=["youth_office_id", "youth_office"],
+    )
+    kinds = network_kinds(conn)[["id", "label", "position"]].rename(
+        columns={"id": "kind_id", "label": "kind", "position": "kind_position"}
+    )
+    grid = offices.merge(kinds, how="cross")
+    counts = nets.groupby(["youth_office_id", "kind_id"]).size().rename("networks")
+    grid = grid.join(counts, on=["youth_office_id", "kind_id"])
+    grid["networks"] = grid["networks"].fillna(0).astype(int)
+    return grid.sort_values(["youth_office_id", "kind_position"]).reset_index(drop=True)

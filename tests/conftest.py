@@ -1,0 +1,164 @@
+"""Shared fixtures: fresh databases on SQLite and PostgreSQL, the demo database,
+Chromium and a live Streamlit server.
+
+PostgreSQL tests need ``TEST_DATABASE_URL`` (its tables are dropped before each test);
+browser tests need Debian's ``chromium``. Locally they are skipped when missing; with
+``CI=true`` a missing PostgreSQL or Chromium fails the run instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, MetaData
+
+from core.catalogue import load_catalogue
+from core.db import make_engine, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # app.py, pages/ and ui/ are not installed packages
+    sys.path.insert(0, str(ROOT))
+
+SERVER_START_TIMEOUT = 60.0
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip the test, or fail it under CI (``CI=true``), where nothing may be skipped."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: dieser Test darf in CI nicht übersprungen werden)")
+    pytest.skip(reason)
+
+
+def _clear_database(url: str) -> None:
+    """Drop every table (including ``alembic_version``) so the test starts from empty."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            meta = MetaData()
+            meta.reflect(conn)
+            meta.drop_all(conn)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, empty database: a SQLite file, or the cleared TEST_DATABASE_URL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not url:
+        skip_or_fail("PostgreSQL nicht konfiguriert: TEST_DATABASE_URL setzen")
+    _clear_database(url)
+    yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on a fresh database with the schema migrated and the catalogue loaded."""
+    eng = make_engine(db_url)
+    migrate(eng)
+    with eng.begin() as conn:
+        load_catalogue(conn)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of a SQLite database built like ``python -m core init-db --demo`` (once per run)."""
+    from core.cli import main
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
+    assert main(["--database-url", url, "init-db", "--demo"]) == 0
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_url: str) -> Iterator[Engine]:
+    """An engine on the demo database. Tests must not change its data."""
+    eng = make_engine(demo_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Path of Debian's chromium (for Playwright's ``executable_path``)."""
+    path = shutil.which("chromium")
+    if path is None:
+        skip_or_fail("Chromium nicht gefunden: apt-get install chromium")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of ``streamlit run app.py`` serving the demo database on a free port."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = dict(os.environ, DATABASE_URL=demo_url)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while not _healthy(f"{base}/_stcore/health"):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"Streamlit ist nicht gestartet (Exit-Code {proc.poll()}):\n"
+                        + log_path.read_text(errors="replace")
+                    )
+                time.sleep(0.25)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

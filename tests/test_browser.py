@@ -1,0 +1,56 @@
+"""The running app in a real browser (Debian's chromium via Playwright), fully offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+NETWORK_SCHEMES = {"http", "https", "ws", "wss"}
+
+
+def test_overview_loads_without_leaving_the_machine(
+    live_server: str, chromium_path: str, tmp_path: Path
+) -> None:
+    """The Übersicht renders, and nothing is fetched from the internet (no CDN, no tracking)."""
+    requested: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
+            page.on("request", lambda request: requested.append(request.url))
+            page.on("websocket", lambda ws: requested.append(ws.url))
+            page.goto(live_server, wait_until="domcontentloaded")
+            heading = page.get_by_role("heading", name="Präventionsmonitor")
+            heading.wait_for(timeout=30_000)
+            page.get_by_text("Neuester Datenstand").wait_for(timeout=30_000)
+            page.get_by_text("Demodaten").first.wait_for(timeout=30_000)
+            page.get_by_text("Inhalt der Datenbank").wait_for(timeout=30_000)
+            page.wait_for_load_state("networkidle")
+            assert page.title() == "Präventionsmonitor"
+            page.screenshot(path=str(tmp_path / "uebersicht.png"), full_page=True)
+        finally:
+            browser.close()
+
+    assert (tmp_path / "uebersicht.png").stat().st_size > 10_000
+    assert requested, "der Browser hat nichts geladen"
+    remote = [
+        url
+        for url in requested
+        if urlsplit(url).scheme in NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
+    ]
+    assert remote == [], f"Anfragen ins Internet: {remote}"
