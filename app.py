@@ -1,6 +1,8 @@
-"""Präventionsmonitor: the Streamlit entry point with page config and the page list.
+"""Präventionsmonitor: the Streamlit entry point with page config, shared filters and
+the page list.
 
-Run with ``make run`` or ``streamlit run app.py``. Only pages that work are listed.
+Run with ``make run`` or ``streamlit run app.py``. The sidebar filters (Berichtsquartal,
+Kommune) are rendered here, so they hold on every page and live in the URL.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.errors import PraevError
+from ui.filters import shared_filters
+from ui.inventory import load_inventory
 from ui.texts import APP_TITLE
 
 ROOT = Path(__file__).resolve().parent
@@ -20,6 +25,23 @@ st.set_page_config(
     layout="wide",
 )
 
+#: (file, title, icon, url path); pages need data in the database.
+DATA_PAGES = [
+    ("map.py", "Sozialraumkarte", ":material/map:", "karte"),
+    ("prevention_chain.py", "Präventionskette", ":material/linear_scale:", "praeventionskette"),
+    ("networks.py", "Netzwerke", ":material/hub:", "netzwerke"),
+    ("area_profile.py", "Sozialraum-Steckbrief", ":material/location_city:", "steckbrief"),
+]
+
+selection = None
+try:
+    inventory = load_inventory()
+    if inventory.migrated and not inventory.empty:
+        selection = shared_filters()
+except PraevError as exc:
+    st.sidebar.error(str(exc), icon=":material/error:")
+st.session_state["_selection"] = selection
+
 pages = [
     st.Page(
         PAGES_DIR / "overview.py",
@@ -29,5 +51,16 @@ pages = [
         default=True,
     ),
 ]
+if selection is not None:
+    pages += [
+        st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path)
+        for file, title, icon, path in DATA_PAGES
+        if (PAGES_DIR / file).exists()
+    ]
+
+ADMIN_PAGE = ("data_admin.py", "Daten verwalten", ":material/upload_file:", "daten")
+if (PAGES_DIR / ADMIN_PAGE[0]).exists():
+    file, title, icon, path = ADMIN_PAGE
+    pages.append(st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path))
 
 st.navigation(pages).run()

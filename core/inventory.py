@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Connection, func, select
 
 from core.models import AppMeta, Base, IndicatorValue
+from core.quarters import Quarter
 
 DEMO_KEY = "demo_data"
 
@@ -61,3 +62,22 @@ def data_fingerprint(conn: Connection, tables: list[str] | None = None) -> str:
         for row in conn.execute(select(table).order_by(*order)):
             digest.update(json.dumps(list(row), default=str, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+def quarters_with_data(conn: Connection) -> list[Quarter]:
+    """Every quarter from the first to the last one with indicator values or network
+    status, oldest first (``list[Quarter]``); empty without data."""
+    from core.models import NetworkStatus
+    from core.quarters import parse_quarter, quarter_of, quarter_range
+
+    lo, hi = conn.execute(
+        select(func.min(IndicatorValue.period_end), func.max(IndicatorValue.period_end))
+    ).one()
+    qlo, qhi = conn.execute(
+        select(func.min(NetworkStatus.quarter), func.max(NetworkStatus.quarter))
+    ).one()
+    firsts = [q for q in (lo and quarter_of(lo), qlo and parse_quarter(qlo)) if q]
+    lasts = [q for q in (hi and quarter_of(hi), qhi and parse_quarter(qhi)) if q]
+    if not firsts:
+        return []
+    return quarter_range(min(firsts), max(lasts))

@@ -10,10 +10,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import database_url
 from core.db import schema_revision
-from core.errors import ConfigError
 from core.inventory import is_demo, is_empty, newest_reference_date, table_counts
 from ui.db import engine_for
-from ui.texts import DB_UNREADABLE
+from ui.query import database_error
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,4 @@ def load_inventory() -> Inventory:
     try:
         return _inventory(url)
     except SQLAlchemyError as exc:
-        shown = engine_for(url).url.render_as_string(hide_password=True)
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise ConfigError(DB_UNREADABLE.format(url=shown, reason=reason)) from exc
+        raise database_error(exc, url) from exc
