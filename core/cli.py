@@ -9,8 +9,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from core.db import make_engine, migrate
-from core.errors import PraevError
+from core.db import make_engine, migrate, schema_revision
+from core.errors import ConfigError, PraevError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,6 +69,11 @@ def cmd_info(url: str | None) -> int:
     from core.inventory import is_demo, newest_reference_date, table_counts
 
     engine = make_engine(url)
+    if schema_revision(engine) is None:
+        raise ConfigError(
+            "Die Datenbank ist noch nicht eingerichtet. Bitte zuerst "
+            "„python -m core init-db“ (mit --demo für Demodaten) ausführen."
+        )
     with engine.connect() as conn:
         counts = table_counts(conn)
         newest = newest_reference_date(conn)
