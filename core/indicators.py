@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, select
 
 from core.areas import areas
 from core.catalogue import indicator as indicator_entry
@@ -40,38 +40,32 @@ COLUMNS = [
 ]
 
 
-def _latest_values(conn: Connection, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
-    """Stored values: per area the latest row on or before ``as_of``."""
-    latest = (
-        select(IndicatorValue.area_id, func.max(IndicatorValue.period_end).label("pe"))
-        .where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.period_end <= as_of)
-        .group_by(IndicatorValue.area_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            IndicatorValue.area_id,
-            IndicatorValue.period_end.label("stand"),
-            IndicatorValue.numerator,
-            IndicatorValue.denominator,
-            IndicatorValue.value,
-            IndicatorValue.provisional,
-        )
-        .join(
-            latest,
-            and_(
-                IndicatorValue.area_id == latest.c.area_id,
-                IndicatorValue.period_end == latest.c.pe,
-            ),
-        )
-        .where(IndicatorValue.indicator_id == indicator_id)
-    )
+def _stored_values(conn: Connection, indicator_id: str, until: dt.date) -> pd.DataFrame:
+    """Every stored value of an indicator with a reference date on or before ``until``."""
+    stmt = select(
+        IndicatorValue.area_id,
+        IndicatorValue.period_end.label("stand"),
+        IndicatorValue.numerator,
+        IndicatorValue.denominator,
+        IndicatorValue.value,
+        IndicatorValue.provisional,
+    ).where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.period_end <= until)
     df = pd.DataFrame(conn.execute(stmt).mappings().all())
     if df.empty:
         return pd.DataFrame(
             columns=["area_id", "stand", "numerator", "denominator", "value", "provisional"]
         )
     return df
+
+
+def _latest(stored: pd.DataFrame, days: dict[str, dt.date]) -> pd.DataFrame:
+    """Per as-of key and area the latest stored row on or before that day."""
+    frames = []
+    ordered = stored.sort_values("stand")
+    for key, day in days.items():
+        upto = ordered[ordered["stand"] <= day]
+        frames.append(upto.groupby("area_id", as_index=False).tail(1).assign(asof=key))
+    return pd.concat(frames, ignore_index=True) if frames else stored.assign(asof=None)
 
 
 def rate_value(num: float | None, den: float | None, entry: dict[str, Any]) -> float | None:
@@ -82,30 +76,54 @@ def rate_value(num: float | None, den: float | None, entry: dict[str, Any]) -> f
     return float(num) / float(den) * float(entry["scale"])
 
 
-def _aggregate(children: pd.DataFrame, entry: dict[str, Any]) -> dict[str, Any] | None:
-    """Sum the children's as-of values; the Stand is the oldest of their reference dates.
+def _rates(num: pd.Series, den: pd.Series, entry: dict[str, Any]) -> pd.Series:
+    """Vectorised :func:`rate_value`."""
+    num = num.astype(float)
+    if entry["kind"] == "count":
+        return num
+    den = den.astype(float)
+    return (num / den.where(den != 0) * float(entry["scale"])).astype(float)
 
-    Children without any value are left out (``areas_included`` says how many count);
-    when a child has only a rate without numerator and denominator, no sum is possible.
+
+def _fill_from_children(
+    df: pd.DataFrame, level: str, child_level: str, entry: dict[str, Any]
+) -> pd.DataFrame:
+    """Give areas of ``level`` without a stored value the sum of their children.
+
+    The Stand is the oldest reference date that went into the sum; children without
+    any value are left out (``areas_included`` counts those that went in). When a
+    child has only a rate without numerator and denominator, no sum is possible.
     """
-    have = children.dropna(subset=["stand"])
-    if have.empty:
-        return None
-    if have["numerator"].isna().any() or (
-        entry["kind"] == "rate" and have["denominator"].isna().any()
-    ):
-        num = den = None
-    else:
-        num = float(have["numerator"].sum())
-        den = float(have["denominator"].sum()) if entry["kind"] == "rate" else None
-    return {
-        "stand": have["stand"].min(),
-        "numerator": num,
-        "denominator": den,
-        "value": rate_value(num, den, entry),
-        "provisional": bool(have["provisional"].fillna(False).astype(bool).any()),
-        "areas_included": len(have),
-    }
+    kids = df[(df["level"] == child_level) & df["stand"].notna()]
+    if kids.empty:
+        return df
+    g = kids.groupby(["asof", "parent_id"])
+    incomplete = g["numerator"].count() < g.size()
+    if entry["kind"] == "rate":
+        incomplete |= g["denominator"].count() < g.size()
+    agg = pd.DataFrame(
+        {
+            "stand": g["stand"].min(),
+            "numerator": g["numerator"].sum().where(~incomplete),
+            "denominator": g["denominator"].sum().where(~incomplete)
+            if entry["kind"] == "rate"
+            else np.nan,
+            "provisional": kids.assign(p=kids["provisional"].fillna(False).astype(bool))
+            .groupby(["asof", "parent_id"])["p"]
+            .any(),
+            "areas_included": g.size(),
+        }
+    )
+    agg["value"] = _rates(agg["numerator"], agg["denominator"], entry)
+    keys = pd.MultiIndex.from_arrays([df["asof"], df["id"]])
+    found = keys.isin(agg.index)
+    target = ((df["level"] == level) & df["stand"].isna()).to_numpy() & found
+    aligned = agg.reindex(keys)
+    for col in ("stand", "numerator", "denominator", "value", "provisional", "areas_included"):
+        df[col] = np.where(target, aligned[col].to_numpy(dtype=object), df[col].to_numpy(object))
+    for col in ("numerator", "denominator", "value"):
+        df[col] = df[col].astype(float)
+    return df
 
 
 def hierarchy_values(conn: Connection, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
@@ -115,33 +133,30 @@ def hierarchy_values(conn: Connection, indicator_id: str, as_of: dt.date) -> pd.
     value of their own if there is one, else the aggregate of the level below.
     """
     entry = indicator_entry(conn, indicator_id)
-    meta = areas(conn)
-    stored = _latest_values(conn, indicator_id, as_of)
-    df = meta.merge(stored, how="left", left_on="id", right_on="area_id")
+    stored = _stored_values(conn, indicator_id, as_of)
+    return _hierarchy(entry, areas(conn), _latest(stored, {"asof": as_of}))
+
+
+def _hierarchy(entry: dict[str, Any], meta: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
+    """Every area at every level for every as-of key of ``latest`` (column ``asof``)."""
+    keys = pd.DataFrame({"asof": latest["asof"].dropna().unique()})
+    if keys.empty:
+        keys = pd.DataFrame({"asof": ["asof"]})
+    df = meta.merge(keys, how="cross").merge(
+        latest, how="left", left_on=["id", "asof"], right_on=["area_id", "asof"]
+    )
     df["area_id"] = df["id"]
     df["areas_included"] = 1
-    if not stored.empty:
-        recompute = df["value"].isna() & df["numerator"].notna()
-        df.loc[recompute, "value"] = [
-            np.nan if (v := rate_value(n, d, entry)) is None else v
-            for n, d in zip(
-                df.loc[recompute, "numerator"], df.loc[recompute, "denominator"], strict=True
-            )
-        ]
-    rows = {r["id"]: r for r in df.to_dict("records")}
-    for level, child_level in (("municipality", "area"), ("district", "municipality")):
-        for rid, row in rows.items():
-            if row["level"] != level or not pd.isna(row.get("stand")):
-                continue
-            kids = pd.DataFrame(
-                [r for r in rows.values() if r["parent_id"] == rid and r["level"] == child_level]
-            )
-            agg = _aggregate(kids, entry) if not kids.empty else None
-            if agg:
-                row.update(agg)
-    out = pd.DataFrame(list(rows.values()))
-    out["provisional"] = out["provisional"].astype(object).where(out["provisional"].notna(), False)
-    return out[COLUMNS]
+    for col in ("numerator", "denominator", "value"):
+        df[col] = df[col].astype(float)
+    recompute = df["value"].isna() & df["numerator"].notna()
+    df.loc[recompute, "value"] = _rates(
+        df.loc[recompute, "numerator"], df.loc[recompute, "denominator"], entry
+    )
+    df = _fill_from_children(df, "municipality", "area", entry)
+    df = _fill_from_children(df, "district", "municipality", entry)
+    df["provisional"] = df["provisional"].astype(object).where(df["provisional"].notna(), False)
+    return df[[*COLUMNS, "asof"]]
 
 
 def indicator_values(
@@ -186,13 +201,37 @@ def _suppressed_levels(
 ) -> pd.DataFrame:
     """Suppress each level with its parent as the group whose total is shown."""
     parts = []
+    full = full.assign(group=full["asof"].astype(str) + "|" + full["parent_id"].fillna(""))
     for level in ("district", "municipality", "area"):
         part = full[full["level"] == level]
         if part.empty:
             continue
-        parts.append(suppress(part, rules, kind=entry["kind"], group="parent_id"))
-    out = pd.concat(parts, ignore_index=True)
+        parts.append(suppress(part, rules, kind=entry["kind"], group="group"))
+    out = pd.concat(parts, ignore_index=True).drop(columns="group")
     out["value"] = out["value"].astype(float)
+    return out
+
+
+def panel(
+    conn: Connection,
+    indicator_id: str,
+    quarters: list[Quarter],
+    rules: PrivacyRules | None = None,
+) -> pd.DataFrame:
+    """Suppressed values of every area at every level as of each quarter (long format).
+
+    Reads the indicator's values once; columns as :func:`indicator_values` without the
+    comparison columns, plus ``quarter`` and ``label``.
+    """
+    rules = rules or PrivacyRules.from_settings()
+    entry = indicator_entry(conn, indicator_id)
+    meta = areas(conn)
+    if not quarters:
+        return pd.DataFrame(columns=[*COLUMNS, "suppressed", "suppression", "quarter", "label"])
+    stored = _stored_values(conn, indicator_id, max(q.end for q in quarters))
+    full = _hierarchy(entry, meta, _latest(stored, {q.key: q.end for q in quarters}))
+    out = _suppressed_levels(full, entry, rules).rename(columns={"asof": "quarter"})
+    out["label"] = out["quarter"].map({q.key: q.short_label for q in quarters})
     return out
 
 
@@ -207,28 +246,13 @@ def time_series(
 
     Columns: quarter (key), label, stand, value, suppressed, suppression, district_value.
     """
-    rules = rules or PrivacyRules.from_settings()
-    entry = indicator_entry(conn, indicator_id)
-    rows = []
-    for q in quarters:
-        full = _suppressed_levels(hierarchy_values(conn, indicator_id, q.end), entry, rules)
-        mine = full[full["area_id"] == area_id]
-        kreis = full[full["level"] == "district"]
-        if mine.empty:
-            continue
-        r = mine.iloc[0]
-        rows.append(
-            {
-                "quarter": q.key,
-                "label": q.short_label,
-                "stand": r["stand"],
-                "value": r["value"],
-                "suppressed": bool(r["suppressed"]),
-                "suppression": r["suppression"],
-                "district_value": kreis["value"].iloc[0] if not kreis.empty else np.nan,
-            }
-        )
-    return pd.DataFrame(rows)
+    full = panel(conn, indicator_id, quarters, rules)
+    kreis = full[full["level"] == "district"].set_index("quarter")["value"]
+    mine = full[full["area_id"] == area_id]
+    out = mine[["quarter", "label", "stand", "value", "suppressed", "suppression"]].copy()
+    out["suppressed"] = out["suppressed"].astype(bool)
+    out["district_value"] = out["quarter"].map(kreis).astype(float)
+    return out.reset_index(drop=True)
 
 
 def values_for_areas(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from core.config import setting
@@ -74,23 +75,28 @@ def suppress(
     numerator and value emptied where suppressed.
     """
     out = frame.copy()
-    reasons: list[str | None] = []
-    for num, den in zip(out["numerator"], out["denominator"], strict=True):
-        reason = None
-        if is_small_count(num, rules):
-            reason = REASON_SMALL_COUNT
-        elif kind == "rate" and not pd.isna(num) and (pd.isna(den) or den < rules.min_denominator):
-            reason = REASON_SMALL_DENOMINATOR
-        reasons.append(reason)
-    out["suppression"] = pd.Series(reasons, index=out.index, dtype=object)
+    num = pd.to_numeric(out["numerator"], errors="coerce").to_numpy(dtype=float)
+    den = pd.to_numeric(out["denominator"], errors="coerce").to_numpy(dtype=float)
+    small = (num > 0) & (num < rules.min_count)
+    with np.errstate(invalid="ignore"):
+        small_den = (
+            (~np.isnan(num) & (np.isnan(den) | (den < rules.min_denominator)))
+            if kind == "rate"
+            else np.zeros(len(out), dtype=bool)
+        )
+    reasons = np.full(len(out), None, dtype=object)
+    reasons[small_den] = REASON_SMALL_DENOMINATOR
+    reasons[small] = REASON_SMALL_COUNT
     if group is not None and len(out):
-        for _, idx in out.groupby(group, dropna=False).groups.items():
-            cells = out.loc[idx]
-            hidden = cells["suppression"].notna()
-            shown = cells[~hidden & cells["numerator"].notna()]
-            if hidden.sum() == 1 and len(shown) >= 1:
-                victim = shown["numerator"].astype(float).idxmin()
-                out.at[victim, "suppression"] = REASON_SECONDARY
+        hidden = pd.Series(reasons != None, index=out.index)  # noqa: E711
+        per_group = hidden.groupby(out[group].to_numpy()).transform("sum")
+        for key in out.loc[per_group == 1, group].unique():
+            members = out[group] == key
+            shown = members & ~hidden & ~np.isnan(num)
+            if shown.any():
+                victim = pd.Series(num, index=out.index)[shown].idxmin()
+                reasons[out.index.get_loc(victim)] = REASON_SECONDARY
+    out["suppression"] = pd.Series(reasons, index=out.index, dtype=object)
     out["suppressed"] = out["suppression"].notna()
     out.loc[out["suppressed"], ["numerator", "value"]] = None
     small_den = [is_small_count(d, rules) for d in out["denominator"]]
