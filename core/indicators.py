@@ -212,6 +212,23 @@ def _suppressed_levels(
     return out
 
 
+def value_on(
+    conn: Connection,
+    indicator_id: str,
+    area_id: str,
+    day: dt.date,
+    rules: PrivacyRules | None = None,
+) -> float | None:
+    """The privacy-suppressed value of one area as of a day (None when hidden or missing)."""
+    rules = rules or PrivacyRules.from_settings()
+    entry = indicator_entry(conn, indicator_id)
+    shown = _suppressed_levels(hierarchy_values(conn, indicator_id, day), entry, rules)
+    row = shown[shown["area_id"] == area_id]
+    if row.empty or pd.isna(row["value"].iloc[0]):
+        return None
+    return float(row["value"].iloc[0])
+
+
 def panel(
     conn: Connection,
     indicator_id: str,

@@ -81,8 +81,9 @@ def test_demo_database_is_labelled_and_shows_datenstand(
     with demo_engine.connect() as conn:
         newest = newest_reference_date(conn)
     assert newest is not None
-    assert at.metric[0].value == format_date(newest)
-    table = at.dataframe[0].value
+    datenstand = [m for m in at.metric if m.label == "Neuester Datenstand"]
+    assert datenstand[0].value == format_date(newest)
+    table = next(d.value for d in at.dataframe if "Tabelle" in d.value.columns)
     rows = dict(zip(table["Tabelle"], table["Einträge"], strict=True))
     assert rows["Gebiete (Kreis, Kommunen, Sozialräume)"] != "0"
 

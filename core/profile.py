@@ -1,0 +1,165 @@
+"""The Sozialraum profile (Steckbrief): everything known about one area in one place."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from core.areas import area as area_row
+from core.catalogue import indicators, life_phases
+from core.format import format_value
+from core.indicators import panel
+from core.networks import networks, status_table
+from core.population import children_as_of
+from core.privacy import PrivacyRules, display_value, suppress
+from core.quarters import Quarter, parse_quarter
+
+
+def population_by_phase(
+    conn: Connection, area_id: str, quarter: str | Quarter, rules: PrivacyRules | None = None
+) -> pd.DataFrame:
+    """Children of one area per life phase as of the quarter, small counts shown as "<3".
+
+    Columns: life_phase_id, phase, age band text, children (NaN when hidden), display, stand.
+    """
+    rules = rules or PrivacyRules.from_settings()
+    q = parse_quarter(quarter)
+    kids = children_as_of(conn, q.end)
+    kids = kids[kids["area_id"] == area_id]
+    phases = life_phases(conn)
+    df = phases[["id", "label", "age_from", "age_to", "position"]].merge(
+        kids, how="left", left_on="id", right_on="life_phase_id"
+    )
+    cells = suppress(
+        df.assign(numerator=df["children"], denominator=None, value=df["children"]),
+        rules,
+        kind="count",
+    )
+    return pd.DataFrame(
+        {
+            "life_phase_id": df["id"],
+            "phase": df["label"],
+            "ages": [
+                f"{a:g} bis unter {b:g} Jahre"
+                for a, b in zip(df["age_from"], df["age_to"], strict=True)
+            ],
+            "children": cells["value"].astype(float),
+            "display": [
+                display_value(v, s, rules, 0, "", "count")
+                for v, s in zip(cells["value"], cells["suppression"], strict=True)
+            ],
+            "stand": df["stand"],
+        }
+    )
+
+
+def indicator_panels(
+    conn: Connection,
+    quarter: str | Quarter,
+    quarters: list[Quarter],
+    rules: PrivacyRules | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Every indicator's suppressed values for all areas over the quarters up to
+    ``quarter`` (see :func:`core.indicators.panel`); area-independent, so a UI can
+    cache it once for all profiles."""
+    rules = rules or PrivacyRules.from_settings()
+    q = parse_quarter(quarter)
+    upto = sorted({x for x in quarters if x <= q} | {q})
+    return {ind: panel(conn, ind, upto, rules) for ind in indicators(conn)["id"]}
+
+
+def profile_rows(
+    catalogue: pd.DataFrame,
+    panels: dict[str, pd.DataFrame],
+    area: dict,
+    quarter: str | Quarter,
+    rules: PrivacyRules | None = None,
+) -> pd.DataFrame:
+    """Every indicator for one area as of the quarter, with Kommune and Kreis values and
+    the series over the panel's quarters (for sparklines; hidden quarters are None).
+
+    Columns: indicator_id, indicator, name, unit, polarity, topic, definition, source,
+    value, display, stand, suppressed, municipality_display, district_display, series,
+    series_labels.
+    """
+    rules = rules or PrivacyRules.from_settings()
+    q = parse_quarter(quarter)
+    area_id = area["id"]
+    rows = []
+    for ind in catalogue.to_dict("records"):
+        full = panels[ind["id"]]
+        now = full[full["quarter"] == q.key].set_index("area_id")
+        mine = full[full["area_id"] == area_id].sort_values("quarter")
+
+        def shown(aid: str | None, ind: dict = ind, now: pd.DataFrame = now) -> str:
+            if not aid or aid not in now.index:
+                return "–"
+            r = now.loc[aid]
+            return display_value(
+                r["value"],
+                r["suppression"],
+                rules,
+                int(ind["decimals"]),
+                ind["unit"],
+                ind["kind"],
+            )
+
+        district_id = now.index[now["level"] == "district"]
+        cur = now.loc[area_id] if area_id in now.index else None
+        rows.append(
+            {
+                "indicator_id": ind["id"],
+                "indicator": ind["short_name"],
+                "name": ind["name"],
+                "unit": ind["unit"],
+                "polarity": ind["polarity"],
+                "topic": ind["topic"],
+                "definition": ind["definition"],
+                "source": ind["source"],
+                "value": None if cur is None else cur["value"],
+                "display": shown(area_id),
+                "stand": None if cur is None else cur["stand"],
+                "suppressed": bool(cur is not None and cur["suppressed"]),
+                "municipality_display": shown(area.get("municipality_id")),
+                "district_display": shown(district_id[0] if len(district_id) else None),
+                "series": [None if pd.isna(v) else float(v) for v in mine["value"]],
+                "series_labels": mine["label"].tolist(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def indicator_profile(
+    conn: Connection,
+    area_id: str,
+    quarter: str | Quarter,
+    quarters: list[Quarter],
+    rules: PrivacyRules | None = None,
+) -> pd.DataFrame:
+    """:func:`profile_rows` for one area, reading everything it needs."""
+    panels = indicator_panels(conn, quarter, quarters, rules)
+    return profile_rows(indicators(conn), panels, area_row(conn, area_id), quarter, rules)
+
+
+def area_networks(conn: Connection, area_id: str, quarter: str | Quarter) -> pd.DataFrame:
+    """Networks active in an area: those for the area itself, its Kommune and, when
+    coordinated by the area's youth office or the Kreis's health conference, the Kreis;
+    with their status in the quarter."""
+    me = area_row(conn, area_id)
+    nets = networks(conn)
+    if nets.empty:
+        return nets
+    scopes = {area_id, me.get("municipality_id"), me.get("parent_id")}
+    mine = nets[
+        (nets["scope_area_id"] == area_id)
+        | ((nets["youth_office_id"] == me.get("youth_office_id")) & (nets["scope_level"] != "area"))
+        | ((nets["scope_level"] == "district") & (nets["kind_id"] == "gesundheitskonferenz"))
+    ]
+    mine = mine[mine["scope_area_id"].isin(scopes) | (mine["scope_level"] == "district")]
+    status = status_table(conn, quarter)
+    return status[status["network_id"].isin(mine["network_id"])].reset_index(drop=True)
+
+
+def coverage_text(value: float | None, metric_label: str) -> str:
+    """``"38,2 Plätze je 100 Kinder"`` for a coverage value."""
+    return format_value(value, metric_label, 1)

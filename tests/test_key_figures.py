@@ -1,0 +1,85 @@
+"""Key figures, new data and stage changes (start page) on a tiny Kreis and the demo."""
+
+import datetime as dt
+
+import pytest
+
+from core.key_figures import indicator_figure, key_figures, new_data, stage_changes
+from core.profile import area_networks, indicator_profile, population_by_phase
+from core.quarters import parse_quarter
+from tests.builders import add_network, add_population, add_tiny_areas, add_values
+
+D = dt.date
+
+
+@pytest.fixture
+def tiny(engine):
+    with engine.begin() as conn:
+        add_tiny_areas(conn)
+        add_values(
+            conn,
+            "sgb2_u15",
+            [
+                ("M1-01", D(2025, 3, 31), 20, 200),
+                ("M1-02", D(2025, 3, 31), 10, 100),
+                ("M1-01", D(2025, 6, 30), 30, 200),
+                ("M1-02", D(2025, 6, 30), 15, 100),
+            ],
+        )
+        add_values(
+            conn,
+            "u3_care",
+            [
+                ("M1-01", D(2024, 3, 1), 30, 100),
+                ("M1-01", D(2025, 3, 1), 36, 100),
+            ],
+        )
+        add_population(conn, [("M1-01", "crib", 100), ("M1-02", "crib", 2)])
+        add_network(conn, "FH Eins", "fruehe_hilfen", "M1", "jaA", {"2025-Q1": 1, "2025-Q2": 2})
+        add_network(conn, "SRK Nord", "sozialraumkonferenz", "M1-01", "jaA", {"2025-Q2": 3})
+        add_network(conn, "SRK Süd", "sozialraumkonferenz", "M1-02", "jaA", {"2025-Q2": 1})
+    return engine
+
+
+def test_monthly_figure_compares_with_the_quarter_before(tiny) -> None:
+    with tiny.connect() as conn:
+        fig = indicator_figure(conn, "sgb2_u15", "2025-Q2", "M1")
+    assert fig.value == "15,0 %"  # 45 / 300
+    assert fig.delta == "+5,0 Pp."  # against 30 / 300 at 31.03.
+    assert fig.delta_color == "inverse"  # up is bad
+    assert fig.stand == D(2025, 6, 30)
+
+
+def test_annual_figure_compares_with_the_previous_stichtag(tiny) -> None:
+    with tiny.connect() as conn:
+        fig = indicator_figure(conn, "u3_care", "2025-Q4", None)
+    assert fig.value == "36,0 %"
+    assert fig.delta == "+6,0 Pp."
+    assert fig.delta_color == "normal"
+    assert "vorherigen Stichtag" in fig.help
+
+
+def test_key_figures_and_changes(tiny) -> None:
+    with tiny.connect() as conn:
+        figs = {f.key: f for f in key_figures(conn, "2025-Q2", "M1")}
+        fresh = new_data(conn, "2025-Q2")
+        moved = stage_changes(conn, "2025-Q2", "M1")
+    assert figs["networks_stage3"].value == "1 von 3"
+    assert figs["networks_stage3"].delta == "+1"
+    assert figs["open_gaps"].value.isdigit()
+    assert fresh["indicator_id"].tolist() == ["sgb2_u15"]
+    assert moved["name"].tolist() == ["FH Eins"]
+
+
+def test_profile_parts(tiny) -> None:
+    quarters = [parse_quarter("2025-Q1"), parse_quarter("2025-Q2")]
+    with tiny.connect() as conn:
+        pop = population_by_phase(conn, "M1-02", "2025-Q2").set_index("life_phase_id")
+        prof = indicator_profile(conn, "M1-01", "2025-Q2", quarters).set_index("indicator_id")
+        nets = area_networks(conn, "M1-01", "2025-Q2")
+    assert pop.loc["crib", "display"] == "<3"
+    assert prof.loc["sgb2_u15", "display"] == "15,0 %"
+    assert prof.loc["sgb2_u15", "municipality_display"] == "15,0 %"
+    assert prof.loc["sgb2_u15", "series"] == pytest.approx([10.0, 15.0])
+    # the area's own conference and the Kommune's network, not the neighbour's conference
+    assert sorted(nets["name"]) == ["FH Eins", "SRK Nord"]
