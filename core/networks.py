@@ -140,7 +140,10 @@ def status_table(
 
 
 def stage_distribution(
-    conn: Connection, quarters: list[Quarter], youth_office_id: str | None = None
+    conn: Connection,
+    quarters: list[Quarter],
+    youth_office_id: str | None = None,
+    kind_id: str | None = None,
 ) -> pd.DataFrame:
     """Networks per youth office and stage for each quarter (long format).
 
@@ -149,6 +152,8 @@ def stage_distribution(
     nets = networks(conn)
     if youth_office_id:
         nets = nets[nets["youth_office_id"] == youth_office_id]
+    if kind_id:
+        nets = nets[nets["kind_id"] == kind_id]
     st = _statuses(conn, [q.key for q in quarters])
     stages = dict(conn.execute(select(NetworkStage.id, NetworkStage.label)).all())
     df = st.merge(nets[["network_id", "youth_office_id", "youth_office"]], on="network_id")
@@ -241,3 +246,82 @@ def network_matrix(conn: Connection) -> pd.DataFrame:
     grid = grid.join(counts, on=["youth_office_id", "kind_id"])
     grid["networks"] = grid["networks"].fillna(0).astype(int)
     return grid.sort_values(["youth_office_id", "kind_position"]).reset_index(drop=True)
+
+
+# --- display helpers for the Netzwerke page (symbols with words, wide matrices) ---------
+
+TRAFFIC_LIGHT_SYMBOLS = {"gruen": "🟢 grün", "gelb": "🟡 gelb", "rot": "🔴 rot"}
+STATE_SYMBOLS = {"done": "✅ erledigt", "in_progress": "🔶 in Arbeit", "open": "⬜ offen"}
+MISSING_NETWORK = "fehlt"
+
+
+def youth_offices(conn: Connection) -> pd.DataFrame:
+    """All youth offices (id, name), ordered by name."""
+    rows = conn.execute(select(YouthOffice.id, YouthOffice.name).order_by(YouthOffice.name))
+    return pd.DataFrame(rows.all(), columns=["id", "name"])
+
+
+def stage_trend(
+    conn: Connection,
+    quarters: list[Quarter],
+    youth_office_id: str | None = None,
+    kind_id: str | None = None,
+) -> pd.DataFrame:
+    """Networks per stage for each quarter, summed over the youth offices of the selection.
+
+    Columns: quarter, label, stage, stage_label, networks; every stage appears in every
+    quarter (0 when none), so stacked charts do not skip a stage.
+    """
+    dist = stage_distribution(conn, quarters, youth_office_id, kind_id)
+    stages = dict(conn.execute(select(NetworkStage.id, NetworkStage.label)).all())
+    grid = pd.DataFrame(
+        [(q.key, q.short_label, s, label) for q in quarters for s, label in sorted(stages.items())],
+        columns=["quarter", "label", "stage", "stage_label"],
+    )
+    sums = dist.groupby(["quarter", "stage"])["networks"].sum() if not dist.empty else None
+    grid["networks"] = [
+        int(sums.get((q, s), 0)) if sums is not None else 0
+        for q, s in zip(grid["quarter"], grid["stage"], strict=True)
+    ]
+    return grid
+
+
+def quality_matrix(
+    conn: Connection, quarter: str | Quarter, youth_office_id: str | None = None
+) -> pd.DataFrame:
+    """Quality items × youth offices for a quarter: "✅ erledigt ↑", "⬜ offen" and so on.
+
+    Columns: block_id, block_title, item_id, item, then one column per youth office
+    (its name). ↑ marks an item that moved forward against the previous quarter.
+    """
+    df = quality_progress(conn, quarter, youth_office_id)
+    if df.empty:
+        return pd.DataFrame(columns=["block_id", "block_title", "item_id", "item"])
+    cells = zip(df["state"], df["change"], strict=True)
+    df = df.assign(cell=[f"{STATE_SYMBOLS[s]} {c}".strip() for s, c in cells])
+    wide = df.pivot(
+        index=["block_id", "block_title", "item_id", "item"], columns="youth_office", values="cell"
+    )
+    offices = df.drop_duplicates("youth_office_id")["youth_office"].tolist()
+    wide = wide[offices].fillna("–").reset_index()
+    wide.columns.name = None
+    return wide.sort_values(["block_id", "item_id"]).reset_index(drop=True)
+
+
+def presence_matrix(conn: Connection) -> pd.DataFrame:
+    """Network kind × youth office as a table: "✓" (or "✓ 2" for two) or "fehlt".
+
+    Columns: kind, then one column per youth office (its name, ordered by name); rows
+    in catalogue order of the kinds.
+    """
+    grid = network_matrix(conn)
+    if grid.empty:
+        return pd.DataFrame(columns=["kind"])
+    grid = grid.assign(
+        cell=["✓" if n == 1 else (f"✓ {n}" if n else MISSING_NETWORK) for n in grid["networks"]]
+    )
+    kinds = grid.drop_duplicates("kind_id").sort_values("kind_position")["kind"].tolist()
+    wide = grid.pivot(index="kind", columns="youth_office", values="cell").loc[kinds]
+    wide = wide[sorted(wide.columns)]
+    wide.columns.name = None
+    return wide.reset_index()

@@ -37,9 +37,9 @@ def test_overview_loads_without_leaving_the_machine(
             page.goto(live_server, wait_until="domcontentloaded")
             heading = page.get_by_role("heading", name="Präventionsmonitor")
             heading.wait_for(timeout=30_000)
-            page.get_by_text("Neuester Datenstand").wait_for(timeout=30_000)
+            page.get_by_text("Wo zuerst hinschauen?").wait_for(timeout=30_000)
             page.get_by_text("Demodaten").first.wait_for(timeout=30_000)
-            page.get_by_text("Inhalt der Datenbank").wait_for(timeout=30_000)
+            page.get_by_text("Kennzahlen").first.wait_for(timeout=30_000)
             page.wait_for_load_state("networkidle")
             assert page.title() == "Präventionsmonitor"
             page.screenshot(path=str(tmp_path / "uebersicht.png"), full_page=True)

@@ -85,3 +85,36 @@ def test_history_and_matrix(tiny) -> None:
 )
 def test_change_symbol(stage, previous, symbol) -> None:
     assert change_symbol(stage, previous) == symbol
+
+
+def test_stage_trend_sums_offices_and_keeps_empty_stages(tiny) -> None:
+    from core.networks import stage_trend
+
+    quarters = [parse_quarter("2025-Q2"), parse_quarter("2025-Q3")]
+    with tiny.connect() as conn:
+        df = stage_trend(conn, quarters)
+        only_fh = stage_trend(conn, quarters, kind_id="fruehe_hilfen")
+    q3 = df[df["quarter"] == "2025-Q3"].set_index("stage")["networks"].to_dict()
+    assert q3 == {1: 1, 2: 2, 3: 0}  # jaB's Planung (1) plus jaA's two networks at stage 2
+    assert only_fh[only_fh["quarter"] == "2025-Q2"]["networks"].tolist() == [1, 0, 0]
+    assert df["label"].iloc[0] == "Q2/2025"
+
+
+def test_quality_matrix_has_symbol_word_and_change(tiny) -> None:
+    from core.networks import quality_matrix
+
+    with tiny.connect() as conn:
+        df = quality_matrix(conn, "2025-Q3").set_index("item_id")
+    assert df.loc["1.1", "Jugendamt A"] == "✅ erledigt ↑"
+    assert df.loc["1.2", "Jugendamt A"] == "⬜ offen"
+
+
+def test_presence_matrix_marks_missing_networks(tiny) -> None:
+    from core.networks import presence_matrix
+
+    with tiny.connect() as conn:
+        df = presence_matrix(conn).set_index("kind")
+    assert list(df.columns) == ["Jugendamt A", "Jugendamt B"]
+    assert df.loc["Frühe Hilfen", "Jugendamt A"] == "✓"
+    assert df.loc["Frühe Hilfen", "Jugendamt B"] == "fehlt"
+    assert len(df) == 10

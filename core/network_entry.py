@@ -1,0 +1,274 @@
+"""Entering a network's quarterly status: prefill, validation, and saving with a lock.
+
+A coordinator opens the form for one network and quarter. :func:`prefill` returns that
+quarter's saved status (with its ``version``) or, when there is none yet, the latest
+earlier report as a starting point. :func:`save_status` validates everything at once
+(:class:`~core.errors.DataError` listing each problem with a German fix), then writes
+the status and an audit-log entry in one transaction. Optimistic locking: the caller
+passes the version it loaded (None for "there was no record"); when someone else saved
+meanwhile, :class:`~core.errors.ConflictError` carries the record now in the database
+and nothing is written, so the caller can show both versions and let the user decide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core import audit
+from core.errors import ConflictError, DataError, NotFoundError
+from core.models import Network, NetworkStage, NetworkStatus, QualityBlock
+from core.network_validation import (
+    FIELD_LABELS,
+    MAX_MEETINGS,
+    MAX_NAME,
+    MAX_PARTNERS,
+    MAX_TEXT,
+    TRAFFIC_LIGHT_IDS,
+    VALUE_FIELDS,
+    StatusEntry,
+    validate,
+)
+from core.quarters import parse_quarter
+
+__all__ = [
+    "ENTITY",
+    "FIELD_LABELS",
+    "MAX_MEETINGS",
+    "MAX_NAME",
+    "MAX_PARTNERS",
+    "MAX_TEXT",
+    "TRAFFIC_LIGHT_IDS",
+    "VALUE_FIELDS",
+    "Prefill",
+    "StatusEntry",
+    "differences",
+    "format_timestamp",
+    "prefill",
+    "previous_record",
+    "save_status",
+    "status_record",
+    "validate",
+]
+
+ENTITY = "network_status"
+LOCAL_TZ = ZoneInfo("Europe/Berlin")
+RECORD_FIELDS = (
+    "network_id",
+    "quarter",
+    *VALUE_FIELDS,
+    "version",
+    "updated_by",
+    "updated_at",
+)
+EMPTY_VALUES: dict[str, Any] = {
+    "stage": 1,
+    "partners": 0,
+    "meetings": 0,
+    "traffic_light": None,
+    "quality_blocks": [],
+    "goals": "",
+    "note": "",
+}
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """Starting values of the form for a network and quarter.
+
+    ``source`` is ``"current"`` (this quarter's saved status, ``version`` set),
+    ``"previous"`` (copied from ``source_quarter``, note left empty) or ``"empty"``.
+    ``previous_stage``/``previous_quarter`` are the latest earlier report, which the
+    stage-jump rule compares against.
+    """
+
+    values: dict[str, Any]
+    version: int | None
+    source: str
+    source_quarter: str | None = None
+    previous_stage: int | None = None
+    previous_quarter: str | None = None
+    record: dict[str, Any] | None = field(default=None)
+
+
+def _record(row: Any) -> dict[str, Any]:
+    rec = {name: row[name] for name in RECORD_FIELDS}
+    rec["quality_blocks"] = sorted(int(b) for b in (rec["quality_blocks"] or []))
+    return rec
+
+
+def status_record(
+    conn: Connection, network_id: int, quarter: str, lock: bool = False
+) -> dict[str, Any] | None:
+    """The saved status of a network in a quarter, or None; ``lock`` selects FOR UPDATE."""
+    stmt = select(NetworkStatus.__table__).where(
+        NetworkStatus.network_id == network_id, NetworkStatus.quarter == quarter
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    row = conn.execute(stmt).mappings().first()
+    return _record(row) if row else None
+
+
+def previous_record(conn: Connection, network_id: int, quarter: str) -> dict[str, Any] | None:
+    """The latest report of a network before ``quarter`` (not necessarily the one just before)."""
+    stmt = (
+        select(NetworkStatus.__table__)
+        .where(NetworkStatus.network_id == network_id, NetworkStatus.quarter < quarter)
+        .order_by(NetworkStatus.quarter.desc())
+        .limit(1)
+    )
+    row = conn.execute(stmt).mappings().first()
+    return _record(row) if row else None
+
+
+def _network_name(conn: Connection, network_id: int) -> str:
+    name = conn.execute(select(Network.name).where(Network.id == network_id)).scalar()
+    if name is None:
+        raise NotFoundError(
+            f"Das Netzwerk mit der Nummer {network_id} gibt es nicht. "
+            "Bitte ein Netzwerk aus der Liste wählen."
+        )
+    return name
+
+
+def prefill(conn: Connection, network_id: int, quarter: str) -> Prefill:
+    """Starting values for the form: this quarter's status, else the latest earlier one."""
+    _network_name(conn, network_id)
+    key = parse_quarter(quarter).key
+    previous = previous_record(conn, network_id, key)
+    prev_stage = previous["stage"] if previous else None
+    prev_quarter = previous["quarter"] if previous else None
+    current = status_record(conn, network_id, key)
+    if current:
+        values = {f: current[f] for f in VALUE_FIELDS}
+        return Prefill(
+            values, current["version"], "current", key, prev_stage, prev_quarter, current
+        )
+    if previous:
+        values = {f: previous[f] for f in VALUE_FIELDS}
+        values["note"] = ""  # a note belongs to its quarter
+        return Prefill(values, None, "previous", prev_quarter, prev_stage, prev_quarter)
+    return Prefill(dict(EMPTY_VALUES), None, "empty")
+
+
+def format_timestamp(value: dt.datetime | None) -> str:
+    """A stored UTC time as German local time: ``"24.11.2026, 12:30 Uhr"``."""
+    if value is None:
+        return "–"
+    local = value.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ)
+    return local.strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def _conflict(current: dict[str, Any], expected_version: int | None) -> ConflictError:
+    who = current["updated_by"]
+    when = format_timestamp(current["updated_at"])
+    loaded = (
+        f"Sie hatten Fassung {expected_version} geladen."
+        if expected_version is not None
+        else "Als Sie das Formular öffneten, gab es für dieses Quartal noch keine Meldung."
+    )
+    return ConflictError(
+        f"Diese Meldung wurde inzwischen von {who} gespeichert ({when}, Fassung "
+        f"{current['version']}). {loaded} Ihre Eingabe ist nicht verloren: Bitte beide "
+        "Fassungen vergleichen und entscheiden, welche gilt.",
+        current=current,
+    )
+
+
+def _save(
+    conn: Connection,
+    entry: StatusEntry,
+    user: str,
+    expected_version: int | None,
+    today: dt.date | None,
+) -> dict[str, Any]:
+    _network_name(conn, entry.network_id)
+    key = parse_quarter(entry.quarter).key if _is_quarter(entry.quarter) else entry.quarter
+    previous = previous_record(conn, entry.network_id, key)
+    stage_labels = dict(conn.execute(select(NetworkStage.id, NetworkStage.label)).all())
+    block_ids = conn.execute(select(QualityBlock.id)).scalars().all()
+    problems = validate(
+        entry,
+        user,
+        previous["stage"] if previous else None,
+        previous["quarter"] if previous else None,
+        block_ids,
+        stage_labels,
+        today,
+    )
+    if problems:
+        raise DataError(problems)
+    values = entry.values()
+    stamp = {"updated_by": user.strip(), "updated_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}
+    current = status_record(conn, entry.network_id, key, lock=True)
+    if current is None:
+        conn.execute(
+            insert(NetworkStatus).values(
+                network_id=entry.network_id, quarter=key, version=1, **values, **stamp
+            )
+        )
+        action = "create"
+    else:
+        if expected_version != current["version"]:
+            raise _conflict(current, expected_version)
+        result = conn.execute(
+            update(NetworkStatus)
+            .where(
+                NetworkStatus.network_id == entry.network_id,
+                NetworkStatus.quarter == key,
+                NetworkStatus.version == expected_version,
+            )
+            .values(version=expected_version + 1, **values, **stamp)
+        )
+        if result.rowcount != 1:  # changed between our read and our write
+            raise _conflict(status_record(conn, entry.network_id, key) or current, expected_version)
+        action = "update"
+    saved = status_record(conn, entry.network_id, key)
+    assert saved is not None
+    audit.record(conn, user, action, ENTITY, f"{entry.network_id}/{key}", current, saved)
+    return saved
+
+
+def _is_quarter(text: str) -> bool:
+    try:
+        parse_quarter(text)
+    except NotFoundError:
+        return False
+    return True
+
+
+def save_status(
+    engine: Engine,
+    entry: StatusEntry,
+    user: str,
+    expected_version: int | None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Validate and save one quarterly status in one transaction; returns the saved record.
+
+    ``expected_version`` is the version the form loaded (None when it found no record
+    for the quarter). Raises :class:`DataError` (invalid input, nothing written),
+    :class:`ConflictError` (someone saved meanwhile; ``.current`` is their record) or
+    :class:`NotFoundError` (unknown network). Writes an audit entry with old and new.
+    """
+    try:
+        with engine.begin() as conn:
+            return _save(conn, entry, user, expected_version, today)
+    except IntegrityError:
+        # two first reports for the same quarter at the same moment: the other one won
+        with engine.connect() as conn:
+            current = status_record(conn, entry.network_id, parse_quarter(entry.quarter).key)
+        if current is None:
+            raise
+        raise _conflict(current, expected_version) from None
+
+
+def differences(mine: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
+    """The value fields in which two versions differ (form order)."""
+    return [f for f in VALUE_FIELDS if mine.get(f) != theirs.get(f)]

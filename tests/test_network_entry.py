@@ -1,0 +1,262 @@
+"""Entering a network's quarterly status: validation, prefill, audit log and conflicts,
+on SQLite and PostgreSQL (``engine`` fixture)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from core.audit import audit_entries, record
+from core.errors import ConflictError, DataError, NotFoundError
+from core.network_entry import (
+    StatusEntry,
+    differences,
+    prefill,
+    save_status,
+    status_record,
+    validate,
+)
+from core.networks import status_table
+from tests.builders import add_network, add_tiny_areas
+
+TODAY = dt.date(2026, 11, 24)
+VALID = StatusEntry(
+    network_id=1,
+    quarter="2025-Q3",
+    stage=2,
+    partners=12,
+    meetings=2,
+    traffic_light="gruen",
+    quality_blocks=(1, 2),
+    goals="Übergänge gestalten",
+    note="",
+)
+
+
+@pytest.fixture
+def tiny(engine):
+    """Jugendamt A with a network reported in Q2 (stage 1) and Q3 (stage 2) of 2025, and a
+    second network without any report."""
+    with engine.begin() as conn:
+        add_tiny_areas(conn)
+        fh = add_network(
+            conn, "Frühe Hilfen Eins", "fruehe_hilfen", "M1", "jaA", {"2025-Q2": 1, "2025-Q3": 2}
+        )
+        fresh = add_network(conn, "Ganztag Eins", "ganztag", "M1", "jaA", {})
+    engine.ids = {"fh": fh, "fresh": fresh}  # type: ignore[attr-defined]
+    return engine
+
+
+def entry(network_id: int, **changes) -> StatusEntry:
+    return dataclasses.replace(VALID, network_id=network_id, **changes)
+
+
+# --- validation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "user", "previous_stage", "field", "says"),
+    [
+        ({"partners": -1}, "Anna", None, "Partner", "nicht negativ"),
+        ({"meetings": -2}, "Anna", None, "Treffen im Quartal", "nicht negativ"),
+        ({"partners": 501}, "Anna", None, "Partner", "unplausibel"),
+        ({"meetings": 91}, "Anna", None, "Treffen im Quartal", "unplausibel"),
+        ({"partners": None}, "Anna", None, "Partner", "fehlt"),
+        ({"partners": 2.5}, "Anna", None, "Partner", "keine ganze Zahl"),
+        ({"stage": 4}, "Anna", None, "Entwicklungsstufe", "1, 2 oder 3"),
+        ({"stage": 0}, "Anna", None, "Entwicklungsstufe", "1, 2 oder 3"),
+        ({"traffic_light": "blau"}, "Anna", None, "Ampel", "ungültig"),
+        ({"traffic_light": None}, "Anna", None, "Ampel", "fehlt"),
+        ({"quality_blocks": (5,)}, "Anna", None, "Erreichte Qualitätsbausteine", "gibt es nicht"),
+        ({"note": "x" * 2001}, "Anna", None, "Notiz", "2001 Zeichen"),
+        ({"goals": "x" * 2001}, "Anna", None, "Ziele", "erlaubt sind 2000"),
+        ({"quarter": "2027-Q1"}, "Anna", None, "Quartal", "künftiges Quartal"),
+        ({"quarter": "Sommer"}, "Anna", None, "Quartal", "Unbekanntes Quartal"),
+        ({}, "   ", None, "Ihr Name", "Ihr Name fehlt"),
+        ({"stage": 3, "note": ""}, "Anna", 1, "Notiz", "über eine Stufe hinweg"),
+        ({"stage": 1, "note": "  "}, "Anna", 3, "Notiz", "über eine Stufe hinweg"),
+    ],
+)
+def test_invalid_entries_get_a_german_message(changes, user, previous_stage, field, says) -> None:
+    problems = validate(entry(1, **changes), user, previous_stage, "2025-Q2", today=TODAY)
+    assert [p.column for p in problems] == [field]
+    assert says in problems[0].problem
+    assert problems[0].fix.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("changes", "previous_stage"),
+    [
+        ({"partners": 0, "meetings": 0}, None),
+        ({"partners": 500, "meetings": 90}, None),
+        ({"note": "x" * 2000, "goals": "y" * 2000}, None),
+        ({"stage": 3, "note": "Kooperationsvertrag und gemeinsames Angebot"}, 1),
+        ({"stage": 2, "note": ""}, 1),  # one stage up needs no note
+        ({"stage": 1, "note": ""}, 2),
+        ({"quarter": "2026-Q4"}, None),  # the current quarter may be reported
+        ({"quality_blocks": ()}, None),
+    ],
+)
+def test_valid_entries_pass(changes, previous_stage) -> None:
+    assert validate(entry(1, **changes), "Anna", previous_stage, today=TODAY) == []
+
+
+def test_all_problems_are_reported_at_once_and_nothing_is_written(tiny) -> None:
+    nid = tiny.ids["fh"]
+    bad = entry(nid, quarter="2025-Q4", partners=-1, meetings=100, traffic_light=None)
+    with pytest.raises(DataError) as err:
+        save_status(tiny, bad, "", None)
+    fields = [p.column for p in err.value.problems]
+    assert fields == ["Partner", "Treffen im Quartal", "Ampel", "Ihr Name"]
+    assert "nichts geändert" in str(err.value)
+    with tiny.connect() as conn:
+        assert status_record(conn, nid, "2025-Q4") is None
+        assert audit_entries(conn).empty
+
+
+def test_stage_jump_is_checked_against_the_latest_earlier_report(tiny) -> None:
+    with tiny.begin() as conn:  # reported in Q2/2025 only, then silent for a quarter
+        nid = add_network(conn, "Kinderschutz Eins", "kinderschutz", "M1", "jaA", {"2025-Q2": 1})
+    jump = entry(nid, quarter="2025-Q4", stage=3, note="")
+    with pytest.raises(DataError) as err:
+        save_status(tiny, jump, "Anna", None, TODAY)
+    (problem,) = err.value.problems
+    assert problem.column == "Notiz"
+    assert "„Informationsnetzwerk“ (Q2/2025) auf „Produktionsnetzwerk“" in problem.problem
+    explained = dataclasses.replace(jump, note="Gemeinsames Angebot mit den Familienzentren")
+    assert save_status(tiny, explained, "Anna", None, TODAY)["stage"] == 3
+
+
+def test_unknown_network_is_not_found(tiny) -> None:
+    with pytest.raises(NotFoundError, match="gibt es nicht"):
+        save_status(tiny, entry(9999), "Anna", None)
+
+
+# --- prefill ---------------------------------------------------------------------------
+
+
+def test_prefill_uses_the_saved_status_of_the_quarter(tiny) -> None:
+    with tiny.connect() as conn:
+        pf = prefill(conn, tiny.ids["fh"], "2025-Q3")
+    assert pf.source == "current"
+    assert pf.version == 1
+    assert pf.values["stage"] == 2
+    assert pf.previous_stage == 1
+
+
+def test_prefill_copies_the_previous_quarter_but_not_its_note(tiny) -> None:
+    nid = tiny.ids["fh"]
+    save_status(
+        tiny, entry(nid, stage=2, partners=17, note="Fachtag im September"), "Anna", 1, TODAY
+    )
+    with tiny.connect() as conn:
+        pf = prefill(conn, nid, "2025-Q4")
+    assert pf.source == "previous"
+    assert pf.source_quarter == "2025-Q3"
+    assert pf.version is None  # no record for Q4 yet: saving creates one
+    assert pf.values["partners"] == 17
+    assert pf.values["quality_blocks"] == [1, 2]
+    assert pf.values["goals"] == "Übergänge gestalten"
+    assert pf.values["note"] == ""
+
+
+def test_prefill_of_a_network_without_reports_is_empty(tiny) -> None:
+    with tiny.connect() as conn:
+        pf = prefill(conn, tiny.ids["fresh"], "2025-Q3")
+    assert pf.source == "empty"
+    assert pf.values["traffic_light"] is None
+    assert pf.values["partners"] == 0
+
+
+# --- saving and the audit log ----------------------------------------------------------
+
+
+def test_first_report_creates_version_1_and_an_audit_entry(tiny) -> None:
+    nid = tiny.ids["fresh"]
+    saved = save_status(tiny, entry(nid, partners=8), "Anna Koordinatorin", None, TODAY)
+    assert saved["version"] == 1
+    assert saved["updated_by"] == "Anna Koordinatorin"
+    with tiny.connect() as conn:
+        log = audit_entries(conn, "network_status", f"{nid}/2025-Q3")
+        table = status_table(conn, "2025-Q3", youth_office_id="jaA").set_index("name")
+    assert log["action"].tolist() == ["create"]
+    assert log["user"].tolist() == ["Anna Koordinatorin"]
+    assert log["old"].iloc[0] is None
+    assert log["new"].iloc[0]["partners"] == 8
+    assert table.loc["Ganztag Eins", "partners"] == 8
+    assert table.loc["Ganztag Eins", "change"] == "neu"
+
+
+def test_update_bumps_the_version_and_logs_old_and_new(tiny) -> None:
+    nid = tiny.ids["fh"]
+    saved = save_status(tiny, entry(nid, partners=20, traffic_light="rot"), "Ben", 1, TODAY)
+    assert saved["version"] == 2
+    assert saved["traffic_light"] == "rot"
+    with tiny.connect() as conn:
+        log = audit_entries(conn, "network_status")
+    assert log["action"].tolist() == ["update"]
+    old, new = log["old"].iloc[0], log["new"].iloc[0]
+    assert (old["partners"], new["partners"]) == (12, 20)
+    assert (old["version"], new["version"]) == (1, 2)
+    assert differences(new, old) == [
+        "partners",
+        "meetings",
+        "traffic_light",
+        "quality_blocks",
+        "goals",
+    ]
+    assert isinstance(new["updated_at"], str)  # stored as ISO text in JSON
+
+
+def test_two_stale_editors_conflict_and_nothing_is_lost(tiny) -> None:
+    nid = tiny.ids["fh"]
+    with tiny.connect() as conn:
+        anna_loaded = prefill(conn, nid, "2025-Q3")
+        ben_loaded = prefill(conn, nid, "2025-Q3")
+    assert anna_loaded.version == ben_loaded.version == 1
+
+    save_status(tiny, entry(nid, partners=20), "Anna", anna_loaded.version, TODAY)
+    ben = entry(nid, partners=30, note="Neue Partner aus der Schulsozialarbeit")
+    with pytest.raises(ConflictError) as err:
+        save_status(tiny, ben, "Ben", ben_loaded.version, TODAY)
+    conflict = err.value
+    assert conflict.current["partners"] == 20
+    assert conflict.current["version"] == 2
+    assert conflict.current["updated_by"] == "Anna"
+    assert "inzwischen von Anna gespeichert" in str(conflict)
+    assert "nicht verloren" in str(conflict)
+    with tiny.connect() as conn:
+        assert status_record(conn, nid, "2025-Q3")["partners"] == 20  # Anna's save stands
+        assert len(audit_entries(conn)) == 1
+
+    # Ben decides to overwrite with his input, knowingly, against Anna's version
+    saved = save_status(tiny, ben, "Ben", conflict.current["version"], TODAY)
+    assert saved["version"] == 3
+    assert saved["partners"] == 30
+    with tiny.connect() as conn:
+        log = audit_entries(conn, "network_status", f"{nid}/2025-Q3")
+    assert log["user"].tolist() == ["Ben", "Anna"]
+    assert log["old"].iloc[0]["partners"] == 20  # Anna's values are in the log
+
+
+def test_two_first_reports_for_the_same_quarter_conflict(tiny) -> None:
+    nid = tiny.ids["fresh"]
+    save_status(tiny, entry(nid, partners=5), "Anna", None, TODAY)
+    with pytest.raises(ConflictError, match="noch keine Meldung") as err:
+        save_status(tiny, entry(nid, partners=6), "Ben", None, TODAY)
+    assert err.value.current["partners"] == 5
+
+
+def test_audit_record_needs_a_user_and_filters_by_key(engine) -> None:
+    with engine.begin() as conn:
+        with pytest.raises(ValueError):
+            record(conn, " ", "update", "offer", "1", None, {"a": 1})
+        record(conn, "Anna", "create", "offer", "1", None, {"day": dt.date(2026, 3, 1)})
+        record(conn, "Ben", "create", "offer", "2", None, {"n": 2})
+    with engine.connect() as conn:
+        one = audit_entries(conn, "offer", "1")
+        by_ben = audit_entries(conn, user="Ben")
+    assert one["new"].iloc[0] == {"day": "2026-03-01"}
+    assert by_ben["entity_key"].tolist() == ["2"]

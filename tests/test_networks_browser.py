@@ -1,0 +1,68 @@
+"""The Netzwerke page in a real browser (Debian's chromium via Playwright), fully offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+NETWORK_SCHEMES = {"http", "https", "ws", "wss"}
+WAIT = 30_000
+
+
+def test_networks_page_renders_table_charts_and_stays_offline(
+    live_server: str, chromium_path: str, tmp_path: Path
+) -> None:
+    """Status table, a stage chart and the switched-off form show; nothing leaves the machine."""
+    requested: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1400}, locale="de-DE")
+            page.on("request", lambda request: requested.append(request.url))
+            page.on("websocket", lambda ws: requested.append(ws.url))
+            page.goto(live_server, wait_until="domcontentloaded")
+            page.get_by_role("link", name="Netzwerke").click(timeout=WAIT)
+            page.get_by_role("heading", name="Netzwerke").wait_for(timeout=WAIT)
+            page.get_by_text(
+                "48 von 52 Netzwerken haben für das 3. Quartal 2026 gemeldet."
+            ).wait_for(timeout=WAIT)
+            grid = page.locator('[data-testid="stDataFrame"]').first
+            grid.wait_for(timeout=WAIT)
+            assert grid.bounding_box()["height"] > 200  # the table is drawn, not an empty box
+            page.get_by_text("Demodaten").first.wait_for(timeout=WAIT)
+            page.screenshot(path=str(tmp_path / "netzwerke.png"), full_page=True)
+
+            page.get_by_role("tab", name="Entwicklungsstufen").click()
+            chart = page.locator(".js-plotly-plot").first
+            chart.wait_for(timeout=WAIT)
+            assert chart.locator("text", has_text="Kreisjugendamt").count() >= 1
+            assert chart.locator("text", has_text="Produktionsnetzwerk").count() >= 1
+
+            page.get_by_role("tab", name="Status melden").click()
+            page.get_by_text("Die Eingabe ist ausgeschaltet").wait_for(timeout=WAIT)
+            page.wait_for_load_state("networkidle")
+        finally:
+            browser.close()
+
+    assert (tmp_path / "netzwerke.png").stat().st_size > 10_000
+    remote = [
+        url
+        for url in requested
+        if urlsplit(url).scheme in NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
+    ]
+    assert remote == [], f"Anfragen ins Internet: {remote}"

@@ -1,0 +1,296 @@
+"""The Netzwerke page as a user sees it (AppTest): the view on the demo data, and the
+entry form on a writable copy, with its German validation messages and conflicts."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.db import make_engine
+from core.network_entry import StatusEntry, prefill, save_status
+from core.quarters import quarter_of
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGE = "pages/networks.py"
+TIMEOUT = 60
+FIRST_NETWORK = "Netzwerk Frühe Hilfen Dormagen"  # first in the list; not reported in Q3/2026
+
+
+def _open(monkeypatch: pytest.MonkeyPatch, url: str, editing: bool = False) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PRAEV_EDITING", "1" if editing else "0")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page(PAGE).run()
+    _ok(at)
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _status(at: AppTest):
+    return at.dataframe[0].value.set_index("Netzwerk")
+
+
+def _texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+@pytest.fixture
+def writable_url(demo_url: str, tmp_path: Path) -> str:
+    """A private copy of the demo database that a test may change."""
+    src = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
+    target = tmp_path / "demo_kopie.sqlite"
+    dst = sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return f"sqlite:///{target}"
+
+
+# --- the view --------------------------------------------------------------------------
+
+
+def test_status_table_shows_stage_traffic_light_change_and_gaps(monkeypatch, demo_url) -> None:
+    at = _open(monkeypatch, demo_url)
+    assert at.title[0].value == "Netzwerke"
+    assert [t.label for t in at.tabs][:2] == ["Status im Quartal", "Entwicklungsstufen"]
+    table = _status(at)
+    assert len(table) == 52
+    assert set(table["Ampel"]) <= {"🟢 grün", "🟡 gelb", "🔴 rot", "–"}
+    assert set(table["Veränderung"]) <= {"↑", "↓", "=", "neu", "nicht gemeldet"}
+    missing = table[table["Stufe"] == "nicht gemeldet"]
+    assert len(missing) == 4
+    assert (missing["Veränderung"] == "nicht gemeldet").all()
+    reported = table[table["Stufe"] != "nicht gemeldet"]
+    assert reported["Letzte Änderung"].str.fullmatch(r"\d\d\.\d\d\.\d{4}").all()
+    assert "48 von 52 Netzwerken haben für das 3. Quartal 2026 gemeldet." in _texts(at.markdown)
+    assert "Datenstand: 30.09.2026" in _texts(at.caption)
+    assert "Demodaten" in _texts(at.markdown)
+
+
+@pytest.mark.parametrize(
+    ("municipality", "kind", "offices", "kinds"),
+    [
+        ("05162012", "", {"Kreisjugendamt"}, None),  # Jüchen: the Kreisjugendamt's networks
+        ("05162024", "", {"Neuss"}, None),
+        ("", "fruehe_hilfen", None, {"Frühe Hilfen"}),
+        ("05162004", "sozialraumkonferenz", {"Dormagen"}, {"Sozialraumkonferenz"}),
+    ],
+)
+def test_filters_narrow_the_table(monkeypatch, demo_url, municipality, kind, offices, kinds):
+    at = _open(monkeypatch, demo_url)
+    at.selectbox(key="f_kommune").set_value(municipality).run()
+    at.selectbox(key="net_kind").set_value(kind).run()
+    _ok(at)
+    table = _status(at)
+    assert len(table) > 0
+    if offices:
+        assert set(table["Jugendamt"]) == offices
+    if kinds:
+        assert set(table["Art"]) == kinds
+
+
+def test_charts_have_reading_aids_tables_and_downloads(monkeypatch, demo_url) -> None:
+    at = _open(monkeypatch, demo_url)
+    captions = _texts(at.caption)
+    for aid in ("So lesen Sie die Tabelle", "So lesen Sie das Diagramm", "So lesen Sie die Matrix"):
+        assert aid in captions
+    headers = [h.value for h in at.subheader]
+    assert "Stufen je Jugendamt im 3. Quartal 2026" in headers
+    assert "Entwicklung über die Quartale" in headers
+    labels = [e.label for e in at.expander]
+    assert labels.count("Daten als Tabelle") == 2
+    assert len(at.get("download_button")) >= 5
+    assert len(at.get("plotly_chart")) == 3  # distribution, development, history
+
+
+def test_quality_matrix_and_missing_networks(monkeypatch, demo_url) -> None:
+    at = _open(monkeypatch, demo_url)
+    blocks = [m.value for m in at.markdown if str(m.value).startswith("**")]
+    assert blocks[:4] == [
+        "**1. Analyse der bestehenden Angebotslandschaft**",
+        "**2. Bedarfsklärung**",
+        "**3. Auf-/Ausbau eines kommunalen Netzwerkmanagements**",
+        "**4. Kommunale Koordination und Steuerung**",
+    ]
+    quality_tab = at.tabs[2]
+    assert len(quality_tab.dataframe) == 4
+    first_block = quality_tab.dataframe[0].value
+    assert list(first_block.columns)[:2] == ["Punkt", "Dormagen"]
+    cells = set(first_block.drop(columns="Punkt").to_numpy().ravel())
+    assert cells and all(c.split()[0] in {"✅", "🔶", "⬜"} for c in cells)
+    matrix = at.tabs[4].dataframe[0].value.set_index("Netzwerkart")
+    assert matrix.loc["Familienbildung", "Meerbusch"] == "fehlt"
+    assert matrix.loc["Frühe Hilfen", "Neuss"] == "✓"
+
+
+def test_history_lists_all_quarters_with_notes(monkeypatch, demo_url) -> None:
+    at = _open(monkeypatch, demo_url)
+    history = at.tabs[3].dataframe[0].value
+    assert history["Quartal"].iloc[-1] == "1. Quartal 2023"
+    assert len(history) >= 14
+    assert history["Notiz"].str.len().sum() > 0
+
+
+def test_editing_is_off_by_default_and_says_how_to_enable_it(monkeypatch, demo_url) -> None:
+    at = _open(monkeypatch, demo_url)
+    assert "Die Eingabe ist ausgeschaltet" in _texts(at.info)
+    assert "PRAEV_EDITING=1" in _texts(at.info)
+    assert not [b for b in at.button if b.label == "Speichern"]
+    assert not at.text_input
+
+
+# --- the entry form --------------------------------------------------------------------
+
+
+def test_form_is_prefilled_from_the_previous_quarter(monkeypatch, writable_url) -> None:
+    at = _open(monkeypatch, writable_url, editing=True)
+    with make_engine(writable_url).connect() as conn:
+        nid = int(
+            conn.exec_driver_sql(f"select id from network where name='{FIRST_NETWORK}'").scalar()
+        )
+        pf = prefill(conn, nid, "2026-Q3")
+    assert pf.source == "previous"
+    assert at.number_input(key="nf_partners").value == pf.values["partners"]
+    assert at.radio(key="nf_stage").value == pf.values["stage"]
+    assert at.text_area(key="nf_note").value == ""
+    assert "Vorbelegt mit der Meldung aus dem 2. Quartal 2026" in _texts(at.caption)
+
+
+@pytest.mark.parametrize(
+    ("partners", "meetings", "name", "messages"),
+    [
+        (-1, 2, "Anna", ["**Partner:** Die Zahl der Partner darf nicht negativ sein"]),
+        (3, 120, "Anna", ["**Treffen im Quartal:** Mehr als 90 Treffen sind unplausibel"]),
+        (3, 2, "", ["**Ihr Name:** Ihr Name fehlt"]),
+        (-5, -1, "", ["Partner:", "Treffen im Quartal:", "Ihr Name:"]),
+    ],
+)
+def test_validation_errors_are_german_and_keep_the_input(
+    monkeypatch, writable_url, partners, meetings, name, messages
+) -> None:
+    at = _open(monkeypatch, writable_url, editing=True)
+    at.number_input(key="nf_partners").set_value(partners)
+    at.number_input(key="nf_meetings").set_value(meetings)
+    at.text_area(key="nf_note").input("Mein Text, der nicht verloren gehen darf")
+    at.text_input(key="nf_user").input(name)
+    _button(at, "Speichern").click().run()
+    _ok(at)
+    errors = _texts(at.error)
+    assert "Nicht gespeichert, bitte korrigieren:" in errors
+    for message in messages:
+        assert message in errors
+    assert at.number_input(key="nf_partners").value == partners
+    assert at.text_area(key="nf_note").value == "Mein Text, der nicht verloren gehen darf"
+    assert _status(at).loc[FIRST_NETWORK, "Stufe"] == "nicht gemeldet"  # nothing saved
+
+
+def test_successful_save_shows_success_and_updates_the_table(monkeypatch, writable_url) -> None:
+    at = _open(monkeypatch, writable_url, editing=True)
+    assert _status(at).loc[FIRST_NETWORK, "Stufe"] == "nicht gemeldet"
+    at.number_input(key="nf_partners").set_value(42)
+    at.radio(key="nf_traffic_light").set_value("rot")
+    at.text_input(key="nf_user").input("Anna Koordinatorin")
+    _button(at, "Speichern").click().run()
+    _ok(at)
+    assert not at.error
+    success = _texts(at.success)
+    assert f"Gespeichert: {FIRST_NETWORK}, 3. Quartal 2026 (Fassung 1" in success
+    row = _status(at).loc[FIRST_NETWORK]
+    assert row["Partner"] == 42
+    assert row["Ampel"] == "🔴 rot"
+    assert row["Stufe"] != "nicht gemeldet"
+    log = next(e for e in at.expander if e.label == "Änderungsprotokoll dieser Meldung")
+    assert log.dataframe[0].value["Von"].tolist() == ["Anna Koordinatorin"]
+
+    # saving again from the same form is no conflict: it remembered the new version
+    at.number_input(key="nf_partners").set_value(43)
+    _button(at, "Speichern").click().run()
+    assert "(Fassung 2, Anna Koordinatorin)" in _texts(at.success)
+
+
+def _someone_else_saves(url: str, partners: int) -> None:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        nid = int(
+            conn.exec_driver_sql(f"select id from network where name='{FIRST_NETWORK}'").scalar()
+        )
+        pf = prefill(conn, nid, "2026-Q3")
+    values = dict(pf.values, partners=partners, traffic_light=pf.values["traffic_light"] or "gelb")
+    values["quality_blocks"] = tuple(values["quality_blocks"])
+    save_status(engine, StatusEntry(nid, "2026-Q3", **values), "Ben Kollege", pf.version)
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("decision", "partners_after", "form_after"),
+    [
+        ("Mit meiner Eingabe überschreiben", 11, 11),
+        ("Gespeicherte Fassung übernehmen", 77, 77),
+    ],
+)
+def test_conflict_shows_both_versions_and_lets_the_user_decide(
+    monkeypatch, writable_url, decision, partners_after, form_after
+) -> None:
+    at = _open(monkeypatch, writable_url, editing=True)  # loads "no record yet"
+    _someone_else_saves(writable_url, partners=77)
+    at.number_input(key="nf_partners").set_value(11)
+    at.text_input(key="nf_user").input("Anna")
+    _button(at, "Speichern").click().run()
+    _ok(at)
+    assert "inzwischen von Ben Kollege gespeichert" in _texts(at.warning)
+    compare = next(
+        d.value for d in at.dataframe if "Ihre Eingabe" in getattr(d.value, "columns", [])
+    ).set_index("Angabe")
+    assert compare.loc["Partner", "Ihre Eingabe"] == "11"
+    assert compare.loc["Partner", "Gespeicherte Fassung 1 (Ben Kollege)"] == "77"
+    assert compare.loc["Partner", "unterschiedlich"] == "≠"
+    assert at.number_input(key="nf_partners").value == 11  # the input is still in the form
+
+    _button(at, decision).click().run()
+    _ok(at)
+    assert at.number_input(key="nf_partners").value == form_after
+    assert _status(at).loc[FIRST_NETWORK, "Partner"] == partners_after
+    assert not at.warning
+
+
+def test_the_current_quarter_can_be_reported(monkeypatch, writable_url) -> None:
+    at = _open(monkeypatch, writable_url, editing=True)
+    now = quarter_of(__import__("datetime").date.today())
+    options = at.selectbox(key="nf_quarter_2026-Q3").options
+    assert options[0] == now.label
+    assert at.selectbox(key="nf_quarter_2026-Q3").value == "2026-Q3"
+
+
+def test_unsaved_input_survives_switching_network_and_page(monkeypatch, writable_url) -> None:
+    at = _open(monkeypatch, writable_url, editing=True)
+    at.number_input(key="nf_partners").set_value(-7)
+    at.text_area(key="nf_note").input("Entwurf: Fachtag geplant")
+    at.text_input(key="nf_user").input("Anna")
+    _button(at, "Speichern").click().run()
+    assert "nicht negativ" in _texts(at.error)
+
+    first, second = at.selectbox(key="nf_network").options[:2]
+    at.selectbox(key="nf_network").select(second).run()
+    assert at.text_area(key="nf_note").value == ""  # the other network's own values
+    at.switch_page("pages/overview.py").run()
+    at.switch_page(PAGE).run()
+    _ok(at)
+    at.selectbox(key="nf_network").select(first).run()
+    _ok(at)
+    assert at.number_input(key="nf_partners").value == -7
+    assert at.text_area(key="nf_note").value == "Entwurf: Fachtag geplant"
+    assert at.text_input(key="nf_user").value == "Anna"
+    assert "Ihre noch nicht gespeicherte Eingabe ist wiederhergestellt." in _texts(at.caption)

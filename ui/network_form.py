@@ -1,0 +1,343 @@
+"""The quarterly status form of the Netzwerke page: prefill, save, conflicts, no lost input.
+
+Editing is off unless the setting ``PRAEV_EDITING=1`` switches it on. Every value the
+user typed lives in ``st.session_state``: the form's widgets, plus a draft per network
+and quarter that survives reruns, errors and page switches until it is saved. Saving
+runs in the submit button's callback, i.e. before the page is drawn again, so the
+tables above already show the new status. The version the form loaded is remembered;
+when someone else saved meanwhile, both versions are shown side by side and the user
+decides: take over the saved one, or overwrite it with their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from core.catalogue import quality_items
+from core.config import database_url, setting
+from core.errors import ConflictError, DataError, PraevError
+from core.network_entry import (
+    FIELD_LABELS,
+    MAX_NAME,
+    MAX_TEXT,
+    VALUE_FIELDS,
+    Prefill,
+    StatusEntry,
+    format_timestamp,
+    prefill,
+    save_status,
+)
+from core.networks import TRAFFIC_LIGHT_SYMBOLS
+from core.quarters import parse_quarter, quarter_of
+from ui.db import get_engine
+from ui.filters import Selection
+from ui.network_review import NO_BLOCKS, change_log, conflict_view
+from ui.query import clear, database_error, query
+
+EDITING_OFF = (
+    "Die Eingabe ist ausgeschaltet. Administratoren schalten sie mit der Einstellung "
+    "`PRAEV_EDITING=1` ein (Umgebungsvariable beim Start der App); bis es Anmeldungen "
+    "gibt, kann dann jede Person mit Zugang zur App melden."
+)
+INTRO = (
+    "Hier meldet die Koordination den Stand ihres Netzwerks für ein Quartal. Das Formular "
+    "ist mit der letzten Meldung vorbelegt; bitte prüfen, ändern und speichern."
+)
+NO_NETWORKS = "Für die Auswahl oben gibt es kein Netzwerk. Bitte Jugendamt oder Netzwerkart ändern."
+LABEL_NETWORK = "Netzwerk"
+LABEL_QUARTER = "Quartal"
+FORM_TITLE = "Meldung für {network}, {quarter}"
+SOURCE_CURRENT = (
+    "Vorbelegt mit der gespeicherten Meldung für dieses Quartal (Fassung {version}, "
+    "{by}, {when}). Speichern ändert sie."
+)
+SOURCE_PREVIOUS = (
+    "Für dieses Quartal gibt es noch keine Meldung. Vorbelegt mit der Meldung aus dem "
+    "{quarter}; die Notiz ist leer, weil sie nur für ein Quartal gilt."
+)
+SOURCE_EMPTY = "Das ist die erste Meldung dieses Netzwerks."
+DRAFT_RESTORED = "Ihre noch nicht gespeicherte Eingabe ist wiederhergestellt."
+HELP_STAGE = "Die Stufe, auf der das Netzwerk in diesem Quartal arbeitet."
+HELP_PARTNERS = "Einrichtungen und Dienste, die im Quartal verbindlich mitarbeiten."
+HELP_MEETINGS = "Sitzungen des Netzwerks oder seiner Arbeitsgruppen in diesem Quartal."
+HELP_LIGHT = "🟢 läuft wie geplant · 🟡 Schwierigkeiten · 🔴 Arbeit gefährdet"
+HELP_BLOCKS = "Die Qualitätsbausteine, die das Netzwerk erreicht hat."
+HELP_NOTE = "Was im Quartal wichtig war. Pflicht, wenn die Stufe um mehr als eins springt."
+HELP_USER = "Wird mit der Meldung und im Änderungsprotokoll gespeichert."
+SUBMIT = "Speichern"
+PROBLEMS = "Nicht gespeichert, bitte korrigieren:"
+SAVED = "Gespeichert: {network}, {quarter} (Fassung {version}, {by})."
+TOOK_THEIRS = "Die gespeicherte Fassung steht jetzt im Formular."
+P = "nf_"
+KEY_NETWORK, KEY_USER = P + "network", P + "user"
+FIELD_KEYS = {f: P + f for f in VALUE_FIELDS}
+S_LOADED, S_VERSION, S_PREFILL = "_nf_loaded", "_nf_version", "_nf_prefill"
+S_DRAFTS, S_USER, S_RESTORED = "_nf_drafts", "_nf_user", "_nf_restored"
+S_PROBLEMS, S_CONFLICT, S_FLASH, S_ERROR = "_nf_problems", "_nf_conflict", "_nf_flash", "_nf_error"
+
+Pair = tuple[int, str]
+
+
+def editing_enabled() -> bool:
+    """True when the setting PRAEV_EDITING switches editing on."""
+    return setting("PRAEV_EDITING").strip() == "1"
+
+
+def _state() -> Any:
+    return st.session_state
+
+
+def _fresh_prefill(pair: Pair) -> Prefill:
+    """Read the record straight from the database (never cached: the version must be current)."""
+    try:
+        with get_engine().connect() as conn:
+            return prefill(conn, *pair)
+    except SQLAlchemyError as exc:
+        raise database_error(exc, database_url()) from exc
+
+
+def _put_values(values: dict[str, Any]) -> None:
+    for name, key in FIELD_KEYS.items():
+        value = values.get(name)
+        _state()[key] = list(value or []) if name == "quality_blocks" else value
+
+
+def _form_values() -> dict[str, Any]:
+    values = {name: _state().get(key) for name, key in FIELD_KEYS.items()}
+    values["quality_blocks"] = sorted(values["quality_blocks"] or [])
+    return values
+
+
+def _load(pair: Pair) -> None:
+    """Fill the form for a network and quarter: an unsaved draft first, else the database."""
+    drafts = _state().setdefault(S_DRAFTS, {})
+    pf = _fresh_prefill(pair)
+    _state()[S_PREFILL] = pf
+    _state()[S_RESTORED] = pair in drafts
+    if pair in drafts:
+        _put_values(drafts[pair]["values"])
+        _state()[S_VERSION] = drafts[pair]["version"]
+    else:
+        _put_values(pf.values)
+        _state()[S_VERSION] = pf.version
+    _state()[S_LOADED] = pair
+    for key in (S_PROBLEMS, S_ERROR):
+        _state().pop(key, None)
+
+
+def _save(pair: Pair, values: dict[str, Any], version: int | None) -> None:
+    """Save and record the outcome in session_state (runs inside a button callback)."""
+    user = (_state().get(KEY_USER) or "").strip()
+    _state()[S_USER] = user
+    _state().setdefault(S_DRAFTS, {})[pair] = {"values": values, "version": version}
+    for key in (S_PROBLEMS, S_ERROR, S_FLASH):
+        _state().pop(key, None)
+    entry = StatusEntry(
+        network_id=pair[0],
+        quarter=pair[1],
+        stage=values["stage"],
+        partners=values["partners"],
+        meetings=values["meetings"],
+        traffic_light=values["traffic_light"],
+        quality_blocks=tuple(values["quality_blocks"]),
+        goals=values["goals"] or "",
+        note=values["note"] or "",
+    )
+    try:
+        saved = save_status(get_engine(), entry, user, version)
+    except DataError as exc:
+        _state()[S_PROBLEMS] = exc.problems
+        return
+    except ConflictError as exc:
+        clear()  # someone saved meanwhile: the cached tables are out of date
+        _state()[S_CONFLICT] = {
+            "pair": pair,
+            "mine": values,
+            "theirs": exc.current,
+            "text": str(exc),
+        }
+        return
+    except SQLAlchemyError as exc:
+        _state()[S_ERROR] = str(database_error(exc, database_url()))
+        return
+    except PraevError as exc:
+        _state()[S_ERROR] = str(exc)
+        return
+    _state()[S_DRAFTS].pop(pair, None)
+    _state().pop(S_CONFLICT, None)
+    _state()[S_VERSION] = saved["version"]
+    _put_values(saved)
+    _state()[S_PREFILL] = Prefill(
+        {f: saved[f] for f in VALUE_FIELDS}, saved["version"], "current", pair[1], record=saved
+    )
+    _state()[S_FLASH] = saved
+    clear()
+
+
+def _on_submit() -> None:
+    pair = _state()[S_LOADED]
+    _save(pair, _form_values(), _state().get(S_VERSION))
+
+
+def _on_overwrite() -> None:
+    conflict = _state()[S_CONFLICT]
+    _put_values(conflict["mine"])
+    _save(conflict["pair"], conflict["mine"], conflict["theirs"]["version"])
+
+
+def _on_take_theirs() -> None:
+    conflict = _state().pop(S_CONFLICT)
+    theirs = conflict["theirs"]
+    _put_values(theirs)
+    _state()[S_VERSION] = theirs["version"]
+    _state()[S_DRAFTS].pop(conflict["pair"], None)
+    _state()[S_PREFILL] = Prefill(
+        {f: theirs[f] for f in VALUE_FIELDS},
+        theirs["version"],
+        "current",
+        conflict["pair"][1],
+        record=theirs,
+    )
+    _state()[S_FLASH] = TOOK_THEIRS
+
+
+def _quarter_options(sel: Selection) -> list[str]:
+    """Quarters with data plus the current calendar quarter, newest first."""
+    quarters = set(sel.quarters) | {quarter_of(dt.date.today())}
+    return [q.key for q in sorted(quarters, reverse=True)]
+
+
+def _source_note(pf: Prefill, restored: bool) -> str:
+    if restored:
+        return DRAFT_RESTORED
+    if pf.source == "current" and pf.record:
+        rec = pf.record
+        return SOURCE_CURRENT.format(
+            version=rec["version"], by=rec["updated_by"], when=format_timestamp(rec["updated_at"])
+        )
+    if pf.source == "previous" and pf.source_quarter:
+        return SOURCE_PREVIOUS.format(quarter=parse_quarter(pf.source_quarter).label)
+    return SOURCE_EMPTY
+
+
+def _messages(names: dict[int, str]) -> None:
+    flash = _state().pop(S_FLASH, None)
+    if isinstance(flash, dict):
+        st.success(
+            SAVED.format(
+                network=names.get(flash["network_id"], flash["network_id"]),
+                quarter=parse_quarter(flash["quarter"]).label,
+                version=flash["version"],
+                by=flash["updated_by"],
+            ),
+            icon=":material/check_circle:",
+        )
+    elif flash:
+        st.info(flash, icon=":material/info:")
+    if _state().get(S_ERROR):
+        st.error(_state()[S_ERROR], icon=":material/error:")
+    problems = _state().get(S_PROBLEMS)
+    if problems:
+        lines = [f"- **{p.column}:** {p.problem}. {p.fix}" for p in problems]
+        st.error("\n".join([PROBLEMS, *lines]), icon=":material/error:")
+
+
+def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.DataFrame) -> None:
+    """The entry section: the switched-off note, or network/quarter choice and the form."""
+    if not editing_enabled():
+        st.info(EDITING_OFF, icon=":material/lock:")
+        return
+    st.caption(INTRO)
+    if networks.empty:
+        st.info(NO_NETWORKS, icon=":material/info:")
+        return
+    names = dict(zip(networks["network_id"].astype(int), networks["name"], strict=True))
+    stages = dict(zip(stages_df["id"].astype(int), stages_df["label"], strict=True))
+    meanings = dict(zip(stages_df["id"].astype(int), stages_df["meaning"], strict=True))
+    try:
+        items = query(quality_items)
+    except PraevError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    blocks = dict(zip(items["block_id"].astype(int), items["block_title"], strict=True))
+    left, right = st.columns([3, 1])
+    network_id = left.selectbox(
+        LABEL_NETWORK, list(names), format_func=names.__getitem__, key=KEY_NETWORK
+    )
+    options = _quarter_options(sel)
+    quarter = right.selectbox(
+        LABEL_QUARTER,
+        options,
+        index=options.index(sel.quarter.key),
+        format_func=lambda k: parse_quarter(k).label,
+        key=f"nf_quarter_{sel.quarter.key}",
+    )
+    pair: Pair = (int(network_id), quarter)
+    if KEY_USER not in _state() and _state().get(S_USER):
+        _state()[KEY_USER] = _state()[S_USER]
+    widgets_gone = any(key not in _state() for key in FIELD_KEYS.values())
+    try:
+        if _state().get(S_LOADED) != pair or widgets_gone:
+            _load(pair)
+    except PraevError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    pf: Prefill = _state()[S_PREFILL]
+    restored = _state().get(S_RESTORED, False) and pair in _state().get(S_DRAFTS, {})
+
+    with st.form("nf_form", enter_to_submit=False):
+        st.markdown(
+            f"**{FORM_TITLE.format(network=names[pair[0]], quarter=parse_quarter(quarter).label)}**"
+        )
+        st.caption(_source_note(pf, restored))
+        st.radio(
+            FIELD_LABELS["stage"],
+            list(stages),
+            format_func=stages.__getitem__,
+            captions=[meanings[s] for s in stages],
+            key=FIELD_KEYS["stage"],
+            help=HELP_STAGE,
+        )
+        c1, c2, c3 = st.columns(3)
+        c1.number_input(
+            FIELD_LABELS["partners"], step=1, key=FIELD_KEYS["partners"], help=HELP_PARTNERS
+        )
+        c2.number_input(
+            FIELD_LABELS["meetings"], step=1, key=FIELD_KEYS["meetings"], help=HELP_MEETINGS
+        )
+        c3.radio(
+            FIELD_LABELS["traffic_light"],
+            list(TRAFFIC_LIGHT_SYMBOLS),
+            format_func=TRAFFIC_LIGHT_SYMBOLS.__getitem__,
+            horizontal=True,
+            key=FIELD_KEYS["traffic_light"],
+            help=HELP_LIGHT,
+        )
+        st.multiselect(
+            FIELD_LABELS["quality_blocks"],
+            list(blocks),
+            format_func=lambda b: f"{b}. {blocks.get(b, '')}",
+            key=FIELD_KEYS["quality_blocks"],
+            help=HELP_BLOCKS,
+            placeholder=NO_BLOCKS,
+        )
+        st.text_area(FIELD_LABELS["goals"], max_chars=MAX_TEXT, key=FIELD_KEYS["goals"], height=80)
+        st.text_area(
+            FIELD_LABELS["note"],
+            max_chars=MAX_TEXT,
+            key=FIELD_KEYS["note"],
+            height=80,
+            help=HELP_NOTE,
+        )
+        st.text_input(FIELD_LABELS["user"], max_chars=MAX_NAME, key=KEY_USER, help=HELP_USER)
+        st.form_submit_button(SUBMIT, type="primary", on_click=_on_submit, icon=":material/save:")
+    _messages(names)
+    conflict = _state().get(S_CONFLICT)
+    if conflict and conflict["pair"] == pair:
+        conflict_view(conflict, stages, _on_take_theirs, _on_overwrite)
+    change_log(*pair)

@@ -1,0 +1,96 @@
+"""Reviewing changes of a network's quarterly status: the conflict comparison (the
+user's input beside the version saved meanwhile) and the change log from the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.audit import audit_entries
+from core.errors import PraevError
+from core.network_entry import ENTITY, FIELD_LABELS, VALUE_FIELDS, differences, format_timestamp
+from core.networks import TRAFFIC_LIGHT_SYMBOLS
+from ui.query import query
+
+NO_BLOCKS = "keine"
+CONFLICT_MINE = "Ihre Eingabe"
+CONFLICT_THEIRS = "Gespeicherte Fassung {version} ({by})"
+CONFLICT_FIELD = "Angabe"
+CONFLICT_DIFF = "unterschiedlich"
+TAKE_THEIRS = "Gespeicherte Fassung übernehmen"
+TAKE_THEIRS_HELP = "Ihre Eingabe wird verworfen, das Formular zeigt die gespeicherte Fassung."
+OVERWRITE = "Mit meiner Eingabe überschreiben"
+OVERWRITE_HELP = "Ihre Eingabe wird gespeichert und ersetzt die andere Fassung."
+LOG_TITLE = "Änderungsprotokoll dieser Meldung"
+LOG_EMPTY = "Noch keine Änderung über das Formular."
+ACTIONS = {"create": "angelegt", "update": "geändert"}
+
+
+def shown_value(name: str, value: Any, stages: dict[int, str]) -> str:
+    """A form value as the user reads it: stage label, ampel symbol, block numbers."""
+    if name == "stage":
+        return stages.get(value, "–") if value is not None else "–"
+    if name == "traffic_light":
+        return TRAFFIC_LIGHT_SYMBOLS.get(value, "–")
+    if name == "quality_blocks":
+        return ", ".join(map(str, value)) if value else NO_BLOCKS
+    return "–" if value is None or value == "" else str(value)
+
+
+def conflict_view(
+    conflict: dict[str, Any],
+    stages: dict[int, str],
+    on_take_theirs: Callable[[], None],
+    on_overwrite: Callable[[], None],
+) -> None:
+    """The saved and the typed version side by side, and the two ways out."""
+    mine, theirs = conflict["mine"], conflict["theirs"]
+    st.warning(conflict["text"], icon=":material/sync_problem:")
+    changed = set(differences(mine, theirs))
+    theirs_label = CONFLICT_THEIRS.format(version=theirs["version"], by=theirs["updated_by"])
+    st.dataframe(
+        pd.DataFrame(
+            {
+                CONFLICT_FIELD: [FIELD_LABELS[f] for f in VALUE_FIELDS],
+                CONFLICT_MINE: [shown_value(f, mine.get(f), stages) for f in VALUE_FIELDS],
+                theirs_label: [shown_value(f, theirs.get(f), stages) for f in VALUE_FIELDS],
+                CONFLICT_DIFF: ["≠" if f in changed else "" for f in VALUE_FIELDS],
+            }
+        ),
+        hide_index=True,
+    )
+    left, right = st.columns(2)
+    left.button(TAKE_THEIRS, on_click=on_take_theirs, help=TAKE_THEIRS_HELP, key="nf_theirs")
+    right.button(
+        OVERWRITE, on_click=on_overwrite, help=OVERWRITE_HELP, type="primary", key="nf_overwrite"
+    )
+
+
+def change_log(network_id: int, quarter: str) -> None:
+    """The audit entries of one network and quarter, newest first, folded away."""
+    with st.expander(LOG_TITLE):
+        try:
+            log = query(audit_entries, ENTITY, f"{network_id}/{quarter}", limit=20)
+        except PraevError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        if log.empty:
+            st.caption(LOG_EMPTY)
+            return
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Zeit": [format_timestamp(t) for t in log["at"]],
+                    "Von": log["user"],
+                    "Aktion": log["action"].map(ACTIONS).fillna(log["action"]),
+                    "Geändert": [
+                        ", ".join(FIELD_LABELS[f] for f in differences(n or {}, o or {})) or "–"
+                        for o, n in zip(log["old"], log["new"], strict=True)
+                    ],
+                }
+            ),
+            hide_index=True,
+        )
