@@ -31,6 +31,7 @@ DATA_PAGES = [
     ("prevention_chain.py", "Präventionskette", ":material/linear_scale:", "praeventionskette"),
     ("networks.py", "Netzwerke", ":material/hub:", "netzwerke"),
     ("area_profile.py", "Sozialraum-Steckbrief", ":material/location_city:", "steckbrief"),
+    ("session.py", "Ausschuss-Sitzung", ":material/co_present:", "sitzung"),
 ]
 
 selection = None

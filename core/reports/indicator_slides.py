@@ -1,0 +1,240 @@
+"""The indicator and coverage slides of a committee report: key figures, the map, the
+prevention chain and the gaps (high need, low coverage)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from core.areas import area
+from core.catalogue import indicator as indicator_entry
+from core.coverage import chain_summary, need_vs_coverage, weakest_link
+from core.format import format_date, format_value
+from core.indicators import indicator_values
+from core.key_figures import KEY_INDICATORS, key_figures
+from core.privacy import PrivacyRules
+from core.reports.maps import render_map
+from core.reports.spec import masked, slide, table
+
+DISTRICT_NAME = "Rhein-Kreis Neuss"
+GAP_QUADRANT = "hoher Bedarf, niedrige Versorgung"
+GAP_ROWS_ON_SLIDE = 8
+STATUS_COLOURS = {"erreicht": "#1B7837", "knapp": "#E08214", "Lücke": "#B2182B"}
+MISSING_COLOUR = "#BDBDBD"
+
+
+def key_figures_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) -> dict:
+    figures = key_figures(conn, q, muni, rules)
+    rows = [
+        {
+            "label": f.label,
+            "value": f.value,
+            "delta": f.delta or "",
+            "delta_color": f.delta_color,
+            "stand": format_date(f.stand),
+            "help": f.help,
+        }
+        for f in figures
+    ]
+    stands = [f.stand for f in figures if f.key in KEY_INDICATORS and f.stand]
+    frame = (
+        pd.DataFrame(rows)
+        .drop(columns="delta_color")
+        .rename(
+            columns={
+                "label": "Kennzahl",
+                "value": "Wert",
+                "delta": "Veränderung",
+                "stand": "Stand",
+                "help": "Erläuterung",
+            }
+        )
+    )
+    return slide(
+        "key_figures",
+        title=f"Kennzahlen {q.label}",
+        figures=rows,
+        tables=[table("Kennzahlen", frame, slide_columns=[])],
+        reading_aid=(
+            "So lesen Sie die Kennzahlen: Werte zum Ende des Berichtsquartals. Darunter die "
+            "Veränderung – bei Monats- und Quartalsdaten gegenüber dem Vorquartal, bei "
+            "Jahresdaten gegenüber dem vorherigen Stichtag – und der Stand jedes Werts."
+        ),
+        source="Bundesagentur für Arbeit, IT.NRW, Melderegister, Angebotsdatenbank, "
+        "Meldungen der Netzwerkkoordination",
+        stand=f"bis {format_date(max(stands))}" if stands else "",
+        _stand_dates=[s.isoformat() for s in stands],
+    )
+
+
+def map_slide(
+    conn: Connection, q: Any, muni: str | None, indicator_id: str, rules: PrivacyRules
+) -> dict:
+    entry = indicator_entry(conn, indicator_id)
+    decimals, unit = int(entry["decimals"]), str(entry["unit"])
+    values = indicator_values(conn, indicator_id, q, "area", muni, rules)
+    level = "municipality" if muni else "district"
+    whole = indicator_values(conn, indicator_id, q, level, muni, rules)
+    scope_value = whole["display"].iloc[0] if len(whole) else "–"
+    png = render_map(conn, values, entry, f"{entry['name']} – {q.label}", muni)
+    shown = values[~values["suppressed"] & values["value"].notna()]
+    top = shown.sort_values("value", ascending=entry["polarity"] == "higher_better").head(5)
+    stands = [d for d in values["stand"].dropna()]
+    frame = pd.DataFrame(
+        {
+            "Sozialraum": values["name"],
+            "Kommune": values["municipality_name"],
+            "Wert": masked(values["value"], values["display"], values["suppressed"], decimals),
+            "Einheit": unit,
+            "Stand": [format_date(d) if pd.notna(d) else "" for d in values["stand"]],
+            "Datenschutz": [rules.reason_text(r) for r in values["suppression"]],
+        }
+    )
+    worst = "höchsten" if entry["polarity"] != "higher_better" else "niedrigsten"
+    hidden = int(values["suppressed"].sum())
+    bullets = [f"{r.name}: {r.display}" for r in top.itertuples()]
+    if hidden:
+        bullets.append(f"{hidden} Sozialräume gesperrt (Datenschutz)")
+    where = area(conn, muni)["name"] if muni else DISTRICT_NAME
+    return slide(
+        "map",
+        title=f"Karte: {entry['short_name']}",
+        lead=f"{where}: {scope_value}. Die {worst} Werte in den Sozialräumen:",
+        bullets=bullets,
+        image={
+            "png_base64": base64.b64encode(png).decode("ascii"),
+            "alt": f"Karte der Sozialräume: {entry['name']}, {q.label}",
+        },
+        tables=[table("Karte", frame, {"Wert": decimals}, slide_columns=[])],
+        reading_aid=(
+            f"So lesen Sie die Karte: Je dunkler ein Sozialraum, desto höher die "
+            f"{entry['short_name']}. Die Farbstufen teilen die gezeigten Sozialräume in fünf "
+            "etwa gleich große Gruppen. Schraffiert: aus Datenschutzgründen gesperrt; "
+            f"hellgrau: kein Wert. {entry['definition']}"
+        ),
+        source=str(entry["source"]),
+        stand=format_date(max(stands)) if stands else "",
+        indicator_id=indicator_id,
+        _stand_dates=[max(stands).isoformat()] if stands else [],
+    )
+
+
+def chain_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) -> dict:
+    df = chain_summary(conn, q, muni, rules)
+    attainment = [None if pd.isna(r) else round(float(r) * 100) for r in df["ratio"]]
+    children = [
+        rules.mask() if r == "small_count" else ("gesperrt" if s else c)
+        for c, r, s in zip(df["children"], df["suppression"], df["suppressed"], strict=True)
+    ]
+    frame = pd.DataFrame(
+        {
+            "Lebensphase": df["phase"],
+            "Angebote": df["offers"],
+            "Plätze": df["places"].round(0),
+            "Kinder": children,
+            "Versorgung": masked(
+                df["coverage"], pd.Series(["gesperrt"] * len(df)), df["suppressed"], 1
+            ),
+            "Maß": df["metric_label"],
+            "Ziel": df["target"],
+            "Zielerreichung %": attainment,
+            "Status": df["status"].fillna(""),
+            "Sozialräume mit Lücke": [
+                f"{g} von {a}" for g, a in zip(df["gap_areas"], df["areas"], strict=True)
+            ],
+        }
+    )
+    stand = df["children_stand"].dropna().max() if df["children_stand"].notna().any() else None
+    return slide(
+        "chain",
+        title="Präventionskette: Zielerreichung je Lebensphase",
+        lead=weakest_link(df),
+        charts=[
+            {
+                "kind": "bar",
+                "title": "Zielerreichung in % des Zielwerts",
+                "categories": df["phase"].tolist(),
+                "series": [{"name": "Zielerreichung", "values": attainment}],
+                "unit": "%",
+                "decimals": 0,
+                "reference": 100,
+                "horizontal": True,
+                "point_colours": [STATUS_COLOURS.get(x, MISSING_COLOUR) for x in df["status"]],
+            }
+        ],
+        tables=[
+            table(
+                "Präventionskette",
+                frame,
+                {"Versorgung": 1, "Plätze": 0, "Kinder": 0, "Ziel": 0},
+                slide_columns=[
+                    "Lebensphase",
+                    "Zielerreichung %",
+                    "Status",
+                    "Sozialräume mit Lücke",
+                ],
+            )
+        ],
+        reading_aid=(
+            "So lesen Sie das Diagramm: Jeder Balken zeigt, wie viel Prozent ihres Zielwerts "
+            "eine Lebensphase erreicht; 100 % heißt Ziel erreicht. Gemessen wird in Plätzen "
+            "je 100 Kinder (Krippe, Kita, Grundschule) oder in Angeboten je 1.000 Kinder."
+        ),
+        source="Angebote: Angebotsdatenbank; Kinder: Melderegister",
+        stand=f"Angebote {format_date(q.end)}; Kinder {format_date(stand)}",
+    )
+
+
+def gaps_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) -> dict:
+    df = need_vs_coverage(conn, q, muni, rules=rules)
+    kreis = df["district_value"].dropna()
+    kreis_text = format_value(float(kreis.iloc[0]), "%", 1) if len(kreis) else "–"
+    top = df[df["quadrant"] == GAP_QUADRANT]
+    frame = pd.DataFrame(
+        {
+            "Sozialraum": top["name"],
+            "Kommune": top["municipality_name"],
+            "SGB-II-Quote u15 %": [round(float(v), 1) for v in top["need"]],
+            "Zielerreichung Kette %": [round(float(v) * 100) for v in top["coverage_ratio"]],
+            "Lücken in": top["gaps"],
+            "Stand SGB II": [format_date(d) for d in top["need_stand"]],
+        }
+    )
+    count = len(top)
+    lead = (
+        f"{count} Sozialräume haben hohen Bedarf (SGB-II-Quote u15 über dem Kreiswert von "
+        f"{kreis_text}) und eine niedrige Versorgung."
+        if count
+        else "Kein Sozialraum hat zugleich hohen Bedarf und niedrige Versorgung."
+    )
+    stands = top["need_stand"].dropna()
+    return slide(
+        "gaps",
+        lead=lead,
+        tables=[
+            table(
+                "Lücken",
+                frame,
+                {"SGB-II-Quote u15 %": 1, "Zielerreichung Kette %": 0},
+                slide_rows=GAP_ROWS_ON_SLIDE,
+                slide_columns=[
+                    "Sozialraum",
+                    "Kommune",
+                    "SGB-II-Quote u15 %",
+                    "Zielerreichung Kette %",
+                    "Lücken in",
+                ],
+            )
+        ],
+        reading_aid=(
+            "So lesen Sie die Tabelle: Sie nennt die Sozialräume, deren SGB-II-Quote unter 15 "
+            "über dem Kreiswert liegt und deren Präventionskette im Mittel weniger als 90 % "
+            "der Zielwerte erreicht. Oben steht, wo beides am stärksten zusammenkommt. "
+            "Gesperrte Sozialräume (Datenschutz) sind nicht eingeordnet."
+        ),
+        source="SGB II: Statistik der Bundesagentur für Arbeit; Angebote: Angebotsdatenbank",
+        stand=format_date(stands.max()) if len(stands) else "",
+    )

@@ -1,0 +1,224 @@
+"""The network slides of a committee report: network status and quality blocks.
+
+Built from ``core.networks`` (status_table, stage_distribution, quality_progress) into
+the slide dicts of :mod:`core.reports.content`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from core.catalogue import network_stages
+from core.format import format_date
+from core.networks import quality_progress, stage_distribution, status_table, youth_office_of
+from core.quarters import Quarter
+
+TREND_QUARTERS = 8
+NOT_REPORTED = "nicht gemeldet"
+STAGE_COLOURS = {1: "#A6CEE3", 2: "#1F78B4", 3: "#08306B", 0: "#BDBDBD"}
+STATE_COLOURS = {"done": "#1B7837", "in_progress": "#F1A340", "open": "#D9D9D9"}
+STATE_NAMES = {"done": "erledigt", "in_progress": "in Arbeit", "open": "offen"}
+SOURCE = "Meldungen der Netzwerkkoordination in den Jugendämtern"
+
+
+def short_office(name: str) -> str:
+    """``"Jugendamt der Stadt Neuss"`` -> ``"Neuss"``; the Kreisjugendamt keeps its word."""
+    if name.startswith("Kreisjugendamt"):
+        return "Kreisjugendamt"
+    return name.replace("Jugendamt der Stadt ", "")
+
+
+def _slide(key: str, **fields: Any) -> dict[str, Any]:
+    from core.reports.spec import slide
+
+    return slide(key, **fields)
+
+
+def _table(name: str, df: pd.DataFrame, on_slide: bool = False) -> dict[str, Any]:
+    from core.reports.spec import table
+
+    return table(name, df, slide_columns=None if on_slide else [])
+
+
+def _quarters(q: Quarter, count: int) -> list[Quarter]:
+    out = [q]
+    while len(out) < count:
+        out.insert(0, out[0].previous())
+    return out
+
+
+def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> dict[str, Any]:
+    """Networks per youth office and stage in the quarter, and the stages over time."""
+    status = status_table(conn, q, municipality_id=municipality_id)
+    stages = network_stages(conn).set_index("id")["label"].to_dict()
+    office = youth_office_of(conn, municipality_id) if municipality_id else None
+    status = status.assign(office=status["youth_office"].map(short_office))
+    offices = list(dict.fromkeys(status["office"]))
+    counts = status.assign(stage=status["stage"].fillna(0).astype(int))
+    cross = pd.crosstab(counts["office"], counts["stage"]).reindex(
+        index=offices, columns=[1, 2, 3, 0], fill_value=0
+    )
+    red = counts[counts["traffic_light"] == "rot"].groupby("office").size()
+    frame = pd.DataFrame(
+        {
+            "Jugendamt": offices,
+            **{stages[s]: cross[s].tolist() for s in (1, 2, 3)},
+            "nicht gemeldet": cross[0].tolist(),
+            "Ampel rot": [int(red.get(o, 0)) for o in offices],
+            "Netzwerke": cross.sum(axis=1).tolist(),
+        }
+    )
+    quarters = _quarters(q, TREND_QUARTERS)
+    dist = stage_distribution(conn, quarters, office)
+    per_stage = dist.groupby(["quarter", "stage"])["networks"].sum() if len(dist) else pd.Series()
+    trend = pd.DataFrame(
+        {
+            "Quartal": [x.short_label for x in quarters],
+            **{stages[s]: [int(per_stage.get((x.key, s), 0)) for x in quarters] for s in (1, 2, 3)},
+        }
+    )
+    listing = pd.DataFrame(
+        {
+            "Netzwerk": status["name"],
+            "Art": status["kind"],
+            "Jugendamt": status["youth_office"],
+            "Stufe": status["stage_label"].fillna(NOT_REPORTED),
+            "Veränderung": status["change"],
+            "Ampel": status["traffic_light_label"].fillna(""),
+            "Partner": status["partners"],
+            "Treffen im Quartal": status["meetings"],
+        }
+    )
+    total, top = len(status), int((counts["stage"] == 3).sum())
+    missing = int((counts["stage"] == 0).sum())
+    lead = f"{top} von {total} Netzwerken arbeiten als Produktionsnetzwerk (Stufe 3)."
+    if missing:
+        lead += f" {missing} haben für das {q.label} noch nicht gemeldet."
+    series = [
+        {"name": stages[s], "values": cross[s].tolist(), "colour": STAGE_COLOURS[s]}
+        for s in (1, 2, 3)
+    ]
+    series.append({"name": NOT_REPORTED, "values": cross[0].tolist(), "colour": "#BDBDBD"})
+    return _slide(
+        "networks",
+        title=f"Netzwerkstatus {q.label}",
+        lead=lead,
+        charts=[
+            {
+                "kind": "stacked_bar",
+                "title": "Netzwerke je Jugendamt nach Stufe",
+                "categories": offices,
+                "series": series,
+                "unit": "",
+                "decimals": 0,
+                "horizontal": True,
+            },
+            {
+                "kind": "line",
+                "title": "Netzwerke je Stufe über die Quartale",
+                "categories": trend["Quartal"].tolist(),
+                "series": [
+                    {
+                        "name": stages[s],
+                        "values": trend[stages[s]].tolist(),
+                        "colour": STAGE_COLOURS[s],
+                    }
+                    for s in (1, 2, 3)
+                ],
+                "unit": "",
+                "decimals": 0,
+            },
+        ],
+        tables=[
+            _table("Netzwerke", frame),
+            _table("Netzwerke Verlauf", trend),
+            _table("Netzwerke Liste", listing),
+        ],
+        reading_aid=(
+            "So lesen Sie die Diagramme: Links die Netzwerke je Jugendamt nach "
+            "Entwicklungsstufe im Berichtsquartal – Informationsnetzwerk (Partner informieren "
+            "sich), Kooperationsnetzwerk, Produktionsnetzwerk (Partner erbringen gemeinsam "
+            "Angebote); grau: keine Meldung. Rechts die Zahl der Netzwerke je Stufe in den "
+            "letzten Quartalen."
+        ),
+        source=SOURCE,
+        stand=format_date(q.end),
+    )
+
+
+def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> dict[str, Any]:
+    """Quality items per youth office (or per block for one office) by state."""
+    office = youth_office_of(conn, municipality_id) if municipality_id else None
+    df = quality_progress(conn, q, office)
+    if df.empty:
+        return _slide(
+            "quality",
+            lead="Für dieses Quartal liegen keine Angaben zu den Qualitätsbausteinen vor.",
+            source=SOURCE,
+            stand=format_date(q.end),
+        )
+    df = df.assign(office=df["youth_office"].map(short_office))
+    by = "office" if df["youth_office_id"].nunique() > 1 else "block_title"
+    heading = "Jugendamt" if by == "office" else "Qualitätsbaustein"
+    groups = list(dict.fromkeys(df[by]))
+    cross = pd.crosstab(df[by], df["state"]).reindex(
+        index=groups, columns=list(STATE_NAMES), fill_value=0
+    )
+    moved = df[df["change"] == "↑"].groupby(by).size()
+    frame = pd.DataFrame(
+        {
+            heading: groups,
+            **{STATE_NAMES[s]: cross[s].tolist() for s in STATE_NAMES},
+            "vorangekommen seit Vorquartal": [int(moved.get(g, 0)) for g in groups],
+        }
+    )
+    items = pd.DataFrame(
+        {
+            "Jugendamt": df["youth_office"],
+            "Baustein": df["block_title"],
+            "Punkt": df["item_id"] + " " + df["item"],
+            "Stand": df["state_label"],
+            "Vorquartal": df["previous_state"].map(STATE_NAMES).fillna("–"),
+            "Veränderung": df["change"],
+        }
+    )
+    done, total = int((df["state"] == "done").sum()), len(df)
+    lead = f"{done} von {total} Punkten der Qualitätsbausteine sind erledigt"
+    lead += f", {len(df[df['change'] == '↑'])} sind seit dem Vorquartal vorangekommen."
+    return _slide(
+        "quality",
+        title=f"Qualitätsbausteine {q.label}",
+        lead=lead,
+        charts=[
+            {
+                "kind": "stacked_bar",
+                "title": f"Punkte je {heading} nach Stand",
+                "categories": groups,
+                "series": [
+                    {
+                        "name": STATE_NAMES[s],
+                        "values": cross[s].tolist(),
+                        "colour": STATE_COLOURS[s],
+                    }
+                    for s in STATE_NAMES
+                ],
+                "unit": "",
+                "decimals": 0,
+                "horizontal": True,
+            }
+        ],
+        tables=[
+            _table("Qualitätsbausteine", frame, on_slide=True),
+            _table("Qualität Punkte", items),
+        ],
+        reading_aid=(
+            f"So lesen Sie das Diagramm: Je {heading} die Punkte der vier Qualitätsbausteine "
+            "(Angebotsanalyse, Bedarfsklärung, Netzwerkmanagement, Koordination und "
+            "Steuerung) nach Stand: erledigt, in Arbeit, offen."
+        ),
+        source=SOURCE,
+        stand=format_date(q.end),
+    )

@@ -1,0 +1,62 @@
+"""The report as an Excel workbook: the table behind every slide, a sheet each, plus the
+definitions and sources. Numbers stay numbers; suppressed cells keep their text
+("gesperrt", "<3"), exactly as on the slides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from core.exporting import to_xlsx_bytes
+from core.format import format_date
+from core.reports.spec import iso_date
+
+OVERVIEW_SHEET = "Übersicht"
+DEFINITIONS_SHEET = "Definitionen und Quellen"
+
+
+def _frame(spec: dict[str, Any]) -> pd.DataFrame:
+    return pd.DataFrame(spec["rows"], columns=spec["columns"], dtype=object)
+
+
+def _overview(report: dict[str, Any]) -> pd.DataFrame:
+    meta = report["meta"]
+    rows = [
+        ("Bericht", meta.get("session_title") or meta["title"]),
+        ("Gebiet", meta["scope"]),
+        ("Berichtsquartal", meta["quarter_label"]),
+        ("Datenstand", format_date(iso_date(meta["data_as_of"]))),
+        ("Prüfsumme der Daten", meta["data_hash"]),
+        ("Erstellt am", meta["created_at"].replace("T", " ")),
+    ]
+    if meta.get("session_date"):
+        rows.insert(1, ("Sitzungsdatum", format_date(iso_date(meta["session_date"]))))
+    if meta.get("demo"):
+        rows.append(("Hinweis", "Demodaten: erfundene Zahlen, keine amtlichen Werte"))
+    rows.append(("", ""))
+    rows += [(f"Blatt {i}", s["title"]) for i, s in enumerate(report["slides"], 1)]
+    return pd.DataFrame(rows, columns=["Angabe", "Wert"])
+
+
+def sheets(report: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Sheet name -> table: an overview, every slide's tables, then the definitions."""
+    out = {OVERVIEW_SHEET: _overview(report)}
+    for number, spec in enumerate(report["slides"], 1):
+        for table in spec["tables"]:
+            frame = _frame(table)
+            if spec.get("source") and "Quelle" not in frame.columns:
+                frame["Quelle"] = spec["source"]
+            if spec.get("stand") and "Stand" not in frame.columns:
+                frame["Stand"] = spec["stand"]
+            out[f"{number} {table['name']}"[:31]] = frame
+    definitions = report.get("definitions") or []
+    for i, table in enumerate(definitions):
+        name = DEFINITIONS_SHEET if i == 0 else table["name"]
+        out[name[:31]] = _frame(table)
+    return out
+
+
+def to_report_xlsx_bytes(report: dict[str, Any]) -> bytes:
+    """The workbook as XLSX bytes."""
+    return to_xlsx_bytes(sheets(report))

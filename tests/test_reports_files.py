@@ -1,0 +1,268 @@
+"""The committee report as files: PPTX, PDF and Excel are opened again and checked against
+the core values (slide count, titles, chart types, figures, suppressed cells)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.util import Inches
+from pypdf import PdfReader
+
+from core.coverage import chain_summary
+from core.errors import NotFoundError
+from core.indicators import indicator_values
+from core.key_figures import key_figures
+from core.reports import SLIDE_KEYS
+from core.reports.cli import add_report_parser, run_report
+from core.reports.content import build_report, select_slides
+from core.reports.pdf import to_pdf_bytes
+from core.reports.pptx import to_pptx_bytes
+from core.reports.xlsx import to_report_xlsx_bytes
+
+QUARTER = "2026-Q3"
+NEUSS = "05162024"
+HAFENGEBIET = "05162024-03"
+
+
+@pytest.fixture(scope="module")
+def report(demo_engine) -> dict:
+    with demo_engine.connect() as conn:
+        return build_report(conn, QUARTER)
+
+
+@pytest.fixture(scope="module")
+def deck(report):
+    return Presentation(io.BytesIO(to_pptx_bytes(report)))
+
+
+@pytest.fixture(scope="module")
+def workbook(report):
+    return openpyxl.load_workbook(io.BytesIO(to_report_xlsx_bytes(report)))
+
+
+def _texts(slide) -> str:
+    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def _charts(slide) -> list:
+    return [s.chart for s in slide.shapes if s.has_chart]
+
+
+def test_pptx_is_16_9_with_one_titled_slide_per_report_slide(report, deck) -> None:
+    assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))
+    assert len(deck.slides) == len(SLIDE_KEYS) == 8
+    titles = [s.shapes.title.text for s in deck.slides]
+    assert titles == [s["title"] for s in report["slides"]]
+    assert titles[0] == "Präventionskette gegen Kinderarmut"
+    assert titles[1] == "Kennzahlen 3. Quartal 2026"
+
+
+@pytest.mark.parametrize(
+    ("key", "chart_types"),
+    [
+        ("chain", [XL_CHART_TYPE.BAR_CLUSTERED]),
+        ("networks", [XL_CHART_TYPE.BAR_STACKED, XL_CHART_TYPE.LINE_MARKERS]),
+        ("quality", [XL_CHART_TYPE.BAR_STACKED]),
+        ("key_figures", []),
+        ("map", []),
+    ],
+)
+def test_pptx_charts_are_native_and_editable(report, deck, key, chart_types) -> None:
+    index = [s["key"] for s in report["slides"]].index(key)
+    charts = _charts(deck.slides[index])
+    assert [c.chart_type for c in charts] == chart_types
+    for chart in charts:  # the data sit in the chart's own workbook, editable in PowerPoint
+        assert chart.part.chart_workbook.xlsx_part is not None
+
+
+def test_pptx_chain_chart_shows_the_core_attainment(demo_engine, report, deck) -> None:
+    with demo_engine.connect() as conn:
+        summary = chain_summary(conn, QUARTER)
+    index = [s["key"] for s in report["slides"]].index("chain")
+    plot = _charts(deck.slides[index])[0].plots[0]
+    assert list(plot.categories) == summary["phase"].tolist()
+    assert list(plot.series[0].values) == [round(r * 100) for r in summary["ratio"]]
+
+
+def test_pptx_key_figures_equal_core_and_every_slide_has_footer_and_notes(
+    demo_engine, deck
+) -> None:
+    with demo_engine.connect() as conn:
+        figures = key_figures(conn, QUARTER)
+    text = _texts(deck.slides[1])
+    for fig in figures:
+        assert fig.label in text and fig.value in text
+    assert "14,1 %" in text  # de-DE
+    for slide in deck.slides:
+        assert "Demodaten" in _texts(slide)
+        assert "Stand:" in _texts(slide)
+        assert slide.notes_slide.notes_text_frame.text.strip()
+    assert "So lesen Sie die Karte" in deck.slides[2].notes_slide.notes_text_frame.text
+
+
+def test_pptx_map_is_a_picture_and_tables_are_native(report, deck) -> None:
+    keys = [s["key"] for s in report["slides"]]
+    map_slide = deck.slides[keys.index("map")]
+    assert any(s.shape_type == 13 for s in map_slide.shapes)  # MSO_SHAPE_TYPE.PICTURE
+    gaps = deck.slides[keys.index("gaps")]
+    table = next(s.table for s in gaps.shapes if s.has_table)
+    assert table.cell(0, 0).text == "Sozialraum"
+    assert len(table.rows) == 1 + 8  # the eight most urgent; the rest in Excel and PDF
+
+
+def test_xlsx_has_a_sheet_per_slide_table_and_definitions(report, workbook) -> None:
+    names = workbook.sheetnames
+    assert names[0] == "Übersicht"
+    assert "Definitionen und Quellen" in names
+    for number, spec in enumerate(report["slides"], 1):
+        assert any(n.startswith(f"{number} ") for n in names), spec["key"]
+    sheet = workbook["Definitionen und Quellen"]
+    assert sheet["A1"].value == "Indikator"
+    assert sheet.max_row - 1 == len(report["definitions"][0]["rows"])
+
+
+def test_xlsx_map_values_equal_core_and_suppressed_cells_stay_suppressed(
+    demo_engine, workbook
+) -> None:
+    with demo_engine.connect() as conn:
+        core = indicator_values(conn, "sgb2_u15", QUARTER, "area").set_index("name")
+    sheet = workbook["3 Karte"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
+    assert rows["Hafengebiet"]["Wert"] == "gesperrt"
+    assert rows["Hafengebiet"]["Datenschutz"]
+    for name, row in core.iterrows():
+        shown = row["display"] if row["suppressed"] else round(row["value"], 1)
+        assert rows[name]["Wert"] == shown, name
+    assert isinstance(rows["Erfttal"]["Wert"], float)  # numbers stay numbers
+
+
+def test_suppressed_areas_never_show_a_number_anywhere(demo_engine, report) -> None:
+    with demo_engine.connect() as conn:
+        hidden = indicator_values(conn, "sgb2_u15", QUARTER, "area")
+    hidden = hidden[hidden["suppressed"]]
+    assert HAFENGEBIET in set(hidden["area_id"])
+    names = set(hidden["name"])
+    map_slide = next(s for s in report["slides"] if s["key"] == "map")
+    assert not any(b.split(":")[0] in names for b in map_slide["bullets"])
+    gaps = next(s for s in report["slides"] if s["key"] == "gaps")["tables"][0]["rows"]
+    assert not any(r[0] in names for r in gaps)
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(report) -> bytes:
+    return to_pdf_bytes(report)
+
+
+def test_pdf_is_a4_with_page_numbers_sources_and_umlauts(report, pdf_bytes) -> None:
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    pages = len(reader.pages)
+    assert pages >= 6
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    first = reader.pages[0].extract_text()
+    assert "Präventionskette gegen Kinderarmut" in first
+    assert "Sitzungsvorlage" in first and "30.06.2026" in first
+    for i, page in enumerate(reader.pages, 1):
+        assert f"Seite {i} von {pages}" in page.extract_text()
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    for spec in report["slides"][1:]:
+        assert spec["title"] in text.replace("\n", " "), spec["title"]
+    assert "Quelle: Statistik der Bundesagentur für Arbeit" in text.replace("\n", " ")
+    assert "Übergang Schule–Beruf" in text
+    assert "gesperrt" in text  # Hafengebiet in the annex
+
+
+def test_pdf_first_page_renders_to_png(pdf_bytes, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) nicht installiert")
+    source = tmp_path / "vorlage.pdf"
+    source.write_bytes(pdf_bytes)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(source), str(tmp_path / "p")],
+        check=True,
+    )
+    png = next(tmp_path.glob("p*.png"))
+    assert png.stat().st_size > 10_000  # a real page, not a blank one
+
+
+def test_chosen_slides_keep_the_presenters_order(report) -> None:
+    chosen = select_slides(report, ["map", "title", "chain"])
+    deck = Presentation(io.BytesIO(to_pptx_bytes(chosen)))
+    assert [s.shapes.title.text for s in deck.slides] == [
+        "Karte: SGB-II-Quote u15",
+        "Präventionskette gegen Kinderarmut",
+        "Präventionskette: Zielerreichung je Lebensphase",
+    ]
+    with pytest.raises(NotFoundError, match="Möglich sind"):
+        select_slides(report, ["karte"])
+
+
+@pytest.mark.parametrize(
+    ("municipality", "scope", "quality_by"),
+    [
+        (None, "Rhein-Kreis Neuss", "Jugendamt"),
+        (NEUSS, "Neuss", "Qualitätsbaustein"),
+        ("05162028", "Rommerskirchen", "Qualitätsbaustein"),  # the Kreisjugendamt
+    ],
+)
+def test_report_for_kreis_and_kommunen(demo_engine, municipality, scope, quality_by) -> None:
+    with demo_engine.connect() as conn:
+        rep = build_report(conn, QUARTER, municipality, "u3_care")
+    assert rep["meta"]["scope"] == scope
+    assert [s["key"] for s in rep["slides"]] == list(SLIDE_KEYS)
+    assert rep["slides"][0]["lead"] == f"{scope} · 3. Quartal 2026"
+    quality = next(s for s in rep["slides"] if s["key"] == "quality")
+    assert quality["tables"][0]["columns"][0] == quality_by
+    assert Presentation(io.BytesIO(to_pptx_bytes(rep))).slides[2].shapes.title.text == (
+        "Karte: U3-Betreuungsquote"
+    )
+
+
+def _cli(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_report_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["report", *argv])
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "check"),
+    [
+        ("vorlage.pptx", [], lambda p: len(Presentation(str(p)).slides) == 8),
+        ("vorlage.pdf", [], lambda p: len(PdfReader(str(p)).pages) >= 6),
+        ("tabellen.xlsx", [], lambda p: "Übersicht" in openpyxl.load_workbook(p).sheetnames),
+        ("kurz.bin", ["--format", "pptx", "--slides", "title,chain"],
+         lambda p: len(Presentation(str(p)).slides) == 2),
+    ],
+)  # fmt: skip
+def test_cli_writes_every_format(demo_engine, tmp_path, capsys, name, extra, check) -> None:
+    out = tmp_path / name
+    assert run_report(demo_engine, _cli(["--quarter", QUARTER, *extra, "-o", str(out)])) == 0
+    assert check(out)
+    assert "Datenstand 30.06.2026" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--quarter", QUARTER, "-o", "x.doc"], "Format"),
+        (["--quarter", QUARTER], "-o"),
+        (["-o", "x.pptx"], "--quarter"),
+        (["--quarter", QUARTER, "--slides", "title,karte", "-o", "x.pptx"], "karte"),
+        (["--snapshot", "999", "-o", "x.pptx"], "999"),
+    ],
+)
+def test_cli_explains_wrong_arguments(demo_engine, tmp_path, argv, message) -> None:
+    from core.errors import PraevError
+
+    argv = [a if not a.startswith("x.") else str(tmp_path / a) for a in argv]
+    with pytest.raises(PraevError, match=message):
+        run_report(demo_engine, _cli(argv))

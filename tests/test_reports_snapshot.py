@@ -1,0 +1,124 @@
+"""Frozen Datenstände: a snapshot keeps its figures after the data change, on SQLite and
+PostgreSQL, and every snapshot is in the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from sqlalchemy import select, update
+
+from core.audit import audit_entries
+from core.cli import main
+from core.db import make_engine
+from core.errors import PraevError
+from core.indicators import indicator_values
+from core.models import IndicatorValue
+from core.quarters import parse_quarter
+from core.reports.content import build_report
+from core.reports.snapshot import create_snapshot, data_changed, load_snapshot, snapshots
+from core.reports.xlsx import to_report_xlsx_bytes
+
+QUARTER = "2026-Q3"
+ERFTTAL = "05162024-10"
+SESSION = dt.date(2026, 11, 12)
+
+
+@pytest.fixture
+def demo_copy(db_url):
+    """A demo database of its own (SQLite in tmp_path or the cleared PostgreSQL test DB)."""
+    assert main(["--database-url", db_url, "init-db", "--demo"]) == 0
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def _erfttal_on_map(report: dict) -> object:
+    sheet = openpyxl.load_workbook(io.BytesIO(to_report_xlsx_bytes(report)))["3 Karte"]
+    return next(r[2] for r in sheet.iter_rows(2, values_only=True) if r[0] == "Erfttal")
+
+
+def _raise_erfttal(engine) -> None:
+    """Load "new data": Erfttal's latest SGB-II value before the quarter's end goes up."""
+    end = parse_quarter(QUARTER).end
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(IndicatorValue.id, IndicatorValue.numerator, IndicatorValue.denominator)
+            .where(
+                IndicatorValue.indicator_id == "sgb2_u15",
+                IndicatorValue.area_id == ERFTTAL,
+                IndicatorValue.period_end <= end,
+            )
+            .order_by(IndicatorValue.period_end.desc())
+            .limit(1)
+        ).one()
+        numerator = row.numerator + 100
+        conn.execute(
+            update(IndicatorValue)
+            .where(IndicatorValue.id == row.id)
+            .values(numerator=numerator, value=numerator / row.denominator * 100)
+        )
+
+
+def test_snapshot_keeps_its_figures_after_new_data(demo_copy) -> None:
+    with demo_copy.begin() as conn:
+        sid = create_snapshot(conn, "Jugendhilfeausschuss", SESSION, QUARTER, user="Frau Beispiel")
+    with demo_copy.connect() as conn:
+        before = indicator_values(conn, "sgb2_u15", QUARTER, "area", "05162024")
+        frozen = load_snapshot(conn, sid)
+    old = round(float(before.set_index("area_id").loc[ERFTTAL, "value"]), 1)
+    assert _erfttal_on_map(frozen) == old
+
+    _raise_erfttal(demo_copy)
+
+    with demo_copy.connect() as conn:
+        live = build_report(conn, QUARTER)
+        again = load_snapshot(conn, sid)
+        assert data_changed(conn, again)
+        assert not data_changed(conn, live)
+    assert _erfttal_on_map(live) > old
+    assert _erfttal_on_map(again) == old
+    assert again["slides"] == frozen["slides"]
+    assert again["meta"]["data_hash"] != live["meta"]["data_hash"]
+
+
+def test_snapshot_is_listed_with_title_date_stand_hash_and_audited(demo_copy) -> None:
+    with demo_copy.begin() as conn:
+        sid = create_snapshot(
+            conn, "  Sozialausschuss  ", SESSION, QUARTER, "05162024", "u3_care", "Herr Muster"
+        )
+    with demo_copy.connect() as conn:
+        listed = snapshots(conn)
+        audit = audit_entries(conn, "snapshot", str(sid))
+        frozen = load_snapshot(conn, sid)
+    row = listed.iloc[0]
+    assert (row["id"], row["title"], row["scope"], row["quarter"]) == (
+        sid,
+        "Sozialausschuss",
+        "Neuss",
+        QUARTER,
+    )
+    assert row["session_date"] == SESSION
+    assert row["data_as_of"] == dt.date(2026, 6, 30)
+    assert len(row["data_hash"]) == 64
+    assert frozen["slides"][0]["title"] == "Sozialausschuss"
+    assert frozen["meta"]["session_date"] == "2026-11-12"
+    assert len(audit) == 1
+    entry = audit.iloc[0]
+    assert (entry["user"], entry["action"]) == ("Herr Muster", "create")
+    assert entry["new"]["title"] == "Sozialausschuss"
+    assert entry["new"]["data_hash"] == row["data_hash"]
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [("", "Titel"), ("   ", "Titel"), ("x" * 301, "zu lang")],
+)
+def test_snapshot_needs_a_title(engine, title, message) -> None:
+    with pytest.raises(PraevError, match=message), engine.begin() as conn:
+        create_snapshot(conn, title, SESSION, QUARTER, user="Test")
+    with engine.connect() as conn:
+        assert snapshots(conn).empty
+        assert audit_entries(conn, "snapshot").empty
