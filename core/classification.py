@@ -1,0 +1,308 @@
+"""Class breaks and colours for choropleth maps, and their legend in German.
+
+Four methods: quantiles (equal number of areas per class), equal intervals, natural
+breaks (Fisher-Jenks via ``mapclassify``, deterministic) and manual thresholds; 3 to 7
+classes. Breaks are computed from shown (privacy-suppressed) values only, so a
+suppressed value can never shape a class boundary. For maps that stay comparable over
+time, compute the breaks once from the values of all quarters (``fixed`` on the map
+page) and classify every quarter with them.
+
+Colours are ColorBrewer sequential schemes (colour-blind safe; Cynthia Brewer, Apache
+License 2.0): YlOrRd for indicators with a polarity, Blues for neutral counts. The
+alarming end is always the darkest: for ``higher_worse`` the highest values, for
+``higher_better`` the lowest values.
+
+Classes are closed on the right: class *i* holds values ``edges[i] < x <= edges[i+1]``,
+the first class includes its lower edge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from core.errors import ConfigError
+from core.format import format_date, format_number
+
+QUANTILES, EQUAL_INTERVAL, NATURAL_BREAKS, MANUAL = (
+    "quantiles",
+    "equal_interval",
+    "natural_breaks",
+    "manual",
+)
+METHOD_LABELS: dict[str, str] = {
+    QUANTILES: "Quantile (gleich viele Gebiete je Klasse)",
+    EQUAL_INTERVAL: "Gleiche Intervalle",
+    NATURAL_BREAKS: "Natürliche Brüche (Jenks)",
+    MANUAL: "Eigene Grenzen",
+}
+MIN_CLASSES, MAX_CLASSES = 3, 7
+DEFAULT_CLASSES = 5
+JENKS_SAMPLE = 300
+
+#: ColorBrewer YlOrRd, light to dark, by number of classes.
+YL_OR_RD: dict[int, tuple[str, ...]] = {
+    3: ("#ffeda0", "#feb24c", "#f03b20"),
+    4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+    5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+    6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
+    7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+}
+#: ColorBrewer Blues, light to dark, by number of classes (neutral indicators).
+BLUES: dict[int, tuple[str, ...]] = {
+    3: ("#deebf7", "#9ecae1", "#3182bd"),
+    4: ("#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"),
+    5: ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
+    6: ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"),
+    7: ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"),
+}
+_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
+SUPPRESSED_COLOR = "#bdbdbd"
+MISSING_COLOR = "#f0f0f0"
+SUPPRESSED_LABEL = "gesperrt (Datenschutz)"
+MISSING_LABEL = "keine Daten"
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Class edges (``k + 1`` numbers, ascending) and one colour per class."""
+
+    method: str
+    edges: tuple[float, ...]
+    colors: tuple[str, ...]
+
+    @property
+    def k(self) -> int:
+        """Number of classes."""
+        return len(self.colors)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of a legend: colour, German label, how many areas; ``kind`` is
+    ``"class"``, ``"suppressed"`` or ``"missing"``."""
+
+    color: str
+    label: str
+    count: int
+    kind: str = "class"
+    hatched: bool = False
+
+
+def _check_k(k: int) -> None:
+    if not MIN_CLASSES <= k <= MAX_CLASSES:
+        raise ConfigError(
+            f"Die Zahl der Klassen muss zwischen {MIN_CLASSES} und {MAX_CLASSES} liegen "
+            f"(gewählt: {k})."
+        )
+
+
+def _finite(values: Iterable[float | None]) -> np.ndarray:
+    arr = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    return arr[np.isfinite(arr)]
+
+
+def palette(k: int, polarity: str) -> tuple[str, ...]:
+    """``k`` colours from the first class (lowest values) to the last (highest).
+
+    ``higher_better`` reverses YlOrRd so that low values get the alarming dark red;
+    ``neutral`` uses Blues (no judgement, more is darker).
+    """
+    _check_k(k)
+    if polarity == "neutral":
+        return BLUES[k]
+    colors = YL_OR_RD[k]
+    return tuple(reversed(colors)) if polarity == "higher_better" else colors
+
+
+def parse_breaks(text: str) -> tuple[float, ...]:
+    """Thresholds typed by a user, German or English decimals: ``"10; 15,5; 20"``.
+
+    Separators are ``;``, spaces or line breaks; a comma is a decimal comma and
+    ``2.000`` is two thousand (German), ``0.5`` one half. The
+    thresholds must rise and give 3 to 7 classes (2 to 6 thresholds).
+    """
+    parts = [p for p in re.split(r"[;\s]+", text.strip()) if p]
+    numbers: list[float] = []
+    for part in parts:
+        german = "," in part or _THOUSANDS.fullmatch(part)
+        cleaned = part.replace(".", "").replace(",", ".") if german else part
+        try:
+            numbers.append(float(cleaned))
+        except ValueError:
+            raise ConfigError(
+                f"„{part}“ ist keine Zahl. Grenzen bitte mit Semikolon trennen, "
+                "z. B. „10; 15,5; 20“."
+            ) from None
+    if not MIN_CLASSES - 1 <= len(numbers) <= MAX_CLASSES - 1:
+        raise ConfigError(
+            f"Bitte {MIN_CLASSES - 1} bis {MAX_CLASSES - 1} Grenzen angeben "
+            f"(für {MIN_CLASSES} bis {MAX_CLASSES} Klassen); angegeben: {len(numbers)}."
+        )
+    if any(b <= a for a, b in itertools.pairwise(numbers)):
+        raise ConfigError("Die Grenzen müssen aufsteigen, z. B. „10; 15,5; 20“.")
+    return tuple(numbers)
+
+
+def class_edges(
+    values: Iterable[float | None],
+    method: str,
+    k: int = DEFAULT_CLASSES,
+    manual: Sequence[float] = (),
+) -> tuple[float, ...]:
+    """Ascending class edges for the shown values (None/NaN are ignored).
+
+    Returns ``k + 1`` edges from the minimum to the maximum; fewer when the values
+    have fewer distinct numbers than classes (duplicate edges are dropped). Manual
+    thresholds give open outer classes (``-inf`` and ``inf`` edges).
+    """
+    if method == MANUAL:
+        inner = tuple(float(b) for b in manual)
+        if not MIN_CLASSES - 1 <= len(inner) <= MAX_CLASSES - 1:
+            raise ConfigError(
+                f"Eigene Grenzen: bitte {MIN_CLASSES - 1} bis {MAX_CLASSES - 1} Grenzen angeben."
+            )
+        return (-math.inf, *inner, math.inf)
+    _check_k(k)
+    if method not in METHOD_LABELS:
+        raise ConfigError(
+            f"Unbekanntes Klassifizierungsverfahren „{method}“. "
+            f"Möglich sind: {', '.join(METHOD_LABELS)}."
+        )
+    arr = _finite(values)
+    if arr.size == 0:
+        return ()
+    lo, hi = float(arr.min()), float(arr.max())
+    distinct = np.unique(arr)
+    if distinct.size <= k:
+        # Too few distinct values: one class per value, edges between neighbours.
+        if distinct.size == 1:
+            return (lo, hi)
+        mids = (distinct[:-1] + distinct[1:]) / 2
+        return (lo, *[float(m) for m in mids], hi)
+    if method == QUANTILES:
+        bins = mapclassify.Quantiles(arr, k=k).bins
+    elif method == EQUAL_INTERVAL:
+        bins = mapclassify.EqualInterval(arr, k=k).bins
+    else:
+        bins = _fisher_jenks(arr, k)
+    uppers = sorted({float(b) for b in bins if lo <= b <= hi} | {hi})
+    return (lo, *uppers)
+
+
+def _fisher_jenks(arr: np.ndarray, k: int) -> np.ndarray:
+    """Fisher-Jenks bins; above ``JENKS_SAMPLE`` values on evenly spaced order statistics
+    (deterministic, unlike mapclassify's random sample; pure Python is O(k·n²))."""
+    if arr.size > JENKS_SAMPLE:
+        arr = np.quantile(arr, np.linspace(0.0, 1.0, JENKS_SAMPLE))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        return mapclassify.FisherJenks(arr, k=k).bins
+
+
+def classify(values: Iterable[float | None], edges: Sequence[float]) -> np.ndarray:
+    """Class index per value (0-based); ``-1`` for None/NaN or when there are no edges.
+
+    Values outside the edges (e.g. a new extreme with fixed breaks) go to the
+    outermost class.
+    """
+    arr = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    out = np.full(arr.shape, -1, dtype=int)
+    if len(edges) < 2:
+        return out
+    inner = np.asarray(edges[1:-1], dtype=float)
+    ok = np.isfinite(arr)
+    out[ok] = np.searchsorted(inner, arr[ok], side="left")
+    return out
+
+
+def classification(
+    values: Iterable[float | None],
+    method: str,
+    k: int,
+    polarity: str,
+    manual: Sequence[float] = (),
+) -> Classification:
+    """Edges and colours in one go (see :func:`class_edges` and :func:`palette`)."""
+    edges = class_edges(values, method, k, manual)
+    n = max(len(edges) - 1, 0)
+    if n == 0:
+        return Classification(method, edges, ())
+    colors = palette(max(n, MIN_CLASSES), polarity)
+    if n < MIN_CLASSES:  # few distinct values: spread the light-to-dark range
+        colors = tuple(colors[round(i * (len(colors) - 1) / max(n - 1, 1))] for i in range(n))
+    return Classification(method, edges, colors)
+
+
+def _num(value: float, decimals: int) -> str:
+    return format_number(value, decimals)
+
+
+def class_labels(edges: Sequence[float], unit: str, decimals: int) -> list[str]:
+    """German range labels: ``"5,0 bis 12,3 %"``, ``"über 12,3 bis 15,0 %"``;
+    open manual classes read ``"bis 10,0 %"`` and ``"über 20,0 %"``."""
+    suffix = f" {unit}" if unit else ""
+    labels = []
+    for i in range(len(edges) - 1):
+        lo, hi = edges[i], edges[i + 1]
+        if math.isinf(lo):
+            labels.append(f"bis {_num(hi, decimals)}{suffix}")
+        elif math.isinf(hi):
+            labels.append(f"über {_num(lo, decimals)}{suffix}")
+        elif i == 0 and _num(lo, decimals) == _num(hi, decimals):
+            labels.append(f"{_num(hi, decimals)}{suffix}")
+        elif i == 0:
+            labels.append(f"{_num(lo, decimals)} bis {_num(hi, decimals)}{suffix}")
+        else:
+            labels.append(f"über {_num(lo, decimals)} bis {_num(hi, decimals)}{suffix}")
+    return labels
+
+
+def legend_entries(
+    cls: Classification,
+    class_index: Sequence[int],
+    suppressed: Sequence[bool],
+    unit: str,
+    decimals: int,
+) -> list[LegendEntry]:
+    """Legend lines: one per class (with the number of areas in it), then the
+    suppressed and the missing areas when there are any."""
+    idx = np.asarray(class_index, dtype=int)
+    sup = np.asarray(suppressed, dtype=bool)
+    entries = [
+        LegendEntry(color, label, int(((idx == i) & ~sup).sum()))
+        for i, (color, label) in enumerate(
+            zip(cls.colors, class_labels(cls.edges, unit, decimals), strict=True)
+        )
+    ]
+    n_sup = int(sup.sum())
+    n_missing = int(((idx < 0) & ~sup).sum())
+    if n_sup:
+        entries.append(LegendEntry(SUPPRESSED_COLOR, SUPPRESSED_LABEL, n_sup, "suppressed", True))
+    if n_missing:
+        entries.append(LegendEntry(MISSING_COLOR, MISSING_LABEL, n_missing, "missing"))
+    return entries
+
+
+def legend_caption(stands: Iterable[dt.date | None], source: str, method: str, fixed: bool) -> str:
+    """The line under a legend: Stand (or range of Stände), source, method."""
+    dates = sorted({d for d in stands if d is not None and not pd.isna(d)})
+    if not dates:
+        stand = "Stand: –"
+    elif len(dates) == 1:
+        stand = f"Stand: {format_date(dates[0])}"
+    else:
+        stand = f"Stand: {format_date(dates[0])} bis {format_date(dates[-1])}"
+    how = METHOD_LABELS.get(method, method)
+    if fixed:
+        how += ", Grenzen über alle Quartale fest"
+    return f"{stand} · Quelle: {source} · Klassen: {how}"

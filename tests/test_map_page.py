@@ -1,0 +1,199 @@
+"""The Sozialraumkarte run headless with AppTest: every level and classification method,
+the arguments handed to the map component (every Sozialraum, nothing from a CDN),
+escaping, the selected area's profile link and the table."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.areas import areas_in
+from core.catalogue import load_catalogue
+from core.db import make_engine, migrate
+from tests.test_map_data import EVIL, EVIL_OFFER, add_tiny_map
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGE = "pages/map.py"
+CDN_MARKERS = ("cdn", "unpkg", "jsdelivr", "cloudflare", "googleapis", "bootstrapcdn")
+OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def _open_map(monkeypatch: pytest.MonkeyPatch, url: str, **state: object) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(PAGE)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _component_args(at: AppTest) -> dict:
+    """The arguments of the st_folium component; ``script`` with JSON's ``\\uXXXX``
+    escapes (folium writes ``<`` as ``\\u003c``) decoded, as the browser sees it."""
+    found = at.get("component_instance")
+    assert len(found) == 1, "die Karte (st_folium) fehlt"
+    proto = found[0].proto
+    assert proto.component_name.endswith("st_folium")
+    args = json.loads(proto.json_args)
+    args["script"] = re.sub(
+        r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), args["script"]
+    )
+    return args
+
+
+def _remote_addresses(blob: str, allowed: tuple[str, ...] = ()) -> list[str]:
+    lower = blob.lower()
+    for url in allowed:
+        lower = lower.replace(url.lower(), "")
+    hits = [m for m in CDN_MARKERS if m in lower]
+    return hits + re.findall(r"https?://[^\s\"'\\)]+", lower)
+
+
+@pytest.fixture(scope="module")
+def tiny_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('tinymap') / 'tiny.sqlite'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.begin() as conn:
+        load_catalogue(conn)
+        add_tiny_map(conn)
+    engine.dispose()
+    return url
+
+
+@pytest.mark.parametrize(
+    ("level", "method", "extra"),
+    [
+        ("area", "quantiles", {}),
+        ("area", "equal_interval", {"map_k": 3}),
+        ("area", "natural_breaks", {"map_k": 7}),
+        ("area", "manual", {"map_manual": "10; 15; 20"}),
+        ("municipality", "quantiles", {"map_fixed": True}),
+        ("municipality", "natural_breaks", {"map_k": 4}),
+        ("municipality", "manual", {"map_manual": "12,5; 17,5"}),
+    ],
+)
+def test_map_renders_every_area_without_cdn(
+    monkeypatch: pytest.MonkeyPatch,
+    demo_url: str,
+    demo_engine,
+    level: str,
+    method: str,
+    extra: dict,
+) -> None:
+    at = _open_map(monkeypatch, demo_url, map_level=level, map_method=method, **extra)
+    args = _component_args(at)
+    blob = json.dumps(args)
+    with demo_engine.connect() as conn:
+        expected = areas_in(conn, None, level)
+    for area_id in expected["id"]:
+        assert f'"{area_id}"' in args["script"], f"Gebiet {area_id} fehlt in der Karte"
+    assert _remote_addresses(blob) == []
+    assert all(link.startswith("../../app/static/") for link in args["js_links"])
+    assert all(link.startswith("../../app/static/") for link in args["css_links"])
+    legend = "\n".join(m.value for m in at.markdown)
+    assert re.search(r"\d+,\d %", legend), "die Legende zeigt keine Klassen"
+    assert ("gesperrt (Datenschutz)" in legend) == (level == "area")  # demo: 2 suppressed
+    assert "Kreis gesamt:" in legend
+    table = at.dataframe[0].value
+    assert len(table) == len(expected)
+    assert at.get("plotly_chart")
+
+
+def test_manual_breaks_show_classes_in_the_legend(
+    monkeypatch: pytest.MonkeyPatch, demo_url: str
+) -> None:
+    at = _open_map(monkeypatch, demo_url, map_method="manual", map_manual="10; 15; 20")
+    legend = "\n".join(m.value for m in at.markdown)
+    for label in ("bis 10,0 %", "über 10,0 bis 15,0 %", "über 15,0 bis 20,0 %", "über 20,0 %"):
+        assert label in legend
+
+
+def test_bad_manual_breaks_say_what_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, demo_url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(PAGE)
+    at.session_state["map_method"] = "manual"
+    at.session_state["map_manual"] = "20; 10"
+    at.run()
+    assert not at.exception
+    assert any("aufsteigen" in e.value for e in at.error)
+    assert not at.get("component_instance")
+
+
+def test_configured_tiles_are_the_only_remote_address(
+    monkeypatch: pytest.MonkeyPatch, demo_url: str
+) -> None:
+    monkeypatch.setenv("PRAEV_TILE_URL", OSM)
+    at = _open_map(monkeypatch, demo_url)
+    args = _component_args(at)
+    blob = json.dumps(args)
+    assert OSM in args["script"]
+    assert "© OpenStreetMap-Mitwirkende" in args["script"]
+    assert _remote_addresses(blob, allowed=(OSM,)) == []
+
+
+def test_without_tiles_only_the_geometry_attribution(
+    monkeypatch: pytest.MonkeyPatch, demo_url: str
+) -> None:
+    monkeypatch.delenv("PRAEV_TILE_URL", raising=False)
+    at = _open_map(monkeypatch, demo_url)
+    script = _component_args(at)["script"]
+    assert "tileLayer" not in script
+    assert "Geometrie: Demodaten (schematisch)" in script
+    assert any("Geometrie: Demodaten (schematisch)" in c.value for c in at.caption)
+
+
+def test_names_reach_the_map_escaped(monkeypatch: pytest.MonkeyPatch, tiny_url: str) -> None:
+    at = _open_map(monkeypatch, tiny_url, map_selected="M1-02")
+    script = _component_args(at)["script"]
+    assert "<script>alert" not in script
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in script
+    assert "<img src=x" not in script
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in script
+    page_text = "\n".join(m.value for m in at.markdown)
+    assert "<script>" not in page_text
+    assert EVIL in list(at.dataframe[0].value["Sozialraum"])  # the table shows it as text
+    assert EVIL_OFFER not in script
+
+
+@pytest.mark.parametrize(
+    ("selected", "expected"),
+    [
+        ("05162024-10", "steckbrief?quartal=2026-Q3&gebiet=05162024-10"),
+        ("05162004-01", "steckbrief?quartal=2026-Q3&gebiet=05162004-01"),
+    ],
+)
+def test_selected_area_links_to_its_profile(
+    monkeypatch: pytest.MonkeyPatch, demo_url: str, selected: str, expected: str
+) -> None:
+    at = _open_map(monkeypatch, demo_url, map_selected=selected)
+    links = [m.value for m in at.markdown if "Steckbrief von" in m.value]
+    assert len(links) == 1
+    assert expected in links[0]
+
+
+def test_offer_filters_reach_the_offer_layer(
+    monkeypatch: pytest.MonkeyPatch, demo_url: str
+) -> None:
+    everything = _component_args(_open_map(monkeypatch, demo_url))["script"]
+    filtered = _component_args(
+        _open_map(monkeypatch, demo_url, map_phases=["birth"], map_types=["beratung"])
+    )["script"]
+    count = re.compile(r"Angebote \(([\d.]+)\)")
+    total = int(count.search(everything).group(1).replace(".", ""))
+    some = int(count.search(filtered).group(1).replace(".", ""))
+    assert 0 < some < total
+    assert "removeLayer(fast_marker_cluster" in everything  # hidden until switched on
+    assert "removeLayer(fast_marker_cluster" not in filtered  # a filter shows the layer
