@@ -12,8 +12,10 @@ from pathlib import Path
 import streamlit as st
 
 from core.errors import PraevError
+from core.inventory import quarters_with_data
 from ui.filters import shared_filters
 from ui.inventory import load_inventory
+from ui.query import query
 from ui.texts import APP_TITLE
 
 ROOT = Path(__file__).resolve().parent
@@ -34,14 +36,12 @@ DATA_PAGES = [
     ("session.py", "Ausschuss-Sitzung", ":material/co_present:", "sitzung"),
 ]
 
-selection = None
+has_data = False
 try:
     inventory = load_inventory()
-    if inventory.migrated and not inventory.empty:
-        selection = shared_filters()
+    has_data = inventory.migrated and not inventory.empty and bool(query(quarters_with_data))
 except PraevError as exc:
     st.sidebar.error(str(exc), icon=":material/error:")
-st.session_state["_selection"] = selection
 
 pages = [
     st.Page(
@@ -52,7 +52,7 @@ pages = [
         default=True,
     ),
 ]
-if selection is not None:
+if has_data:
     pages += [
         st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path)
         for file, title, icon, path in DATA_PAGES
@@ -64,4 +64,8 @@ if (PAGES_DIR / ADMIN_PAGE[0]).exists():
     file, title, icon, path = ADMIN_PAGE
     pages.append(st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path))
 
-st.navigation(pages).run()
+# Resolve the page first: filters write the URL's query string, which must not happen
+# before Streamlit knows which page the URL asked for.
+page = st.navigation(pages)
+st.session_state["_selection"] = shared_filters() if has_data else None
+page.run()

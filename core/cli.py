@@ -1,4 +1,4 @@
-"""The administrator's command line: ``python -m core init-db|info|export …``.
+"""The administrator's command line: ``python -m core init-db|info|export|import …``.
 
 Exit codes: 0 success, 1 a data or domain error (message printed), 2 usage.
 """
@@ -39,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     from core.exporting import add_export_parser
 
     add_export_parser(sub)
+
+    from core.reports.cli import add_report_parser
+
+    add_report_parser(sub)
+
+    from core.imports.cli import add_import_parser
+
+    add_import_parser(sub)
     return p
 
 
@@ -99,6 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from core.exporting import run_export
 
             return run_export(make_engine(url), args)
+        if args.command == "report":
+            from core.reports.cli import run_report
+
+            return run_report(make_engine(url), args)
+        if args.command == "import":
+            from core.imports.cli import run as run_import_command
+
+            return run_import_command(url, args)
     except PraevError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1

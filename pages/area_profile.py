@@ -110,10 +110,9 @@ except PraevError as exc:
 
 profile = profile_rows(catalogue, panels, {"id": area_id, **me.to_dict()}, q.key)
 
+office = me["youth_office_name"] if isinstance(me["youth_office_name"], str) else "–"
 st.header(me["name"])
-st.caption(
-    f"Sozialraum in {me['municipality_name']} · zuständig: {me['youth_office_name']} · {q.label}"
-)
+st.caption(f"Sozialraum in {me['municipality_name']} · zuständig: {office} · {q.label}")
 data_status(list(profile["stand"]))
 
 left, right = st.columns([2, 3])

@@ -58,7 +58,7 @@ def _options() -> tuple[list[Quarter], dict[str, str], dict[str, str]]:
     munis = query(municipalities)
     labels = {WHOLE_DISTRICT: "ganzer Kreis"}
     for r in munis.itertuples():
-        office = r.youth_office_name or ""
+        office = r.youth_office_name if isinstance(r.youth_office_name, str) else ""
         short = office.replace("Jugendamt der Stadt ", "Jugendamt ")
         labels[r.id] = f"{r.name} ({short})" if short else r.name
     names = {r.id: r.name for r in munis.itertuples()}

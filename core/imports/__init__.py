@@ -1,0 +1,142 @@
+"""Loading real data: areas, indicator values, population, offers and network status.
+
+Every import runs the same way, from the page and from ``python -m core import``:
+
+1. :func:`preview` reads and checks the file and classifies each row as new, changed
+   or unchanged, without writing (a :class:`core.errors.DataError` lists *all*
+   problems at once; warnings come back with the plan).
+2. :func:`run_import` does it again inside one transaction and writes the rows with
+   an import batch; with an error or unaccepted warnings nothing is written.
+3. :func:`rollback_batch` undoes a batch.
+
+A database holding the demo data refuses real data unless ``replace_demo`` is set:
+then all demo data are deleted first, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine
+
+from core.errors import ConflictError, DataError, NotFoundError, Problem
+from core.imports import areas, indicators, network_status, offers, population
+from core.imports.batch import KIND_LABELS, Plan, Progress, write_plan
+from core.imports.options import ImportOptions
+from core.imports.rollback import batches, delete_demo, rollback
+from core.imports.tables import ImportFile
+from core.inventory import is_demo
+
+KINDS: dict[str, Callable[[Connection, list[ImportFile], ImportOptions], Plan]] = {
+    "areas": areas.prepare,
+    "indicators": indicators.prepare,
+    "population": population.prepare,
+    "offers": offers.prepare,
+    "networks": network_status.prepare,
+}
+DEMO_REFUSED = (
+    "Die Datenbank enthält Demodaten. Echte Daten werden nicht mit Demodaten gemischt. "
+    "Mit „--replace-demo“ (auf der Seite: „Demodaten vorher löschen“) werden alle "
+    "Demodaten in derselben Transaktion gelöscht und dann die Datei importiert."
+)
+
+
+class WarningsNotAcceptedError(DataError):
+    """The file is fine except for warnings the user has not accepted yet."""
+
+    def __init__(self, warnings: list[Problem]):
+        self.problems = []
+        self.warnings = warnings
+        lines = [w.as_text() for w in warnings[:20]]
+        head = (
+            f"Es wurde nichts geändert: {len(warnings)} Warnung(en) müssen erst bestätigt "
+            "werden (Kommandozeile: --accept-warnings; Seite: „Warnungen akzeptieren“)."
+        )
+        Exception.__init__(self, "\n".join([head, *lines]))
+
+
+@dataclass
+class ImportResult:
+    """What an import did: its batch (0 when nothing changed) and the row counts."""
+
+    batch_id: int
+    counts: dict[str, int]
+    warnings: list[Problem] = field(default_factory=list)
+    replaced_demo: bool = False
+
+
+def _kind(kind: str) -> Callable[[Connection, list[ImportFile], ImportOptions], Plan]:
+    if kind not in KINDS:
+        raise NotFoundError(f"Unbekannte Importart „{kind}“. Möglich: {', '.join(KINDS)}.")
+    return KINDS[kind]
+
+
+def _plan(
+    conn: Connection, kind: str, files: list[ImportFile], options: ImportOptions, replace_demo: bool
+) -> tuple[Plan, bool]:
+    prepare = _kind(kind)
+    demo = is_demo(conn)
+    if demo and not replace_demo:
+        raise ConflictError(DEMO_REFUSED)
+    if demo:
+        delete_demo(conn)
+    return prepare(conn, files, options), demo
+
+
+def preview(
+    engine: Engine,
+    kind: str,
+    files: list[ImportFile],
+    options: ImportOptions | None = None,
+    replace_demo: bool = False,
+) -> Plan:
+    """Check a file and classify its rows without writing anything."""
+    with engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            plan, _ = _plan(conn, kind, files, options or ImportOptions(), replace_demo)
+        finally:
+            trans.rollback()
+    return plan
+
+
+def run_import(
+    engine: Engine,
+    kind: str,
+    files: list[ImportFile],
+    options: ImportOptions | None = None,
+    *,
+    accept_warnings: bool = False,
+    replace_demo: bool = False,
+    user: str = "system",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check and write a file in one transaction; all or nothing."""
+    with engine.begin() as conn:
+        plan, replaced = _plan(conn, kind, files, options or ImportOptions(), replace_demo)
+        if plan.warnings and not accept_warnings:
+            raise WarningsNotAcceptedError(plan.warnings)
+        batch_id = write_plan(conn, plan, user, progress)
+    return ImportResult(batch_id, plan.counts(), plan.warnings, replaced)
+
+
+def rollback_batch(engine: Engine, batch_id: int, user: str = "system") -> int:
+    """Undo an import batch in one transaction; returns the number of rows reverted."""
+    with engine.begin() as conn:
+        return rollback(conn, batch_id, user)
+
+
+__all__ = [
+    "KINDS",
+    "KIND_LABELS",
+    "ImportFile",
+    "ImportOptions",
+    "ImportResult",
+    "Plan",
+    "WarningsNotAcceptedError",
+    "batches",
+    "preview",
+    "rollback_batch",
+    "run_import",
+]

@@ -1,0 +1,226 @@
+"""The page "Daten verwalten": locked without PRAEV_EDITING, demo note, import list and
+rollback (AppTest), and upload → problems → preview → import in a real browser."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from core.cli import main
+from core.db import make_engine
+from core.imports import ImportFile, run_import
+from core.models import Area, IndicatorValue
+from tests.imports_support import add_test_areas
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/data_admin.py"
+
+
+def page(monkeypatch: pytest.MonkeyPatch, url: str, editing: bool) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PRAEV_EDITING", "1" if editing else "0")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def empty_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'leer.sqlite'}"
+    assert main(["--database-url", url, "init-db"]) == 0
+    return url
+
+
+def test_without_editing_the_page_is_locked_but_shows_templates(
+    monkeypatch: pytest.MonkeyPatch, empty_url: str
+) -> None:
+    at = page(monkeypatch, empty_url, editing=False)
+    assert at.title[0].value == "Daten verwalten"
+    assert any("PRAEV_EDITING=1" in i.value for i in at.info)
+    assert not at.get("file_uploader")
+    assert any("Noch keine Importe" in c.value for c in at.caption)
+
+
+def test_demo_database_is_named_and_replacing_it_is_offered(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    assert main(["--database-url", url, "init-db", "--demo"]) == 0
+    at = page(monkeypatch, url, editing=True)
+    assert any("Demodaten" in w.value for w in at.warning)
+    assert [c.label for c in at.checkbox] == ["Demodaten vorher löschen"]
+
+
+def test_imports_are_listed_and_can_be_rolled_back(
+    monkeypatch: pytest.MonkeyPatch, empty_url: str
+) -> None:
+    engine = make_engine(empty_url)
+    add_test_areas(engine)
+    csv = "Indikator;Gebiet;Stichtag;Zähler\r\nbirths;05999004;31.12.2024;1.118\r\n"
+    result = run_import(
+        engine, "indicators", [ImportFile("geburten.csv", csv.encode())], user="planung"
+    )
+    at = page(monkeypatch, empty_url, editing=True)
+    table = at.dataframe[-1].value
+    assert list(table.columns) == [
+        "Nr.",
+        "Art",
+        "Datei",
+        "Zeilen",
+        "von",
+        "am",
+        "zurückgenommen am",
+    ]
+    assert table.iloc[0][["Art", "Datei", "Zeilen", "von"]].tolist() == [
+        "Indikatorwerte",
+        "geburten.csv",
+        "1",
+        "planung",
+    ]
+    button = next(b for b in at.button if b.label == "Zurücknehmen")
+    assert button.disabled
+    next(c for c in at.checkbox if c.label == "Ja, diesen Import zurücknehmen").check().run()
+    next(b for b in at.button if b.label == "Zurücknehmen").click().run()
+    assert not at.exception, at.exception
+    assert any(f"Import Nr. {result.batch_id} zurückgenommen" in s.value for s in at.success)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(IndicatorValue)).scalar() == 0
+    engine.dispose()
+
+
+# ------------------------------------------------------------------------------ browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def editing_server(empty_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=empty_url, PRAEV_EDITING="1")
+    log = (tmp_path / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail((tmp_path / "streamlit.log").read_text(errors="replace"))
+        time.sleep(0.25)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+def settle(pg) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished its run (elements of a running script are stale)."""
+    pg.wait_for_timeout(1_500)
+    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
+
+
+@pytest.mark.browser
+def test_upload_shows_problems_then_preview_map_and_imports(
+    editing_server: str, chromium_path: str, tmp_path: Path, empty_url: str
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    geo = tmp_path / "gemeinden.geojson"
+    geo.write_text(
+        '{"type":"FeatureCollection","features":['
+        '{"type":"Feature","properties":{"AGS":"05162024","GEN":"Neuss"},'
+        '"geometry":{"type":"Polygon","coordinates":[[[6.6,51.12],[6.78,51.12],[6.78,51.24],[6.6,51.24],[6.6,51.12]]]}},'
+        '{"type":"Feature","properties":{"AGS":"05162024","GEN":"Neuss doppelt"},'
+        '"geometry":{"type":"Polygon","coordinates":[[[6.6,51.12],[6.7,51.12],[6.7,51.2],[6.6,51.12]]]}}]}'
+    )
+    good = tmp_path / "gemeinden_gut.geojson"
+    good.write_text(
+        geo.read_text().split(
+            ',{"type":"Feature","properties":{"AGS":"05162024","GEN":"Neuss doppelt"}'
+        )[0]
+        + "]}"
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        pg.goto(editing_server)
+        pg.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
+        settle(pg)
+        pg.locator("[data-testid=stSidebarNav] a", has_text="Daten verwalten").click()
+        pg.wait_for_selector("text=Bisherige Importe", timeout=30_000)
+        settle(pg)
+        pg.locator("[data-testid=stButtonGroup] button", has_text="Gebiete").first.click()
+        pg.wait_for_selector("text=Vorlage gebiete.geojson herunterladen", timeout=30_000)
+        settle(pg)
+        pg.locator("input[type=file][accept*=geojson]").set_input_files(str(geo))
+        pg.wait_for_selector("text=wurde nicht übernommen", timeout=30_000)
+        pg.wait_for_selector("text=Doppelte Kennung", state="attached", timeout=30_000)
+        pg.screenshot(path=str(tmp_path / "probleme.png"))
+        settle(pg)
+        pg.locator("[data-testid=stFileChipDeleteBtn] button").first.click()
+        settle(pg)
+        pg.locator("input[type=file][accept*=geojson]").set_input_files(str(good))
+        pg.wait_for_selector("text=Die Datei ist fehlerfrei.", timeout=30_000)
+        pg.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        settle(pg)
+        pg.get_by_role("button", name="Jetzt importieren").click()
+        pg.wait_for_selector("text=Importiert als Import Nr. 1", timeout=30_000)
+        pg.screenshot(path=str(tmp_path / "importiert.png"))
+        browser.close()
+    engine = make_engine(empty_url)
+    with engine.connect() as conn:
+        ids = set(conn.execute(select(Area.id)).scalars())
+    engine.dispose()
+    assert ids == {"05162", "05162024"}
