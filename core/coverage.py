@@ -12,42 +12,35 @@ life phase, chain completeness, and need against coverage.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
 from core.areas import areas
-from core.catalogue import life_phases, offer_types
+from core.catalogue import indicators, life_phases, offer_types
+from core.coverage_grid import (  # noqa: F401 (METRIC_LABELS, STATUS_* and status_of re-exported)
+    CLOSE_SHARE,
+    METRIC_LABELS,
+    STATUS_CLOSE,
+    STATUS_GAP,
+    STATUS_REACHED,
+    active_mask,
+    coverage_grid,
+    phase_totals,
+    quarter_days,
+    read_inputs,
+    status_of,
+    suppressed_cells,
+)
 from core.format import format_number
 from core.offers import offer_phase_links
-from core.population import children_as_of
-from core.privacy import PrivacyRules, suppress
+from core.privacy import PrivacyRules
 from core.quarters import Quarter, parse_quarter
 
-METRIC_LABELS = {
-    "places_per_100": "Plätze je 100 Kinder",
-    "offers_per_1000": "Angebote je 1.000 Kinder",
-}
-STATUS_REACHED, STATUS_CLOSE, STATUS_GAP = "erreicht", "knapp", "Lücke"
-CLOSE_SHARE = 0.8
 LOW_ATTAINMENT = 0.9
-
-
-def _coverage(offers: float, places: float, children: float, metric: str) -> float | None:
-    if children is None or pd.isna(children) or children <= 0:
-        return None
-    if metric == "places_per_100":
-        return float(places) / float(children) * 100.0
-    return float(offers) / float(children) * 1000.0
-
-
-def status_of(ratio: float | None) -> str | None:
-    """erreicht (≥ target), knapp (≥ 80 % of target) or Lücke; None when unknown."""
-    if ratio is None or pd.isna(ratio):
-        return None
-    if ratio >= 1:
-        return STATUS_REACHED
-    return STATUS_CLOSE if ratio >= CLOSE_SHARE else STATUS_GAP
 
 
 def coverage_cells(
@@ -63,85 +56,9 @@ def coverage_cells(
     coverage, target, ratio, status, gap, suppressed, suppression.
     """
     rules = rules or PrivacyRules.from_settings()
-    day = parse_quarter(quarter).end
-    meta = areas(conn)
-    sr = meta[meta["level"] == "area"]
-    if municipality_id:
-        sr = sr[sr["municipality_id"] == municipality_id]
-    phases = life_phases(conn)
-    grid = (
-        sr[["id", "name", "municipality_id", "municipality_name"]]
-        .rename(columns={"id": "area_id", "name": "area_name"})
-        .merge(
-            phases[["id", "label", "position", "coverage_metric", "coverage_target"]].rename(
-                columns={
-                    "id": "life_phase_id",
-                    "label": "phase",
-                    "coverage_metric": "metric",
-                    "coverage_target": "target",
-                }
-            ),
-            how="cross",
-        )
-    )
-    links = offer_phase_links(conn, day)
-    per_cell = (
-        links.groupby(["area_id", "life_phase_id"])
-        .agg(offers=("offer_id", "nunique"), places=("places", "sum"))
-        .reset_index()
-    )
-    grid = grid.merge(per_cell, how="left", on=["area_id", "life_phase_id"])
-    grid["offers"] = grid["offers"].fillna(0).astype(int)
-    grid["places"] = grid["places"].fillna(0.0)
-    kids = children_as_of(conn, day).rename(columns={"stand": "children_stand"})
-    grid = grid.merge(kids, how="left", on=["area_id", "life_phase_id"])
-    grid["coverage"] = [
-        _coverage(o, p, c, m)
-        for o, p, c, m in zip(
-            grid["offers"], grid["places"], grid["children"], grid["metric"], strict=True
-        )
-    ]
-    cells = grid.assign(
-        numerator=grid["children"],
-        denominator=grid["children"],
-        value=grid["coverage"],
-        group=grid["municipality_id"] + "|" + grid["life_phase_id"],
-    )
-    cells = suppress(cells, rules, kind="rate", group="group")
-    cells["children"] = cells["numerator"]
-    cells["coverage"] = cells["value"].astype(float)
-    cells["ratio"] = cells["coverage"] / cells["target"]
-    cells["status"] = [status_of(r) for r in cells["ratio"]]
-    cells["gap"] = [
-        True if o == 0 else (None if pd.isna(r) else bool(r < 1))
-        for o, r in zip(cells["offers"], cells["ratio"], strict=True)
-    ]
-    cells["metric_label"] = cells["metric"].map(METRIC_LABELS)
-    cols = [
-        "area_id",
-        "area_name",
-        "municipality_id",
-        "municipality_name",
-        "life_phase_id",
-        "phase",
-        "position",
-        "metric",
-        "metric_label",
-        "offers",
-        "places",
-        "children",
-        "children_stand",
-        "coverage",
-        "target",
-        "ratio",
-        "status",
-        "gap",
-        "suppressed",
-        "suppression",
-    ]
-    return (
-        cells[cols].sort_values(["municipality_id", "area_id", "position"]).reset_index(drop=True)
-    )
+    q = parse_quarter(quarter)
+    grid = coverage_grid(read_inputs(conn, q.end), quarter_days([q]), municipality_id)
+    return suppressed_cells(grid, rules).drop(columns="quarter").reset_index(drop=True)
 
 
 def chain_summary(
@@ -157,51 +74,11 @@ def chain_summary(
     Sozialräume with a gap in the phase.
     """
     rules = rules or PrivacyRules.from_settings()
-    day = parse_quarter(quarter).end
-    meta = areas(conn)
-    sr_ids = meta.loc[meta["level"] == "area"]
-    if municipality_id:
-        sr_ids = sr_ids[sr_ids["municipality_id"] == municipality_id]
-    ids = set(sr_ids["id"])
-    links = offer_phase_links(conn, day)
-    links = links[links["area_id"].isin(ids)]
-    kids = children_as_of(conn, day)
-    kids = kids[kids["area_id"].isin(ids)]
-    cells = coverage_cells(conn, quarter, municipality_id, rules)
-    rows = []
-    for ph in life_phases(conn).to_dict("records"):
-        mine = links[links["life_phase_id"] == ph["id"]]
-        offers = int(mine["offer_id"].nunique())
-        places = float(mine["places"].sum())
-        children = kids.loc[kids["life_phase_id"] == ph["id"], "children"].sum()
-        stand = kids.loc[kids["life_phase_id"] == ph["id"], "stand"].max() if len(kids) else None
-        phase_cells = cells[cells["life_phase_id"] == ph["id"]]
-        rows.append(
-            {
-                "life_phase_id": ph["id"],
-                "phase": ph["label"],
-                "position": ph["position"],
-                "metric": ph["coverage_metric"],
-                "metric_label": METRIC_LABELS[ph["coverage_metric"]],
-                "offers": offers,
-                "places": places,
-                "numerator": float(children),
-                "denominator": float(children),
-                "value": _coverage(offers, places, children, ph["coverage_metric"]),
-                "target": ph["coverage_target"],
-                "children_stand": stand,
-                "gap_areas": int((phase_cells["gap"] == True).sum()),  # noqa: E712
-                "areas": len(phase_cells),
-            }
-        )
-    df = suppress(pd.DataFrame(rows), rules, kind="rate")
-    df = df.rename(columns={"numerator": "children", "value": "coverage"}).drop(
-        columns=["denominator"]
-    )
-    df["coverage"] = df["coverage"].astype(float)
-    df["ratio"] = df["coverage"] / df["target"]
-    df["status"] = [status_of(r) for r in df["ratio"]]
-    return df
+    q = parse_quarter(quarter)
+    inp, days = read_inputs(conn, q.end), quarter_days([q])
+    grid = coverage_grid(inp, days, municipality_id)
+    totals = phase_totals(grid, suppressed_cells(grid, rules), inp.phases, days, rules)
+    return totals.drop(columns="quarter")
 
 
 def weakest_link(summary: pd.DataFrame) -> str:
@@ -234,29 +111,57 @@ def chain_completeness(
     """Life phase × offer type with the number of active offers, and the share of
     cells with at least one offer (0..1). Empty cells are the chain's gaps."""
     day = parse_quarter(quarter).end
-    meta = areas(conn)
-    links = offer_phase_links(conn, day).merge(
-        meta[["id", "municipality_id"]], left_on="area_id", right_on="id", how="left"
+    return _completeness(
+        offer_phase_links(conn, day),
+        areas(conn),
+        life_phases(conn),
+        offer_types(conn),
+        municipality_id,
+        area_id,
     )
+
+
+def _completeness(
+    links: pd.DataFrame,
+    meta: pd.DataFrame,
+    phases: pd.DataFrame,
+    types: pd.DataFrame,
+    municipality_id: str | None,
+    area_id: str | None,
+) -> tuple[pd.DataFrame, float]:
     if municipality_id:
-        links = links[links["municipality_id"] == municipality_id]
+        muni_of = dict(zip(meta["id"], meta["municipality_id"], strict=True))
+        links = links[links["area_id"].map(muni_of) == municipality_id]
     if area_id:
         links = links[links["area_id"] == area_id]
-    phases = life_phases(conn)
-    types = offer_types(conn)
-    grid = (
-        phases[["id", "label", "position"]]
-        .rename(columns={"id": "life_phase_id", "label": "phase", "position": "phase_position"})
-        .merge(
-            types[["id", "label", "position"]].rename(
-                columns={"id": "offer_type_id", "label": "offer_type", "position": "type_position"}
-            ),
-            how="cross",
-        )
+    offers = set(
+        zip(links["life_phase_id"], links["offer_type_id"], links["offer_id"], strict=True)
     )
-    counts = links.groupby(["life_phase_id", "offer_type_id"])["offer_id"].nunique()
-    grid = grid.join(counts.rename("offers"), on=["life_phase_id", "offer_type_id"])
-    grid["offers"] = grid["offers"].fillna(0).astype(int)
+    counts = Counter((phase, kind) for phase, kind, _ in offers)
+    grid = pd.DataFrame(
+        [
+            {
+                "life_phase_id": p.id,
+                "phase": p.label,
+                "phase_position": p.position,
+                "offer_type_id": t.id,
+                "offer_type": t.label,
+                "type_position": t.position,
+                "offers": counts.get((p.id, t.id), 0),
+            }
+            for p in phases.itertuples()
+            for t in types.itertuples()
+        ],
+        columns=[
+            "life_phase_id",
+            "phase",
+            "phase_position",
+            "offer_type_id",
+            "offer_type",
+            "type_position",
+            "offers",
+        ],
+    )
     grid["gap"] = grid["offers"] == 0
     share = float((~grid["gap"]).mean()) if len(grid) else 0.0
     return grid.sort_values(["phase_position", "type_position"]).reset_index(drop=True), share
@@ -282,12 +187,14 @@ def need_vs_coverage(
 
     rules = rules or PrivacyRules.from_settings()
     need = indicator_values(conn, need_indicator, quarter, "area", municipality_id, rules)
-    cells = coverage_cells(conn, quarter, municipality_id, rules)
-    gaps = (
-        cells[cells["gap"] == True]  # noqa: E712
-        .groupby("area_id")["phase"]
-        .agg(lambda s: ", ".join(s))
-    )
+    return _need_vs(need, coverage_cells(conn, quarter, municipality_id, rules), phase)
+
+
+def _need_vs(need: pd.DataFrame, cells: pd.DataFrame, phase: str | None) -> pd.DataFrame:
+    gaps: dict[str, list[str]] = {}
+    for area, phase_label, gap in zip(cells["area_id"], cells["phase"], cells["gap"], strict=True):
+        if gap is True:
+            gaps.setdefault(area, []).append(phase_label)
     if phase:
         cov = cells[cells["life_phase_id"] == phase].set_index("area_id")["ratio"]
         threshold = 1.0
@@ -316,7 +223,7 @@ def need_vs_coverage(
         }
     )
     out["coverage_ratio"] = out["area_id"].map(cov).astype(float)
-    out["gaps"] = out["area_id"].map(gaps).fillna("")
+    out["gaps"] = [", ".join(gaps.get(a, [])) for a in out["area_id"]]
     out["need_high"] = out["need"] > out["district_value"]
     out["coverage_low"] = out["coverage_ratio"] < threshold
     out["quadrant"] = [
@@ -349,9 +256,110 @@ def coverage_trend(
     municipality_id: str | None = None,
     rules: PrivacyRules | None = None,
 ) -> pd.DataFrame:
-    """Coverage per life phase over the quarters for the Kreis or one Kommune."""
-    frames = []
-    for q in quarters:
-        s = chain_summary(conn, q, municipality_id, rules)
-        frames.append(s.assign(quarter=q.key, label=q.short_label))
-    return pd.concat(frames, ignore_index=True)
+    """Coverage per life phase over the quarters for the Kreis or one Kommune.
+
+    Rows as :func:`chain_summary`, plus ``quarter`` (key) and ``label`` (for axes).
+    """
+    rules = rules or PrivacyRules.from_settings()
+    qs = [parse_quarter(q) for q in quarters]
+    if not qs:
+        return pd.DataFrame()
+    inp, days = read_inputs(conn, max(q.end for q in qs)), quarter_days(sorted(set(qs)))
+    grid = coverage_grid(inp, days, municipality_id)
+    return _trend(phase_totals(grid, suppressed_cells(grid, rules), inp.phases, days, rules), qs)
+
+
+def _trend(summaries: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame:
+    """The summaries of ``quarters`` in the order given, with ``quarter`` and ``label``."""
+    wanted = pd.DataFrame({"quarter": [q.key for q in quarters]})
+    out = wanted.merge(summaries, on="quarter", how="left")
+    quarter = out.pop("quarter")
+    return out.assign(quarter=quarter, label=quarter.map({q.key: q.short_label for q in quarters}))
+
+
+HEATMAP_NEED = "sgb2_u15"
+
+
+def need_indicators(conn: Connection) -> pd.DataFrame:
+    """Indicators that measure need: rates where a higher value is worse."""
+    df = indicators(conn)
+    return df[(df["kind"] == "rate") & (df["polarity"] == "higher_worse")].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ChainView:
+    """Everything the Präventionskette page shows for one selection, computed together.
+
+    ``cells`` are :func:`coverage_cells` with the Sozialraum's SGB-II-Quote unter 15
+    (``need``, ``need_display``, ``need_stand``), highest need first (heatmap order);
+    ``need`` is :func:`need_vs_coverage`; ``trend`` is :func:`coverage_trend`.
+    """
+
+    summary: pd.DataFrame
+    weakest: str
+    cells: pd.DataFrame
+    completeness: pd.DataFrame
+    completeness_share: float
+    need: pd.DataFrame
+    trend: pd.DataFrame
+
+
+def _one_quarter(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The rows of one quarter, with ``status`` typed as if computed for that quarter
+    alone (all unknown: ``None``; else text with NaN), like the single functions."""
+    out = frame[frame["quarter"] == key].drop(columns="quarter")
+    return out.assign(status=[None if pd.isna(v) else v for v in out["status"]])
+
+
+def chain_view(
+    conn: Connection,
+    quarter: str | Quarter,
+    municipality_id: str | None = None,
+    quarters: tuple[str | Quarter, ...] = (),
+    need_indicator: str = "sgb2_u15",
+    phase: str | None = None,
+    rules: PrivacyRules | None = None,
+) -> ChainView:
+    """The page's data in one pass: the offers and children are read once for the
+    quarter and the trend ``quarters``; results equal the single functions'."""
+    from core.indicators import indicator_values
+
+    rules = rules or PrivacyRules.from_settings()
+    q = parse_quarter(quarter)
+    trend_qs = [parse_quarter(x) for x in quarters] or [q]
+    qs = sorted({q, *trend_qs})
+    inp = read_inputs(conn, qs[-1].end)
+    days = quarter_days(qs)
+    grid = coverage_grid(inp, days, municipality_id)
+    all_cells = suppressed_cells(grid, rules)
+    summaries = phase_totals(grid, all_cells, inp.phases, days, rules)
+    summary, cells = _one_quarter(summaries, q.key), _one_quarter(all_cells, q.key)
+    grid_c, share = _completeness(
+        inp.links[active_mask(inp.links, days[days["quarter"] == q.key])[:, 0]],
+        inp.meta,
+        inp.phases,
+        offer_types(conn),
+        municipality_id,
+        None,
+    )
+    order = indicator_values(conn, HEATMAP_NEED, q, "area", municipality_id, rules)
+    need = order
+    if need_indicator != HEATMAP_NEED:
+        need = indicator_values(conn, need_indicator, q, "area", municipality_id, rules)
+    by_area = order.set_index("area_id")
+    cells = cells.assign(
+        need=cells["area_id"].map(by_area["value"]).astype(float),
+        need_display=cells["area_id"].map(by_area["display"]),
+        need_stand=cells["area_id"].map(by_area["stand"]),
+    ).sort_values(
+        ["need", "area_id", "position"], ascending=[False, True, True], na_position="last"
+    )
+    return ChainView(
+        summary=summary.reset_index(drop=True),
+        weakest=weakest_link(summary),
+        cells=cells.reset_index(drop=True),
+        completeness=grid_c,
+        completeness_share=share,
+        need=_need_vs(need, cells, phase),
+        trend=_trend(summaries, trend_qs),
+    )

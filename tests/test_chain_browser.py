@@ -1,0 +1,72 @@
+"""The Präventionskette page in a real browser (Debian's chromium via Playwright): the
+chain and the heatmap are drawn, and nothing is fetched from outside the machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+NETWORK_SCHEMES = {"http", "https", "ws", "wss"}
+WAIT_MS = 60_000
+
+
+def test_chain_and_heatmap_render_offline(
+    live_server: str, chromium_path: str, tmp_path: Path
+) -> None:
+    requested: list[str] = []
+    shot = tmp_path / "praeventionskette.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 6000}, locale="de-DE")
+            page.on("request", lambda request: requested.append(request.url))
+            page.on("websocket", lambda ws: requested.append(ws.url))
+            page.goto(f"{live_server}/praeventionskette", wait_until="domcontentloaded")
+            page.get_by_role("heading", name="Präventionskette").first.wait_for(timeout=WAIT_MS)
+            page.get_by_text("Die Kette auf einen Blick").wait_for(timeout=WAIT_MS)
+            page.get_by_text("Das schwächste Glied der Kette ist").wait_for(timeout=WAIT_MS)
+            charts = page.locator(".stPlotlyChart")
+            chain, heatmap = charts.nth(0), charts.nth(1)
+            # plotly draws SVG: the chain's links and the heatmap's cells with their text
+            chain.locator("svg.main-svg").first.wait_for(timeout=WAIT_MS)
+            chain.get_by_text("schwächstes Glied").wait_for(timeout=WAIT_MS)
+            heatmap.locator("svg.main-svg").first.wait_for(timeout=WAIT_MS)
+            heatmap.locator("text", has_text="Weckhoven").first.wait_for(timeout=WAIT_MS)
+            page.get_by_text("Entwicklung der Versorgung").wait_for(timeout=WAIT_MS)
+            page.wait_for_load_state("networkidle")
+            link_boxes = chain.locator("path[data-index]").count()
+            status_words = chain.locator("text", has_text="erreicht").count()
+            heat_cells = heatmap.locator("text", has_text="%").count()
+            blocked = heatmap.locator("text", has_text="gesperrt").count()
+            assert charts.count() == 5
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+
+    assert link_boxes >= 6, "die sechs Glieder der Kette fehlen"
+    assert status_words >= 1, "der Status steht nicht als Wort an den Gliedern"
+    assert heat_cells > 100, "die Heatmap zeigt keine Zielerreichung in %"
+    assert blocked >= 1, "gesperrte Zellen sind nicht als „gesperrt“ markiert"
+    assert shot.stat().st_size > 50_000
+    assert requested, "der Browser hat nichts geladen"
+    remote = [
+        url
+        for url in requested
+        if urlsplit(url).scheme in NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
+    ]
+    assert remote == [], f"Anfragen ins Internet: {remote}"
