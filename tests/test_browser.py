@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-pytestmark = pytest.mark.browser
+from tests.browser_support import CHROMIUM_ARGS, remote_requests
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-NETWORK_SCHEMES = {"http", "https", "ws", "wss"}
+pytestmark = pytest.mark.browser
 
 
 def test_overview_loads_without_leaving_the_machine(
@@ -48,9 +37,5 @@ def test_overview_loads_without_leaving_the_machine(
 
     assert (tmp_path / "uebersicht.png").stat().st_size > 10_000
     assert requested, "der Browser hat nichts geladen"
-    remote = [
-        url
-        for url in requested
-        if urlsplit(url).scheme in NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
+    remote = remote_requests(requested)
     assert remote == [], f"Anfragen ins Internet: {remote}"

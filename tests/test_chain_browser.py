@@ -4,24 +4,14 @@ chain and the heatmap are drawn, and nothing is fetched from outside the machine
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.browser_support import CHROMIUM_ARGS, remote_requests
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-NETWORK_SCHEMES = {"http", "https", "ws", "wss"}
 WAIT_MS = 60_000
 
 
@@ -64,9 +54,5 @@ def test_chain_and_heatmap_render_offline(
     assert blocked >= 1, "gesperrte Zellen sind nicht als „gesperrt“ markiert"
     assert shot.stat().st_size > 50_000
     assert requested, "der Browser hat nichts geladen"
-    remote = [
-        url
-        for url in requested
-        if urlsplit(url).scheme in NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
+    remote = remote_requests(requested)
     assert remote == [], f"Anfragen ins Internet: {remote}"

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from core.areas import areas_in
-from tests.test_browser import CHROMIUM_ARGS, LOCAL_HOSTS, NETWORK_SCHEMES
+from tests.browser_support import CHROMIUM_ARGS, remote_requests
 
 pytestmark = pytest.mark.browser
 
@@ -90,10 +90,6 @@ def test_map_draws_every_area_offline_and_selects_on_click(
             browser.close()
 
     assert (tmp_path / "karte.png").stat().st_size > 20_000
-    remote = [
-        url
-        for url in requested
-        if urlsplit(url).scheme in NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
+    remote = remote_requests(requested)
     assert remote == [], f"Anfragen ins Internet: {remote}"
     assert any("/app/static/leaflet/leaflet.js" in url for url in requested)

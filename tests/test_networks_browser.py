@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.browser_support import CHROMIUM_ARGS, remote_requests
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-NETWORK_SCHEMES = {"http", "https", "ws", "wss"}
 WAIT = 30_000
 
 
@@ -60,9 +50,5 @@ def test_networks_page_renders_table_charts_and_stays_offline(
             browser.close()
 
     assert (tmp_path / "netzwerke.png").stat().st_size > 10_000
-    remote = [
-        url
-        for url in requested
-        if urlsplit(url).scheme in NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
+    remote = remote_requests(requested)
     assert remote == [], f"Anfragen ins Internet: {remote}"
