@@ -13,6 +13,8 @@ import streamlit as st
 
 from core.errors import PraevError
 from core.inventory import quarters_with_data
+from core.permissions import may_import, may_read
+from ui.auth import check_startup, current_user, login_page, public, sidebar_account
 from ui.filters import shared_filters
 from ui.inventory import load_inventory
 from ui.query import query
@@ -26,6 +28,17 @@ st.set_page_config(
     page_icon=str(ROOT / "ui" / "assets" / "favicon.png"),
     layout="wide",
 )
+
+# Who is here decides which pages exist: pages a role may not use are neither listed
+# nor reachable by URL (an unknown URL opens the default page).
+check_startup()
+user = current_user()
+if not may_read(user, public()):
+    st.navigation(
+        [st.Page(login_page, title="Anmelden", icon=":material/login:", url_path="anmelden")],
+        position="hidden",
+    ).run()
+    st.stop()
 
 #: (file, title, icon, url path); pages need data in the database.
 DATA_PAGES = [
@@ -60,7 +73,7 @@ if has_data:
     ]
 
 ADMIN_PAGE = ("data_admin.py", "Daten verwalten", ":material/upload_file:", "daten")
-if (PAGES_DIR / ADMIN_PAGE[0]).exists():
+if (PAGES_DIR / ADMIN_PAGE[0]).exists() and may_import(user):
     file, title, icon, path = ADMIN_PAGE
     pages.append(st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path))
 
@@ -68,4 +81,5 @@ if (PAGES_DIR / ADMIN_PAGE[0]).exists():
 # before Streamlit knows which page the URL asked for.
 page = st.navigation(pages)
 st.session_state["_selection"] = shared_filters() if has_data else None
+sidebar_account(user)
 page.run()

@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     from core.imports.cli import add_import_parser
 
     add_import_parser(sub)
+
+    from core.users_cli import add_users_parser
+
+    add_users_parser(sub)
     return p
 
 
@@ -115,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from core.imports.cli import run as run_import_command
 
             return run_import_command(url, args)
+        if args.command == "users":
+            from core.users_cli import run_users
+
+            return run_users(url, args)
     except PraevError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1

@@ -33,7 +33,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", "8501", "Port of the web app (make run)"),
     Setting("PRAEV_MIN_COUNT", "3", "Counts below this are shown as '<N' (privacy)"),
     Setting("PRAEV_MIN_DENOMINATOR", "20", "Rates whose denominator is below this are not shown"),
-    Setting("PRAEV_EDITING", "0", "1 enables editing of network status without login"),
+    Setting(
+        "PRAEV_AUTH", "local", "Login: local (users file), oidc (st.login) or none (development)"
+    ),
+    Setting("PRAEV_USERS_FILE", "data/users.yaml", "Users file of the local login (YAML, bcrypt)"),
+    Setting("PRAEV_PUBLIC", "0", "1: anonymous visitors may read without login"),
+    Setting("PRAEV_PRODUCTION", "0", "1: refuse to start with a default cookie key or auth none"),
+    Setting("PRAEV_COOKIE_KEY", "", "Secret for session cookies; required in production"),
+    Setting("PRAEV_ROLE_CLAIM", "roles", "OIDC claim that carries the roles"),
+    Setting(
+        "PRAEV_OIDC_ROLE_MAP",
+        "praev-admin=admin,praev-editor=editor,praev-viewer=viewer",
+        "Claim value = role, comma-separated; 'value:office' gives an editor's youth office",
+    ),
     Setting("PRAEV_TILE_URL", "", "Basemap tile URL template; empty means no basemap (offline)"),
     Setting("PRAEV_TILE_ATTRIBUTION", "", "Attribution shown for the basemap tiles"),
 )
@@ -51,3 +63,39 @@ def database_url() -> str:
     """The database URL: ``DATABASE_URL`` or the SQLite file under ``data/``."""
     url = os.environ.get("DATABASE_URL", "").strip()
     return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+#: Cookie keys that count as missing (examples from the docs, placeholders).
+WEAK_COOKIE_KEYS = frozenset({"", "change-me", "changeme", "secret", "default", "praev"})
+MIN_COOKIE_KEY = 32
+AUTH_MODES = ("local", "oidc", "none")
+
+
+def startup_problems() -> list[str]:
+    """German reasons why the app must not start with the current settings (empty: fine).
+
+    Always checked: ``PRAEV_AUTH`` is a known mode. With ``PRAEV_PRODUCTION=1`` also: the
+    cookie key is set, not a placeholder and at least 32 characters, and ``PRAEV_AUTH``
+    is not ``none``.
+    """
+    problems = []
+    auth = setting("PRAEV_AUTH").strip().lower()
+    if auth not in AUTH_MODES:
+        problems.append(
+            f"Die Einstellung PRAEV_AUTH={auth!r} ist unbekannt; erlaubt sind "
+            f"{', '.join(AUTH_MODES)}."
+        )
+    if setting("PRAEV_PRODUCTION").strip() == "1":
+        key = setting("PRAEV_COOKIE_KEY").strip()
+        if key.lower() in WEAK_COOKIE_KEYS or len(key) < MIN_COOKIE_KEY:
+            problems.append(
+                "Im Produktivbetrieb braucht die App einen geheimen Schlüssel "
+                f"PRAEV_COOKIE_KEY (mindestens {MIN_COOKIE_KEY} Zeichen, kein Beispielwert). "
+                'Erzeugen mit: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
+        if auth == "none":
+            problems.append(
+                "Im Produktivbetrieb ist PRAEV_AUTH=none (alle sind Administratoren) nicht "
+                "erlaubt. Bitte PRAEV_AUTH=local oder PRAEV_AUTH=oidc setzen."
+            )
+    return problems

@@ -1,14 +1,15 @@
 """Daten verwalten: import real data (upload, check, preview, import) and undo imports.
 
 Thin: every check, preview and write is done by ``core.imports``; the page reads the
-user's choices and shows what core returns. Writing is off unless PRAEV_EDITING=1.
+user's choices and shows what core returns. Only administrators reach this page (app.py
+does not list it for other roles; the page checks again). Imports and rollbacks are
+recorded under the signed-in user's name; the audit log is shown at the bottom.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.config import setting
 from core.errors import DataError, PraevError
 from core.exporting import to_csv_bytes
 from core.format import format_number
@@ -21,6 +22,9 @@ from core.imports.report import area_preview_figure, problems_frame
 from core.imports.tables import sheet_names
 from core.imports.templates import templates
 from core.inventory import is_demo
+from core.permissions import may_import, require_import
+from ui.audit_log import audit_section
+from ui.auth import current_user, require
 from ui.db import get_engine
 from ui.inventory import load_inventory
 from ui.query import query
@@ -31,12 +35,6 @@ INTRO = (
     "Indikatorwerte, Bevölkerungszahlen, Angebote und den Netzwerkstatus. Jede Datei wird "
     "zuerst vollständig geprüft; nur eine fehlerfreie Datei wird übernommen – ganz oder "
     "gar nicht. Jeder Import lässt sich unten wieder zurücknehmen."
-)
-EDITING_OFF = (
-    "Importe und Rücknahmen sind ausgeschaltet. Administratoren schalten sie mit der "
-    "Einstellung `PRAEV_EDITING=1` ein (Umgebungsvariable beim Start der App), wie beim "
-    "Netzwerk-Formular; bis es Anmeldungen und Rollen gibt, kann dann jede Person mit "
-    "Zugang zur App Daten laden. Vorlagen und die Liste der Importe sehen Sie trotzdem."
 )
 NOT_MIGRATED = "Die Datenbank ist noch nicht eingerichtet: `python -m core init-db` ausführen."
 DEMO_NOTE = (
@@ -114,15 +112,9 @@ LABEL_ROLLBACK = "Import zurücknehmen"
 CONFIRM_ROLLBACK = "Ja, diesen Import zurücknehmen"
 ROLLBACK_BUTTON = "Zurücknehmen"
 ROLLED_BACK = "Import Nr. {batch} zurückgenommen ({n} Zeilen)."
-WEB_USER = "Web-Oberfläche"
 KEY_PLAN = "_imp_plan"
 KEY_DONE = "_imp_done"
 KEY_UPLOADS = "_imp_uploads"
-
-
-def editing_enabled() -> bool:
-    """True when PRAEV_EDITING=1 switches writing on (until there are roles)."""
-    return setting("PRAEV_EDITING").strip() == "1"
 
 
 def show_templates(kind: str) -> None:
@@ -287,6 +279,7 @@ def import_section(demo: bool) -> None:
         st.info(NOTHING_TO_DO, icon=":material/info:")
         return
     if st.button(IMPORT_BUTTON, type="primary", disabled=not accepted, icon=":material/upload:"):
+        user = require_import(current_user())
         bar = st.progress(0.0, text=PROGRESS)
         done = run_import(
             get_engine(),
@@ -295,7 +288,7 @@ def import_section(demo: bool) -> None:
             options,
             accept_warnings=accepted,
             replace_demo=replace_demo,
-            user=WEB_USER,
+            user=user.name,
             progress=lambda share, text: bar.progress(share, text=f"{PROGRESS} {text}"),
         )
         counts = done.counts
@@ -334,13 +327,15 @@ def batch_section(editing: bool) -> None:
     batch = c1.selectbox(LABEL_ROLLBACK, list(labels), format_func=labels.get)
     confirm = c2.checkbox(CONFIRM_ROLLBACK)
     if st.button(ROLLBACK_BUTTON, disabled=not confirm, icon=":material/undo:"):
-        n = rollback_batch(get_engine(), int(batch), WEB_USER)
+        user = require_import(current_user())
+        n = rollback_batch(get_engine(), int(batch), user.name)
         st.session_state[KEY_DONE] = ROLLED_BACK.format(batch=batch, n=format_number(n, 0))
         st.session_state.pop(KEY_PLAN, None)
         st.cache_data.clear()
         st.rerun()
 
 
+require(may_import)
 st.title(TITLE)
 st.write(INTRO)
 if message := st.session_state.pop(KEY_DONE, None):
@@ -350,16 +345,8 @@ try:
     if not inventory.migrated:
         st.info(NOT_MIGRATED, icon=":material/info:")
         st.stop()
-    editing = editing_enabled()
-    if editing:
-        import_section(query(is_demo))
-    else:
-        st.info(EDITING_OFF, icon=":material/lock:")
-        kind = st.segmented_control(
-            LABEL_KIND, list(KIND_OPTIONS), format_func=KIND_OPTIONS.get, default="indicators"
-        )
-        if kind:
-            show_templates(kind)
-    batch_section(editing)
+    import_section(query(is_demo))
+    batch_section(True)
+    audit_section()
 except PraevError as exc:
     st.error(str(exc), icon=":material/error:")

@@ -10,6 +10,7 @@ import streamlit as st
 from core.catalogue import indicator as indicator_entry
 from core.errors import PraevError
 from core.format import format_date
+from core.permissions import may_create_snapshot, require_create_snapshot
 from core.reports import SLIDE_KEYS, SLIDE_TITLES
 from core.reports.content import build_report, report_fingerprint, select_slides
 from core.reports.pdf import to_pdf_bytes
@@ -17,7 +18,9 @@ from core.reports.pptx import to_pptx_bytes
 from core.reports.snapshot import create_snapshot, load_snapshot, snapshots
 from core.reports.spec import iso_date
 from core.reports.xlsx import to_report_xlsx_bytes
+from core.users import User
 from ui import presentation
+from ui.auth import current_user
 from ui.badges import data_status
 from ui.db import get_engine
 from ui.filters import current, indicator_filter
@@ -61,11 +64,11 @@ PREPARE_INTRO = (
     "({scope}, {quarter}, Karte: {indicator}). Die Sitzung lässt sich später unverändert "
     "öffnen und ausgeben; der Vorgang wird protokolliert."
 )
-FIELD_TITLE, FIELD_DATE, FIELD_USER = "Titel der Sitzung", "Sitzungsdatum", "Ihr Name"
+FIELD_TITLE, FIELD_DATE = "Titel der Sitzung", "Sitzungsdatum"
 TITLE_PLACEHOLDER = "z. B. Jugendhilfeausschuss, 12. Sitzung"
 FREEZE = "Einfrieren"
 FROZEN_OK = "Die Sitzung „{title}“ ist eingefroren (Nr. {id})."
-NEED_USER = "Bitte Ihren Namen angeben; er steht im Änderungsprotokoll."
+SIGNED_AS = "Protokolliert unter Ihrem Benutzernamen „{name}“."
 KEY_SOURCE, KEY_SNAPSHOT, KEY_SLIDES = "session_source", "session_snapshot", "session_slides"
 KEY_NEW_SNAPSHOT, KEY_FLASH = "_session_new_snapshot", "_session_flash"
 MIME = {
@@ -195,36 +198,41 @@ if report is not None:
                     width="stretch",
                 )
 
+
+def prepare_form(user: User) -> None:
+    """Freeze the Datenstand for a session (editors and admins; checked again on save)."""
+    name = query(indicator_entry, indicator)["short_name"]
+    st.write(PREPARE_INTRO.format(scope=scope, quarter=sel.quarter.label, indicator=name))
+    with st.form("session_prepare"):
+        title = st.text_input(FIELD_TITLE, placeholder=TITLE_PLACEHOLDER, max_chars=300)
+        session_date = st.date_input(FIELD_DATE, value=dt.date.today(), format="DD.MM.YYYY")
+        st.caption(SIGNED_AS.format(name=user.name))
+        if not st.form_submit_button(FREEZE, icon=":material/lock:", type="primary"):
+            return
+        try:
+            allowed = require_create_snapshot(current_user())
+            with get_engine().begin() as conn:
+                new_id = create_snapshot(
+                    conn,
+                    title,
+                    session_date,
+                    sel.quarter.key,
+                    sel.municipality_id,
+                    indicator,
+                    allowed.name,
+                )
+        except PraevError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+    clear()
+    st.session_state[KEY_NEW_SNAPSHOT] = new_id
+    st.session_state[KEY_FLASH] = FROZEN_OK.format(title=title.strip(), id=new_id)
+    st.rerun()
+
+
+user = current_user()
 with st.container(key=presentation.PREPARE_KEY):
     scope = sel.municipality_name
-    with st.expander(PREPARE, icon=":material/lock:"):
-        name = query(indicator_entry, indicator)["short_name"]
-        st.write(PREPARE_INTRO.format(scope=scope, quarter=sel.quarter.label, indicator=name))
-        with st.form("session_prepare"):
-            title = st.text_input(FIELD_TITLE, placeholder=TITLE_PLACEHOLDER, max_chars=300)
-            session_date = st.date_input(FIELD_DATE, value=dt.date.today(), format="DD.MM.YYYY")
-            user = st.text_input(FIELD_USER, max_chars=200)
-            if st.form_submit_button(FREEZE, icon=":material/lock:", type="primary"):
-                if not user.strip():
-                    st.error(NEED_USER, icon=":material/error:")
-                else:
-                    try:
-                        with get_engine().begin() as conn:
-                            new_id = create_snapshot(
-                                conn,
-                                title,
-                                session_date,
-                                sel.quarter.key,
-                                sel.municipality_id,
-                                indicator,
-                                user,
-                            )
-                    except PraevError as exc:
-                        st.error(str(exc), icon=":material/error:")
-                    else:
-                        clear()
-                        st.session_state[KEY_NEW_SNAPSHOT] = new_id
-                        st.session_state[KEY_FLASH] = FROZEN_OK.format(
-                            title=title.strip(), id=new_id
-                        )
-                        st.rerun()
+    if user is not None and may_create_snapshot(user):
+        with st.expander(PREPARE, icon=":material/lock:"):
+            prepare_form(user)

@@ -31,6 +31,11 @@ if str(ROOT) not in sys.path:  # app.py, pages/ and ui/ are not installed packag
 
 SERVER_START_TIMEOUT = 60.0
 
+# Page tests run without login (everyone is admin) unless a test sets PRAEV_AUTH itself
+# (tests/test_auth_pages.py logs in per role). Subprocess servers inherit this.
+os.environ["PRAEV_AUTH"] = "none"
+os.environ["PRAEV_PRODUCTION"] = "0"
+
 
 def skip_or_fail(reason: str) -> None:
     """Skip the test, or fail it under CI (``CI=true``), where nothing may be skipped."""

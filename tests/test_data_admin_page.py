@@ -1,4 +1,5 @@
-"""The page "Daten verwalten": locked without PRAEV_EDITING, demo note, import list and
+"""The page "Daten verwalten" (administrators; tests run with PRAEV_AUTH=none): demo note,
+import list, audit log and
 rollback (AppTest), and upload → problems → preview → import in a real browser."""
 
 from __future__ import annotations
@@ -26,9 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/data_admin.py"
 
 
-def page(monkeypatch: pytest.MonkeyPatch, url: str, editing: bool) -> AppTest:
+def page(monkeypatch: pytest.MonkeyPatch, url: str, editing: bool = True) -> AppTest:
+    """The page for an administrator (``PRAEV_AUTH=none`` in tests makes everyone admin).
+
+    Who may not reach it (anonymous, viewer, editor) is tested in test_auth_pages.py.
+    """
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("PRAEV_EDITING", "1" if editing else "0")
+    assert editing
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page(PAGE)
@@ -44,13 +49,13 @@ def empty_url(tmp_path: Path) -> str:
     return url
 
 
-def test_without_editing_the_page_is_locked_but_shows_templates(
+def test_admin_sees_upload_templates_and_an_empty_import_list(
     monkeypatch: pytest.MonkeyPatch, empty_url: str
 ) -> None:
-    at = page(monkeypatch, empty_url, editing=False)
+    at = page(monkeypatch, empty_url)
     assert at.title[0].value == "Daten verwalten"
-    assert any("PRAEV_EDITING=1" in i.value for i in at.info)
-    assert not at.get("file_uploader")
+    assert at.get("file_uploader")
+    assert any("Vorlage" in b.label for b in at.get("download_button"))
     assert any("Noch keine Importe" in c.value for c in at.caption)
 
 
@@ -74,7 +79,7 @@ def test_imports_are_listed_and_can_be_rolled_back(
         engine, "indicators", [ImportFile("geburten.csv", csv.encode())], user="planung"
     )
     at = page(monkeypatch, empty_url, editing=True)
-    table = at.dataframe[-1].value
+    table = next(d.value for d in at.dataframe if "Art" in d.value.columns)
     assert list(table.columns) == [
         "Nr.",
         "Art",
@@ -96,6 +101,9 @@ def test_imports_are_listed_and_can_be_rolled_back(
     next(b for b in at.button if b.label == "Zurücknehmen").click().run()
     assert not at.exception, at.exception
     assert any(f"Import Nr. {result.batch_id} zurückgenommen" in s.value for s in at.success)
+    audit = next(d.value for d in at.dataframe if "Aktion" in d.value.columns)
+    rolled = audit[audit["Aktion"] == "Import zurückgenommen"]
+    assert rolled["Benutzer"].tolist() == ["entwicklung"]  # the signed-in user's name
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(IndicatorValue)).scalar() == 0
     engine.dispose()
@@ -113,7 +121,7 @@ def _free_port() -> int:
 @pytest.fixture
 def editing_server(empty_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=empty_url, PRAEV_EDITING="1")
+    env = dict(os.environ, DATABASE_URL=empty_url, PRAEV_AUTH="none")
     log = (tmp_path / "streamlit.log").open("wb")
     proc = subprocess.Popen(
         [

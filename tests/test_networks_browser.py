@@ -17,7 +17,9 @@ WAIT = 30_000
 def test_networks_page_renders_table_charts_and_stays_offline(
     live_server: str, chromium_path: str, tmp_path: Path
 ) -> None:
-    """Status table, a stage chart and the switched-off form show; nothing leaves the machine."""
+    """Status table, a stage chart and the entry form show; nothing leaves the machine.
+
+    The live server runs with PRAEV_AUTH=none (tests/conftest.py): everyone is admin."""
     requested: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
@@ -44,7 +46,7 @@ def test_networks_page_renders_table_charts_and_stays_offline(
             assert chart.locator("text", has_text="Produktionsnetzwerk").count() >= 1
 
             page.get_by_role("tab", name="Status melden").click()
-            page.get_by_text("Die Eingabe ist ausgeschaltet").wait_for(timeout=WAIT)
+            page.get_by_text("Gespeichert wird unter Ihrem Benutzernamen").wait_for(timeout=WAIT)
             page.wait_for_load_state("networkidle")
         finally:
             browser.close()

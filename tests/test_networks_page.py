@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from core.db import make_engine
 from core.network_entry import StatusEntry, prefill, save_status
 from core.quarters import quarter_of
+from tests.auth_support import log_in, use_local_login, users_file
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -21,10 +22,18 @@ FIRST_NETWORK = "Netzwerk Frühe Hilfen Dormagen"  # first in the list; not repo
 
 
 def _open(monkeypatch: pytest.MonkeyPatch, url: str, editing: bool = False) -> AppTest:
+    """The page for an anonymous visitor of a public deployment, or (``editing``) for
+    the administrator "anton" signed in with the local login."""
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("PRAEV_EDITING", "1" if editing else "0")
+    folder = Path(url.removeprefix("sqlite:///")).parent
+    path = folder / "users.yaml" if editing else folder / "keine_benutzer.yaml"
+    if editing and not path.exists():
+        users_file(folder)
+    use_local_login(monkeypatch, path, public=True)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
+    if editing:
+        log_in(at, "anton", where="sidebar")
     at.switch_page(PAGE).run()
     _ok(at)
     return at
@@ -144,12 +153,11 @@ def test_history_lists_all_quarters_with_notes(monkeypatch, demo_url) -> None:
     assert history["Notiz"].str.len().sum() > 0
 
 
-def test_editing_is_off_by_default_and_says_how_to_enable_it(monkeypatch, demo_url) -> None:
+def test_anonymous_visitors_see_no_form_and_are_told_to_log_in(monkeypatch, demo_url) -> None:
     at = _open(monkeypatch, demo_url)
-    assert "Die Eingabe ist ausgeschaltet" in _texts(at.info)
-    assert "PRAEV_EDITING=1" in _texts(at.info)
+    assert "Bitte melden Sie sich dafür an" in _texts(at.info)
     assert not [b for b in at.button if b.label == "Speichern"]
-    assert not at.text_input
+    assert not at.text_area
 
 
 # --- the entry form --------------------------------------------------------------------
@@ -170,22 +178,20 @@ def test_form_is_prefilled_from_the_previous_quarter(monkeypatch, writable_url) 
 
 
 @pytest.mark.parametrize(
-    ("partners", "meetings", "name", "messages"),
+    ("partners", "meetings", "messages"),
     [
-        (-1, 2, "Anna", ["**Partner:** Die Zahl der Partner darf nicht negativ sein"]),
-        (3, 120, "Anna", ["**Treffen im Quartal:** Mehr als 90 Treffen sind unplausibel"]),
-        (3, 2, "", ["**Ihr Name:** Ihr Name fehlt"]),
-        (-5, -1, "", ["Partner:", "Treffen im Quartal:", "Ihr Name:"]),
+        (-1, 2, ["**Partner:** Die Zahl der Partner darf nicht negativ sein"]),
+        (3, 120, ["**Treffen im Quartal:** Mehr als 90 Treffen sind unplausibel"]),
+        (-5, -1, ["Partner:", "Treffen im Quartal:"]),
     ],
 )
 def test_validation_errors_are_german_and_keep_the_input(
-    monkeypatch, writable_url, partners, meetings, name, messages
+    monkeypatch, writable_url, partners, meetings, messages
 ) -> None:
     at = _open(monkeypatch, writable_url, editing=True)
     at.number_input(key="nf_partners").set_value(partners)
     at.number_input(key="nf_meetings").set_value(meetings)
     at.text_area(key="nf_note").input("Mein Text, der nicht verloren gehen darf")
-    at.text_input(key="nf_user").input(name)
     _button(at, "Speichern").click().run()
     _ok(at)
     errors = _texts(at.error)
@@ -202,7 +208,7 @@ def test_successful_save_shows_success_and_updates_the_table(monkeypatch, writab
     assert _status(at).loc[FIRST_NETWORK, "Stufe"] == "nicht gemeldet"
     at.number_input(key="nf_partners").set_value(42)
     at.radio(key="nf_traffic_light").set_value("rot")
-    at.text_input(key="nf_user").input("Anna Koordinatorin")
+    assert "unter Ihrem Benutzernamen „anton“" in _texts(at.caption)
     _button(at, "Speichern").click().run()
     _ok(at)
     assert not at.error
@@ -213,12 +219,12 @@ def test_successful_save_shows_success_and_updates_the_table(monkeypatch, writab
     assert row["Ampel"] == "🔴 rot"
     assert row["Stufe"] != "nicht gemeldet"
     log = next(e for e in at.expander if e.label == "Änderungsprotokoll dieser Meldung")
-    assert log.dataframe[0].value["Von"].tolist() == ["Anna Koordinatorin"]
+    assert log.dataframe[0].value["Von"].tolist() == ["anton"]
 
     # saving again from the same form is no conflict: it remembered the new version
     at.number_input(key="nf_partners").set_value(43)
     _button(at, "Speichern").click().run()
-    assert "(Fassung 2, Anna Koordinatorin)" in _texts(at.success)
+    assert "(Fassung 2, anton)" in _texts(at.success)
 
 
 def _someone_else_saves(url: str, partners: int) -> None:
@@ -247,7 +253,6 @@ def test_conflict_shows_both_versions_and_lets_the_user_decide(
     at = _open(monkeypatch, writable_url, editing=True)  # loads "no record yet"
     _someone_else_saves(writable_url, partners=77)
     at.number_input(key="nf_partners").set_value(11)
-    at.text_input(key="nf_user").input("Anna")
     _button(at, "Speichern").click().run()
     _ok(at)
     assert "inzwischen von Ben Kollege gespeichert" in _texts(at.warning)
@@ -278,7 +283,6 @@ def test_unsaved_input_survives_switching_network_and_page(monkeypatch, writable
     at = _open(monkeypatch, writable_url, editing=True)
     at.number_input(key="nf_partners").set_value(-7)
     at.text_area(key="nf_note").input("Entwurf: Fachtag geplant")
-    at.text_input(key="nf_user").input("Anna")
     _button(at, "Speichern").click().run()
     assert "nicht negativ" in _texts(at.error)
 
@@ -292,5 +296,4 @@ def test_unsaved_input_survives_switching_network_and_page(monkeypatch, writable
     _ok(at)
     assert at.number_input(key="nf_partners").value == -7
     assert at.text_area(key="nf_note").value == "Entwurf: Fachtag geplant"
-    assert at.text_input(key="nf_user").value == "Anna"
     assert "Ihre noch nicht gespeicherte Eingabe ist wiederhergestellt." in _texts(at.caption)

@@ -110,7 +110,6 @@ def test_presentation_mode_holds_while_paging(monkeypatch, wrapper, demo_url) ->
 def test_freezing_a_session_opens_it_with_its_hash(monkeypatch, wrapper, own_demo) -> None:
     at = open_page(monkeypatch, wrapper, own_demo)
     at.text_input[0].input("Jugendhilfeausschuss 12/2026")
-    at.text_input[1].input("Frau Beispiel")
     next(b for b in at.button if b.label == "Einfrieren").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("ist eingefroren" in s.value for s in at.success)
@@ -121,11 +120,10 @@ def test_freezing_a_session_opens_it_with_its_hash(monkeypatch, wrapper, own_dem
     assert "## Jugendhilfeausschuss 12/2026" in markdown(at)
 
 
-def test_freezing_without_a_name_is_refused(monkeypatch, wrapper, own_demo) -> None:
+def test_freezing_without_a_title_is_refused(monkeypatch, wrapper, own_demo) -> None:
     at = open_page(monkeypatch, wrapper, own_demo)
-    at.text_input[0].input("Schulausschuss")
     next(b for b in at.button if b.label == "Einfrieren").click().run()
-    assert any("Ihren Namen" in e.value for e in at.error)
+    assert any("Bitte einen Titel" in e.value for e in at.error)
     assert not any("ist eingefroren" in s.value for s in at.success)
 
 

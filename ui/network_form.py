@@ -1,6 +1,8 @@
 """The quarterly status form of the Netzwerke page: prefill, save, conflicts, no lost input.
 
-Editing is off unless the setting ``PRAEV_EDITING=1`` switches it on. Every value the
+Only editors (for their own youth office) and admins see the form; the permission is
+checked again right before saving (:mod:`core.permissions`), and the signed-in user's
+name goes into the record and the audit log. Every value the
 user typed lives in ``st.session_state``: the form's widgets, plus a draft per network
 and quarter that survives reruns, errors and page switches until it is saved. Saving
 runs in the submit button's callback, i.e. before the page is drawn again, so the
@@ -19,11 +21,10 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.catalogue import quality_items
-from core.config import database_url, setting
+from core.config import database_url
 from core.errors import ConflictError, DataError, PraevError
 from core.network_entry import (
     FIELD_LABELS,
-    MAX_NAME,
     MAX_TEXT,
     VALUE_FIELDS,
     Prefill,
@@ -33,17 +34,23 @@ from core.network_entry import (
     save_status,
 )
 from core.networks import TRAFFIC_LIGHT_SYMBOLS
+from core.permissions import may_edit_any_network, may_edit_network, require_network_edit
 from core.quarters import parse_quarter, quarter_of
+from ui.auth import current_user
 from ui.db import get_engine
 from ui.filters import Selection
 from ui.network_review import NO_BLOCKS, change_log, conflict_view
 from ui.query import clear, database_error, query
 
 EDITING_OFF = (
-    "Die Eingabe ist ausgeschaltet. Administratoren schalten sie mit der Einstellung "
-    "`PRAEV_EDITING=1` ein (Umgebungsvariable beim Start der App); bis es Anmeldungen "
-    "gibt, kann dann jede Person mit Zugang zur App melden."
+    "Melden dürfen die Netzwerk-Koordinationen der Jugendämter und die Administration. "
+    "Bitte melden Sie sich dafür an (Seitenleiste unten)."
 )
+NOT_YOUR_NETWORK = (
+    "Dieses Netzwerk gehört zu einem anderen Jugendamt ({office}). Sie können die Meldung "
+    "ansehen, aber nicht speichern; Sie melden für: {own}."
+)
+SIGNED_AS = "Gespeichert wird unter Ihrem Benutzernamen „{name}“."
 INTRO = (
     "Hier meldet die Koordination den Stand ihres Netzwerks für ein Quartal. Das Formular "
     "ist mit der letzten Meldung vorbelegt; bitte prüfen, ändern und speichern."
@@ -68,24 +75,18 @@ HELP_MEETINGS = "Sitzungen des Netzwerks oder seiner Arbeitsgruppen in diesem Qu
 HELP_LIGHT = "🟢 läuft wie geplant · 🟡 Schwierigkeiten · 🔴 Arbeit gefährdet"
 HELP_BLOCKS = "Die Qualitätsbausteine, die das Netzwerk erreicht hat."
 HELP_NOTE = "Was im Quartal wichtig war. Pflicht, wenn die Stufe um mehr als eins springt."
-HELP_USER = "Wird mit der Meldung und im Änderungsprotokoll gespeichert."
 SUBMIT = "Speichern"
 PROBLEMS = "Nicht gespeichert, bitte korrigieren:"
 SAVED = "Gespeichert: {network}, {quarter} (Fassung {version}, {by})."
 TOOK_THEIRS = "Die gespeicherte Fassung steht jetzt im Formular."
 P = "nf_"
-KEY_NETWORK, KEY_USER = P + "network", P + "user"
+KEY_NETWORK = P + "network"
 FIELD_KEYS = {f: P + f for f in VALUE_FIELDS}
 S_LOADED, S_VERSION, S_PREFILL = "_nf_loaded", "_nf_version", "_nf_prefill"
-S_DRAFTS, S_USER, S_RESTORED = "_nf_drafts", "_nf_user", "_nf_restored"
+S_DRAFTS, S_RESTORED = "_nf_drafts", "_nf_restored"
 S_PROBLEMS, S_CONFLICT, S_FLASH, S_ERROR = "_nf_problems", "_nf_conflict", "_nf_flash", "_nf_error"
 
 Pair = tuple[int, str]
-
-
-def editing_enabled() -> bool:
-    """True when the setting PRAEV_EDITING switches editing on."""
-    return setting("PRAEV_EDITING").strip() == "1"
 
 
 def _state() -> Any:
@@ -132,8 +133,7 @@ def _load(pair: Pair) -> None:
 
 def _save(pair: Pair, values: dict[str, Any], version: int | None) -> None:
     """Save and record the outcome in session_state (runs inside a button callback)."""
-    user = (_state().get(KEY_USER) or "").strip()
-    _state()[S_USER] = user
+    user = current_user()
     _state().setdefault(S_DRAFTS, {})[pair] = {"values": values, "version": version}
     for key in (S_PROBLEMS, S_ERROR, S_FLASH):
         _state().pop(key, None)
@@ -149,7 +149,9 @@ def _save(pair: Pair, values: dict[str, Any], version: int | None) -> None:
         note=values["note"] or "",
     )
     try:
-        saved = save_status(get_engine(), entry, user, version)
+        with get_engine().connect() as conn:  # checked in the save path, not only in the UI
+            allowed = require_network_edit(conn, user, pair[0])
+        saved = save_status(get_engine(), entry, allowed.name, version)
     except DataError as exc:
         _state()[S_PROBLEMS] = exc.problems
         return
@@ -249,7 +251,8 @@ def _messages(names: dict[int, str]) -> None:
 
 def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.DataFrame) -> None:
     """The entry section: the switched-off note, or network/quarter choice and the form."""
-    if not editing_enabled():
+    user = current_user()
+    if not may_edit_any_network(user):
         st.info(EDITING_OFF, icon=":material/lock:")
         return
     st.caption(INTRO)
@@ -257,6 +260,9 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
         st.info(NO_NETWORKS, icon=":material/info:")
         return
     names = dict(zip(networks["network_id"].astype(int), networks["name"], strict=True))
+    offices = dict(
+        zip(networks["network_id"].astype(int), networks["youth_office_id"], strict=True)
+    )
     stages = dict(zip(stages_df["id"].astype(int), stages_df["label"], strict=True))
     meanings = dict(zip(stages_df["id"].astype(int), stages_df["meaning"], strict=True))
     try:
@@ -278,8 +284,6 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
         key=f"nf_quarter_{sel.quarter.key}",
     )
     pair: Pair = (int(network_id), quarter)
-    if KEY_USER not in _state() and _state().get(S_USER):
-        _state()[KEY_USER] = _state()[S_USER]
     widgets_gone = any(key not in _state() for key in FIELD_KEYS.values())
     try:
         if _state().get(S_LOADED) != pair or widgets_gone:
@@ -289,6 +293,10 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
         return
     pf: Prefill = _state()[S_PREFILL]
     restored = _state().get(S_RESTORED, False) and pair in _state().get(S_DRAFTS, {})
+    office = offices.get(pair[0], "")
+    if user is not None and not may_edit_network(user, office):
+        own = ", ".join(user.youth_offices) or "–"
+        st.warning(NOT_YOUR_NETWORK.format(office=office, own=own), icon=":material/lock:")
 
     with st.form("nf_form", enter_to_submit=False):
         st.markdown(
@@ -334,7 +342,7 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
             height=80,
             help=HELP_NOTE,
         )
-        st.text_input(FIELD_LABELS["user"], max_chars=MAX_NAME, key=KEY_USER, help=HELP_USER)
+        st.caption(SIGNED_AS.format(name=user.name if user else ""))
         st.form_submit_button(SUBMIT, type="primary", on_click=_on_submit, icon=":material/save:")
     _messages(names)
     conflict = _state().get(S_CONFLICT)

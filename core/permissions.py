@@ -1,0 +1,162 @@
+"""Who may do what: pure role checks, and ``require_…`` variants that raise German errors.
+
+Roles: ``viewer`` reads; ``editor`` also reports the status of networks of their own
+youth office(s) and freezes a session's Datenstand; ``admin`` may do everything
+(imports, rollbacks, users, every network). ``None`` is an anonymous visitor: may read
+only when the deployment is public. Pages use the ``may_…`` functions to decide what
+to show; write paths call ``require_…`` right before writing, so a hidden button is
+never the only protection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import Connection, select
+
+from core.errors import NotFoundError, PermissionDeniedError
+from core.models import Network
+from core.users import ROLES, User
+
+#: Youth office wildcard for users who may edit every office (development mode).
+ALL_OFFICES = "*"
+
+NEED_LOGIN = "Bitte melden Sie sich an."
+NOT_YOUR_OFFICE = (
+    "Sie dürfen nur Netzwerke Ihres Jugendamts ({own}) melden; dieses Netzwerk gehört zum "
+    "Jugendamt „{office}“. Nichts wurde gespeichert."
+)
+NEED_EDITOR = "Das dürfen nur die Netzwerk-Koordination und die Administration."
+NEED_ADMIN = "Das darf nur die Administration."
+
+
+def _rank(user: User | None) -> int:
+    return ROLES.index(user.role) if user is not None and user.role in ROLES else -1
+
+
+def may_read(user: User | None, public: bool) -> bool:
+    """Anyone signed in reads; anonymous visitors only in a public deployment."""
+    return public or user is not None
+
+
+def may_edit_network(user: User | None, youth_office_id: str) -> bool:
+    """Admins edit every network; editors those of their own youth office(s)."""
+    if _rank(user) >= ROLES.index("admin"):
+        return True
+    if _rank(user) < ROLES.index("editor") or user is None:
+        return False
+    return ALL_OFFICES in user.youth_offices or youth_office_id in user.youth_offices
+
+
+def may_edit_any_network(user: User | None) -> bool:
+    """True when the user may report at least one network (shows the entry form)."""
+    return _rank(user) >= ROLES.index("admin") or (
+        _rank(user) == ROLES.index("editor") and user is not None and bool(user.youth_offices)
+    )
+
+
+def may_create_snapshot(user: User | None) -> bool:
+    """Editors and admins freeze a session's Datenstand."""
+    return _rank(user) >= ROLES.index("editor")
+
+
+def may_import(user: User | None) -> bool:
+    """Only admins import and roll back data (the page „Daten verwalten“)."""
+    return _rank(user) >= ROLES.index("admin")
+
+
+def may_manage_users(user: User | None) -> bool:
+    """Only admins manage users and see the audit log."""
+    return _rank(user) >= ROLES.index("admin")
+
+
+def _require(allowed: bool, user: User | None, message: str) -> User:
+    if user is None:
+        raise PermissionDeniedError(NEED_LOGIN)
+    if not allowed:
+        raise PermissionDeniedError(message)
+    return user
+
+
+def require_edit_network(user: User | None, youth_office_id: str) -> User:
+    """The user, or :class:`PermissionDeniedError` when they may not edit this office."""
+    own = ", ".join(user.youth_offices) if user and user.youth_offices else "keins"
+    return _require(
+        may_edit_network(user, youth_office_id),
+        user,
+        NOT_YOUR_OFFICE.format(own=own, office=youth_office_id)
+        if _rank(user) >= ROLES.index("editor")
+        else NEED_EDITOR,
+    )
+
+
+def require_create_snapshot(user: User | None) -> User:
+    """The user, or :class:`PermissionDeniedError` for viewers and anonymous visitors."""
+    return _require(may_create_snapshot(user), user, NEED_EDITOR)
+
+
+def require_import(user: User | None) -> User:
+    """The user, or :class:`PermissionDeniedError` unless admin."""
+    return _require(may_import(user), user, NEED_ADMIN)
+
+
+def require_manage_users(user: User | None) -> User:
+    """The user, or :class:`PermissionDeniedError` unless admin."""
+    return _require(may_manage_users(user), user, NEED_ADMIN)
+
+
+def network_office(conn: Connection, network_id: int) -> str:
+    """The youth office a network belongs to; :class:`NotFoundError` when unknown."""
+    office = conn.execute(
+        select(Network.youth_office_id).where(Network.id == int(network_id))
+    ).scalar()
+    if office is None:
+        raise NotFoundError(f"Das Netzwerk Nr. {network_id} gibt es nicht.")
+    return str(office)
+
+
+def require_network_edit(conn: Connection, user: User | None, network_id: int) -> User:
+    """Look up the network's youth office and check the user may edit it."""
+    return require_edit_network(user, network_office(conn, network_id))
+
+
+def parse_role_map(text: str) -> dict[str, str]:
+    """``"praev-admin=admin,praev-editor=editor"`` → {claim value: role}; bad roles dropped."""
+    mapping: dict[str, str] = {}
+    for part in (text or "").split(","):
+        key, sep, role = part.partition("=")
+        if sep and key.strip() and role.strip() in ROLES:
+            mapping[key.strip()] = role.strip()
+    return mapping
+
+
+def user_from_claims(
+    claims: Mapping[str, object], role_claim: str, role_map: Mapping[str, str]
+) -> User:
+    """Map an OIDC identity (``st.user``) to a :class:`User`: the highest mapped role wins.
+
+    The role claim may be a list or a single string; values like ``praev-editor:neuss``
+    give an editor for the youth office ``neuss`` (the part after the colon). Without a
+    matching value the user is a viewer.
+    """
+    raw = claims.get(role_claim) or []
+    values = [raw] if isinstance(raw, str) else [str(v) for v in raw]  # type: ignore[union-attr]
+    role, offices = "viewer", set()
+    for value in values:
+        base, _, office = value.partition(":")
+        mapped = role_map.get(base)
+        if mapped is None:
+            continue
+        if ROLES.index(mapped) > ROLES.index(role):
+            role = mapped
+        if office:
+            offices.add(office.strip().lower())
+    name = str(
+        claims.get("preferred_username") or claims.get("email") or claims.get("sub") or "sso"
+    )
+    return User(
+        name=name,
+        role=role,
+        youth_offices=tuple(sorted(offices)),
+        display_name=str(claims.get("name") or ""),
+    )

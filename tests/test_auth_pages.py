@@ -1,0 +1,249 @@
+"""Login and roles as users meet them (AppTest): who sees which page, who may save what,
+and that every write leaves an audit entry with the signed-in user's name."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from core.audit import audit_entries
+from core.db import make_engine
+from core.models import AuditLog, NetworkStatus
+from tests.auth_support import PASSWORD, log_in, use_local_login, users_file
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+DATA_PAGE = "pages/data_admin.py"
+NETWORKS = "pages/networks.py"
+SESSION = "pages/session.py"
+NEUSS = "Netzwerk Frühe Hilfen Neuss"
+DORMAGEN = "Netzwerk Frühe Hilfen Dormagen"
+
+
+@pytest.fixture
+def writable_url(demo_url: str, tmp_path: Path) -> str:
+    """A private copy of the demo database that a test may change."""
+    src = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
+    dst = sqlite3.connect(tmp_path / "demo_kopie.sqlite")
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return f"sqlite:///{tmp_path / 'demo_kopie.sqlite'}"
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, url: str, tmp_path: Path, public: bool = False):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", url)
+    path = tmp_path / "users.yaml"
+    if not path.exists():
+        users_file(tmp_path)
+    use_local_login(monkeypatch, path, public=public)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    _ok(at)
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _pages(at: AppTest) -> set[str]:
+    """The url paths the navigation offers this user."""
+    return {str(i.get("url_pathname")) for i in at._registered_pages.values()}
+
+
+def _texts(elements) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(str(e.value) for e in elements)
+
+
+def _cannot_reach_data_page(at: AppTest) -> None:
+    assert "daten" not in _pages(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(DATA_PAGE)
+    at._page_hash = calc_hash("daten")  # what a typed URL …/daten asks for
+    at.run()
+    _ok(at)
+    assert "Daten verwalten" not in [t.value for t in at.title]
+    assert not at.get("file_uploader")
+
+
+def test_anonymous_visitor_gets_only_the_login(monkeypatch, demo_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    at = _app(monkeypatch, demo_url, tmp_path)
+    assert [t.value for t in at.title] == ["Anmelden"]
+    assert _pages(at) == {""}  # the login is the only (default) page
+    _cannot_reach_data_page(at)
+    assert [t.value for t in at.title] == ["Anmelden"]
+
+
+def test_public_mode_lets_anonymous_visitors_read_but_not_manage_data(  # type: ignore[no-untyped-def]
+    monkeypatch, demo_url, tmp_path
+) -> None:
+    at = _app(monkeypatch, demo_url, tmp_path, public=True)
+    assert {"", "karte", "netzwerke", "sitzung"} <= _pages(at)
+    assert "Anmelden (Koordination, Administration)" in [e.label for e in at.expander]
+    _cannot_reach_data_page(at)
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "shown"),
+    [
+        ("vera", "falsches-passwort", "Benutzername oder Passwort ist falsch"),
+        ("niemand", PASSWORD, "Benutzername oder Passwort ist falsch"),
+        ("vera", "", "Benutzername oder Passwort ist falsch"),
+    ],
+)
+def test_wrong_login_is_rejected_in_german(monkeypatch, demo_url, tmp_path, name, password, shown):  # type: ignore[no-untyped-def]
+    at = _app(monkeypatch, demo_url, tmp_path)
+    log_in(at, name, password)
+    _ok(at)
+    assert shown in _texts(at.error)
+    assert [t.value for t in at.title] == ["Anmelden"]
+    assert at.text_input(key="_login_main_pw").value == ""  # the password is not kept
+
+
+@pytest.mark.parametrize(
+    ("name", "data_page", "label"),
+    [
+        ("vera", False, "vera (Lesen)"),
+        ("nina", False, "nina (Netzwerk-Koordination)"),
+        ("anton", True, "anton (Administration)"),
+    ],
+)
+def test_each_role_sees_its_pages(monkeypatch, demo_url, tmp_path, name, data_page, label):  # type: ignore[no-untyped-def]
+    at = _app(monkeypatch, demo_url, tmp_path)
+    log_in(at, name)
+    _ok(at)
+    assert f"Angemeldet als **{label}**" in _texts(at.caption)
+    assert {"", "karte", "netzwerke"} <= _pages(at)
+    if data_page:
+        at.switch_page(DATA_PAGE).run()
+        _ok(at)
+        assert at.title[0].value == "Daten verwalten"
+        assert "Änderungsprotokoll" in [s.value for s in at.subheader]
+    else:
+        _cannot_reach_data_page(at)
+
+
+def test_logout_returns_to_the_login(monkeypatch, demo_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    at = _app(monkeypatch, demo_url, tmp_path)
+    log_in(at, "vera")
+    next(b for b in at.button if b.label == "Abmelden").click().run()
+    _ok(at)
+    assert [t.value for t in at.title] == ["Anmelden"]
+
+
+def test_data_page_itself_refuses_a_viewer(monkeypatch, demo_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Defence in depth: even run directly, the page stops for non-admins."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    use_local_login(monkeypatch, users_file(tmp_path), public=True)
+    at = AppTest.from_file(str(ROOT / DATA_PAGE), default_timeout=60)
+    at.run()
+    _ok(at)
+    assert "nur für die Administration" in _texts(at.error)
+    assert not at.title
+
+
+def _network_id(url: str, name: str) -> int:
+    with make_engine(url).connect() as conn:
+        return int(conn.exec_driver_sql("select id from network where name = ?", (name,)).scalar())
+
+
+def _counts(url: str) -> tuple[int, int]:
+    with make_engine(url).connect() as conn:
+        return (
+            conn.execute(select(func.count()).select_from(NetworkStatus)).scalar_one(),
+            conn.execute(select(func.count()).select_from(AuditLog)).scalar_one(),
+        )
+
+
+def _report(at: AppTest, network_id: int) -> AppTest:
+    at.selectbox(key="nf_network").set_value(network_id).run()
+    at.number_input(key="nf_partners").set_value(17)
+    at.radio(key="nf_traffic_light").set_value("gelb")
+    next(b for b in at.button if b.label == "Speichern").click().run()
+    _ok(at)
+    return at
+
+
+def test_editor_of_neuss_cannot_save_a_dormagen_network(  # type: ignore[no-untyped-def]
+    monkeypatch, writable_url, tmp_path
+) -> None:
+    at = _app(monkeypatch, writable_url, tmp_path)
+    log_in(at, "nina")
+    at.switch_page(NETWORKS).run()
+    before = _counts(writable_url)
+    _report(at, _network_id(writable_url, DORMAGEN))
+    assert "gehört zu einem anderen Jugendamt" in _texts(at.warning)
+    assert "nur Netzwerke Ihres Jugendamts (neuss)" in _texts(at.error)
+    assert not at.success
+    assert _counts(writable_url) == before  # nothing written, no audit row
+
+
+def test_editor_saves_own_network_and_the_audit_names_her(  # type: ignore[no-untyped-def]
+    monkeypatch, writable_url, tmp_path
+) -> None:
+    at = _app(monkeypatch, writable_url, tmp_path)
+    log_in(at, "nina")
+    at.switch_page(NETWORKS).run()
+    nid = _network_id(writable_url, NEUSS)
+    _report(at, nid)
+    assert f"Gespeichert: {NEUSS}" in _texts(at.success)
+    with make_engine(writable_url).connect() as conn:
+        log = audit_entries(conn, entity="network_status", key=f"{nid}/2026-Q3")
+    assert log["user"].tolist() == ["nina"]
+    assert log["new"].iloc[0]["partners"] == 17
+
+
+@pytest.mark.parametrize(("name", "can_freeze"), [("vera", False), ("nina", True)])
+def test_freezing_a_session_needs_an_editor_and_is_audited(  # type: ignore[no-untyped-def]
+    monkeypatch, writable_url, tmp_path, name, can_freeze
+) -> None:
+    at = _app(monkeypatch, writable_url, tmp_path)
+    log_in(at, name)
+    at.switch_page(SESSION).run()
+    _ok(at)
+    freeze = [b for b in at.button if b.label == "Einfrieren"]
+    assert bool(freeze) is can_freeze
+    if not can_freeze:
+        return
+    at.text_input[-1].input("Jugendhilfeausschuss 3/2026")
+    freeze[0].click().run()
+    _ok(at)
+    assert any("ist eingefroren" in s.value for s in at.success)
+    with make_engine(writable_url).connect() as conn:
+        log = audit_entries(conn, entity="snapshot")
+    assert log["user"].tolist() == ["nina"]
+
+
+@pytest.mark.parametrize(
+    ("roles", "data_page"),
+    [(["praev-admin"], True), (["praev-editor:neuss"], False), (["fremd"], False)],
+)
+def test_single_sign_on_maps_the_role_claim(monkeypatch, demo_url, roles, data_page) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    monkeypatch.setenv("PRAEV_AUTH", "oidc")
+    monkeypatch.setenv("PRAEV_PUBLIC", "0")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.user = {"is_logged_in": True, "preferred_username": "p.muster", "roles": roles}
+    at.run()
+    _ok(at)
+    assert "Angemeldet als **p.muster" in _texts(at.caption)
+    assert ("daten" in _pages(at)) is data_page
+
+
+def test_production_refuses_to_start_with_a_default_key(monkeypatch, demo_url) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    monkeypatch.setenv("PRAEV_PRODUCTION", "1")
+    monkeypatch.setenv("PRAEV_COOKIE_KEY", "change-me")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    _ok(at)
+    assert "Die App startet nicht" in _texts(at.error)
+    assert "PRAEV_AUTH=none" in _texts(at.error)  # conftest runs tests with auth none
+    assert not at.title

@@ -1,0 +1,188 @@
+"""Login, logout and the current user for every page.
+
+Three modes (setting ``PRAEV_AUTH``): ``local`` checks user name and password against
+the users file (bcrypt, :mod:`core.users`) and keeps the user in ``st.session_state``
+for this browser session (a reload asks again; persistent logins are a follow-up);
+``oidc`` uses Streamlit's ``st.login``/``st.user`` and maps the role claim
+(:func:`core.permissions.user_from_claims`); ``none`` makes everyone an administrator
+and is refused in production. The local user is re-read from the file on every run, so
+a removed user or a changed role takes effect at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from core.config import setting, startup_problems
+from core.errors import PraevError
+from core.permissions import ALL_OFFICES, parse_role_map, user_from_claims
+from core.users import User, get_user, verify
+
+S_USER = "_auth_user"
+DEV_USER = User("entwicklung", "admin", (ALL_OFFICES,), "Entwicklung")
+
+LOGIN_TITLE = "Anmelden"
+LOGIN_INTRO = (
+    "Der Präventionsmonitor ist nur für angemeldete Personen zugänglich. Bitte melden Sie "
+    "sich mit Ihrem Benutzernamen und Passwort an."
+)
+LOGIN_INTRO_OIDC = "Bitte melden Sie sich mit dem Konto Ihrer Verwaltung an (Single Sign-on)."
+FIELD_NAME, FIELD_PASSWORD, SUBMIT = "Benutzername", "Passwort", "Anmelden"
+SSO_BUTTON = "Mit dem Verwaltungskonto anmelden"
+WRONG = "Benutzername oder Passwort ist falsch. Bitte erneut versuchen."
+NO_USERS = (
+    "Es ist noch kein Benutzer angelegt. Administratoren legen den ersten an mit "
+    "`python -m core users add NAME --role admin`."
+)
+SSO_MISSING = (
+    "Die Anmeldung per Single Sign-on ist nicht eingerichtet (Abschnitt [auth] in "
+    "`.streamlit/secrets.toml`, Vorlage: `.streamlit/secrets.toml.example`)."
+)
+SIGNED_IN = "Angemeldet als **{label}**"
+LOGOUT = "Abmelden"
+LOGIN_EXPANDER = "Anmelden (Koordination, Administration)"
+DEV_NOTE = "Entwicklungsmodus: ohne Anmeldung, alle Rechte (PRAEV_AUTH=none)."
+START_REFUSED = "Die App startet nicht, weil die Einstellungen unsicher sind:"
+NOT_ALLOWED = "Diese Seite ist nur für die Administration. Bitte melden Sie sich entsprechend an."
+
+
+def mode() -> str:
+    """The login mode: ``local``, ``oidc`` or ``none``."""
+    return setting("PRAEV_AUTH").strip().lower()
+
+
+def public() -> bool:
+    """True when anonymous visitors may read (``PRAEV_PUBLIC=1``) or no login is used."""
+    return setting("PRAEV_PUBLIC").strip() == "1" or mode() == "none"
+
+
+def _oidc_user() -> User | None:
+    claims = st.user.to_dict()
+    if not claims.get("is_logged_in"):
+        return None
+    return user_from_claims(
+        claims,
+        setting("PRAEV_ROLE_CLAIM").strip() or "roles",
+        parse_role_map(setting("PRAEV_OIDC_ROLE_MAP")),
+    )
+
+
+def current_user() -> User | None:
+    """The signed-in user (no password hash), or None for an anonymous visitor."""
+    if mode() == "none":
+        return DEV_USER
+    if mode() == "oidc":
+        return _oidc_user()
+    user = st.session_state.get(S_USER)
+    if user is None:
+        return None
+    try:
+        fresh = get_user(user.name)
+    except PraevError:  # removed meanwhile, or the file is unreadable: sign out
+        st.session_state.pop(S_USER, None)
+        return None
+    st.session_state[S_USER] = fresh
+    return fresh
+
+
+def check_startup() -> None:
+    """Refuse to start (error and stop) with unsafe settings in production."""
+    problems = startup_problems()
+    if problems:
+        st.error("\n\n".join([START_REFUSED, *problems]), icon=":material/gpp_bad:")
+        st.stop()
+
+
+def _on_login(name_key: str, password_key: str, error_key: str) -> None:
+    name = st.session_state.get(name_key) or ""
+    password = st.session_state.get(password_key) or ""
+    st.session_state[password_key] = ""  # never keep the password in the session
+    try:
+        user = verify(name, password)
+    except PraevError as exc:
+        st.session_state[error_key] = str(exc)
+        return
+    if user is None:
+        st.session_state[error_key] = WRONG
+        return
+    st.session_state.pop(error_key, None)
+    st.session_state[S_USER] = user
+
+
+def _users_exist() -> bool:
+    from core.users import list_users
+
+    try:
+        return bool(list_users())
+    except PraevError:
+        return True  # the error shows at login
+
+
+def login_form(where: str = "main") -> None:
+    """The login: a name/password form (local) or the single sign-on button (oidc)."""
+    if mode() == "oidc":
+        if st.button(SSO_BUTTON, key=f"sso_{where}", icon=":material/login:", type="primary"):
+            try:
+                st.login()
+            except StreamlitAPIException:
+                st.error(SSO_MISSING, icon=":material/error:")
+        return
+    name_key, password_key, error_key = (f"_login_{where}_{k}" for k in ("name", "pw", "err"))
+    with st.form(f"login_{where}"):
+        st.text_input(FIELD_NAME, key=name_key, autocomplete="username")
+        st.text_input(FIELD_PASSWORD, type="password", key=password_key)
+        st.form_submit_button(
+            SUBMIT,
+            type="primary",
+            icon=":material/login:",
+            on_click=_on_login,
+            args=(name_key, password_key, error_key),
+        )
+    if message := st.session_state.get(error_key):
+        st.error(message, icon=":material/error:")
+    if not _users_exist():
+        st.info(NO_USERS, icon=":material/info:")
+
+
+def login_page() -> None:
+    """The only page anonymous visitors of a non-public deployment get."""
+    st.title(LOGIN_TITLE)
+    st.write(LOGIN_INTRO_OIDC if mode() == "oidc" else LOGIN_INTRO)
+    left, _ = st.columns([1, 1])
+    with left:
+        login_form("main")
+
+
+def _on_logout() -> None:
+    st.session_state.pop(S_USER, None)
+
+
+def sidebar_account(user: User | None) -> None:
+    """Who is signed in and the logout button, or (public mode) a small login form."""
+    with st.sidebar:
+        st.divider()
+        if mode() == "none":
+            st.caption(DEV_NOTE)
+            return
+        if user is None:
+            with st.expander(LOGIN_EXPANDER, icon=":material/login:"):
+                login_form("sidebar")
+            return
+        st.caption(SIGNED_IN.format(label=user.label))
+        if mode() == "oidc":
+            if st.button(LOGOUT, icon=":material/logout:", key="logout"):
+                st.logout()
+        else:
+            st.button(LOGOUT, icon=":material/logout:", key="logout", on_click=_on_logout)
+
+
+def require(allowed: Callable[[User | None], bool], message: str = NOT_ALLOWED) -> User:
+    """Stop the page with an error unless ``allowed(current_user())``; returns the user."""
+    user = current_user()
+    if user is None or not allowed(user):
+        st.error(message, icon=":material/lock:")
+        st.stop()
+    return user
