@@ -69,11 +69,10 @@ if has_data:
     pages += [
         st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path)
         for file, title, icon, path in DATA_PAGES
-        if (PAGES_DIR / file).exists()
     ]
 
 ADMIN_PAGE = ("data_admin.py", "Daten verwalten", ":material/upload_file:", "daten")
-if (PAGES_DIR / ADMIN_PAGE[0]).exists() and may_import(user):
+if may_import(user):
     file, title, icon, path = ADMIN_PAGE
     pages.append(st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path))
 
