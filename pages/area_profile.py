@@ -13,6 +13,7 @@ from core.exporting import to_csv_bytes
 from core.format import format_date, format_number
 from core.offers import active_offers
 from core.profile import area_networks, indicator_panels, population_by_phase, profile_rows
+from core.reports.profile_pdf import profile_content, profile_pdf_bytes
 from ui.badges import data_status
 from ui.filters import current
 from ui.profile_charts import location_map
@@ -112,6 +113,13 @@ profile = profile_rows(catalogue, panels, {"id": area_id, **me.to_dict()}, q.key
 
 office = me["youth_office_name"] if isinstance(me["youth_office_name"], str) else "–"
 st.header(me["name"])
+st.download_button(
+    "Steckbrief als PDF",
+    data=lambda: profile_pdf_bytes(query(profile_content, area_id, q.key)),
+    file_name=f"steckbrief_{area_id}_{q.key}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+)
 st.caption(f"Sozialraum in {me['municipality_name']} · zuständig: {office} · {q.label}")
 data_status(list(profile["stand"]))
 

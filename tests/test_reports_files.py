@@ -266,3 +266,24 @@ def test_cli_explains_wrong_arguments(demo_engine, tmp_path, argv, message) -> N
     argv = [a if not a.startswith("x.") else str(tmp_path / a) for a in argv]
     with pytest.raises(PraevError, match=message):
         run_report(demo_engine, _cli(argv))
+
+
+def test_profile_pdf_shows_what_the_page_shows(demo_engine, tmp_path) -> None:
+    """The Steckbrief PDF of a small area: one A4 page, suppressed values suppressed."""
+    import pypdf
+
+    from core.reports.profile_pdf import profile_content, profile_pdf_bytes
+
+    with demo_engine.connect() as conn:
+        content = profile_content(conn, "05162024-03", "2026-Q3")
+    path = tmp_path / "steckbrief.pdf"
+    path.write_bytes(profile_pdf_bytes(content))
+    reader = pypdf.PdfReader(str(path))
+    text = reader.pages[0].extract_text()
+    assert len(reader.pages) == 1
+    assert "Steckbrief Hafengebiet" in text
+    assert "gesperrt" in text and "<3" in text
+    assert "Demodaten" in text
+    assert "Seite 1 von 1" in text
+    sgb2 = next(r for r in content["indicators"]["rows"] if r[0] == "SGB-II-Quote u15")
+    assert sgb2[1] == "gesperrt"
