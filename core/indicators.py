@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, func, select
 
 from core.areas import areas
 from core.catalogue import indicator as indicator_entry
@@ -40,8 +40,14 @@ COLUMNS = [
 ]
 
 
-def _stored_values(conn: Connection, indicator_id: str, until: dt.date) -> pd.DataFrame:
-    """Every stored value of an indicator with a reference date on or before ``until``."""
+STORED_COLUMNS = ["area_id", "stand", "numerator", "denominator", "value", "provisional"]
+
+
+def _stored_values(
+    conn: Connection, indicator_id: str, until: dt.date, latest_only: bool = False
+) -> pd.DataFrame:
+    """Stored values of an indicator with a reference date on or before ``until``; with
+    ``latest_only`` just each area's newest one (one row per area, read by the database)."""
     stmt = select(
         IndicatorValue.area_id,
         IndicatorValue.period_end.label("stand"),
@@ -50,12 +56,21 @@ def _stored_values(conn: Connection, indicator_id: str, until: dt.date) -> pd.Da
         IndicatorValue.value,
         IndicatorValue.provisional,
     ).where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.period_end <= until)
-    df = pd.DataFrame(conn.execute(stmt).mappings().all())
-    if df.empty:
-        return pd.DataFrame(
-            columns=["area_id", "stand", "numerator", "denominator", "value", "provisional"]
+    if latest_only:
+        newest = (
+            select(IndicatorValue.area_id, func.max(IndicatorValue.period_end).label("pe"))
+            .where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.period_end <= until)
+            .group_by(IndicatorValue.area_id)
+            .subquery()
         )
-    return df
+        stmt = stmt.join(
+            newest,
+            and_(
+                IndicatorValue.area_id == newest.c.area_id,
+                IndicatorValue.period_end == newest.c.pe,
+            ),
+        )
+    return pd.DataFrame(conn.execute(stmt).all(), columns=STORED_COLUMNS)
 
 
 def _latest(stored: pd.DataFrame, days: dict[str, dt.date]) -> pd.DataFrame:
@@ -133,7 +148,7 @@ def hierarchy_values(conn: Connection, indicator_id: str, as_of: dt.date) -> pd.
     value of their own if there is one, else the aggregate of the level below.
     """
     entry = indicator_entry(conn, indicator_id)
-    stored = _stored_values(conn, indicator_id, as_of)
+    stored = _stored_values(conn, indicator_id, as_of, latest_only=True)
     return _hierarchy(entry, areas(conn), _latest(stored, {"asof": as_of}))
 
 

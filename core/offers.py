@@ -101,26 +101,18 @@ def active_offers(
     df = pd.DataFrame(conn.execute(stmt).mappings().all())
     if df.empty:
         return pd.DataFrame(columns=OFFER_COLUMNS)
-    links = pd.DataFrame(
-        conn.execute(
-            select(
-                OfferLifePhase.offer_id,
-                OfferLifePhase.life_phase_id,
-                LifePhase.label,
-                LifePhase.position,
-            )
-            .join(LifePhase, LifePhase.id == OfferLifePhase.life_phase_id)
-            .order_by(LifePhase.position)
-        )
-        .mappings()
-        .all()
-    )
-    grouped = links.groupby("offer_id").agg(
-        phase_ids=("life_phase_id", list), phases=("label", lambda s: ", ".join(s))
-    )
-    df = df.join(grouped, on="offer_id")
-    df["phase_ids"] = df["phase_ids"].apply(lambda v: v if isinstance(v, list) else [])
-    df["phases"] = df["phases"].fillna("")
+    link_rows = conn.execute(
+        select(OfferLifePhase.offer_id, OfferLifePhase.life_phase_id, LifePhase.label)
+        .join(LifePhase, LifePhase.id == OfferLifePhase.life_phase_id)
+        .order_by(LifePhase.position)
+    ).all()
+    ids: dict[int, list[str]] = {}
+    labels: dict[int, list[str]] = {}
+    for offer_id, phase_id, label in link_rows:
+        ids.setdefault(offer_id, []).append(phase_id)
+        labels.setdefault(offer_id, []).append(label)
+    df["phase_ids"] = [ids.get(o, []) for o in df["offer_id"]]
+    df["phases"] = [", ".join(labels.get(o, [])) for o in df["offer_id"]]
     meta = areas(conn).set_index("id")
     df["area_name"] = df["area_id"].map(meta["name"])
     df["municipality_id"] = df["area_id"].map(meta["municipality_id"])
@@ -129,5 +121,5 @@ def active_offers(
         df = df[df["municipality_id"] == municipality_id]
     if phases:
         wanted = set(phases)
-        df = df[df["phase_ids"].apply(lambda ids: bool(wanted.intersection(ids)))]
+        df = df[[bool(wanted.intersection(p)) for p in df["phase_ids"]]]
     return df[OFFER_COLUMNS].reset_index(drop=True)
