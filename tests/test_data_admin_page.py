@@ -5,12 +5,6 @@ rollback (AppTest), and upload → problems → preview → import in a real bro
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,6 +15,7 @@ from core.cli import main
 from core.db import make_engine
 from core.imports import ImportFile, run_import
 from core.models import Area, IndicatorValue
+from tests.browser_support import streamlit_server
 from tests.imports_support import add_test_areas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,54 +107,11 @@ def test_imports_are_listed_and_can_be_rolled_back(
 # ------------------------------------------------------------------------------ browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def editing_server(empty_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    port = _free_port()
     env = dict(os.environ, DATABASE_URL=empty_url, PRAEV_AUTH="none")
-    log = (tmp_path / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            pytest.fail((tmp_path / "streamlit.log").read_text(errors="replace"))
-        time.sleep(0.25)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with streamlit_server(env, tmp_path / "streamlit.log") as base:
+        yield base
 
 
 def settle(pg) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from core.errors import DataError, Problem
 from core.format import format_date, format_number
 from core.imports.batch import Plan, TableWrite, classify
 from core.imports.cells import Cells, code_lookup, flag
-from core.imports.options import MAX_COUNT, ImportOptions, file_hash
+from core.imports.options import AREA_ALIASES, MAX_COUNT, ImportOptions, file_hash
 from core.imports.tables import (
     AreaResolver,
     Findings,
@@ -41,17 +41,7 @@ from core.models import Area, IndicatorValue
 TEMPLATE = "indikatorwerte.csv"
 ALIASES = {
     "indicator": ("indikator", "indikator_id", "kennzahl", "indicator", "indicator_id"),
-    "area": (
-        "gebiet",
-        "gebiet_id",
-        "gebietskennung",
-        "ags",
-        "sozialraum",
-        "sozialraum_id",
-        "kommune",
-        "area",
-        "area_id",
-    ),
+    "area": AREA_ALIASES,
     "period_end": ("stichtag", "datum", "period_end", "stand", "zeitpunkt"),
     "numerator": ("zaehler", "numerator"),
     "denominator": ("nenner", "denominator", "bezugsgroesse"),

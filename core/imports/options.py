@@ -14,6 +14,18 @@ MAX_CHILDREN = 1_000_000
 MAX_CAPACITY = 10_000
 MAX_PARTNERS = 1_000
 EARLIEST = dt.date(1990, 1, 1)
+#: column names that name an area (Sozialraum, Kommune or Kreis) in user files
+AREA_ALIASES = (
+    "gebiet",
+    "gebiet_id",
+    "gebietskennung",
+    "ags",
+    "sozialraum",
+    "sozialraum_id",
+    "kommune",
+    "area",
+    "area_id",
+)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from core.catalogue import life_phases
 from core.format import format_date, format_number
 from core.imports.batch import Plan, TableWrite, classify
 from core.imports.cells import Cells, code_lookup
-from core.imports.options import MAX_CHILDREN, ImportOptions, file_hash
+from core.imports.options import AREA_ALIASES, MAX_CHILDREN, ImportOptions, file_hash
 from core.imports.tables import (
     AreaResolver,
     Findings,
@@ -32,17 +32,7 @@ from core.models import Area, Population
 
 TEMPLATE = "bevoelkerung.csv"
 ALIASES = {
-    "area": (
-        "gebiet",
-        "gebiet_id",
-        "gebietskennung",
-        "ags",
-        "sozialraum",
-        "sozialraum_id",
-        "kommune",
-        "area",
-        "area_id",
-    ),
+    "area": AREA_ALIASES,
     "period_end": ("stichtag", "datum", "period_end", "stand"),
     "life_phase": ("lebensphase", "phase", "altersgruppe", "life_phase", "life_phase_id"),
     "children": ("kinder", "anzahl", "anzahl_kinder", "children"),
