@@ -139,8 +139,15 @@ for start in range(0, len(figures), 4):
     cols = st.columns(4)
     for col, fig in zip(cols, figures[start : start + 4], strict=False):
         stand = f"Stand {format_date(fig.stand)}" if fig.stand else ""
+        unchanged = bool(fig.delta and fig.delta.startswith("±"))
         col.metric(
-            fig.label, fig.value, fig.delta, delta_color=fig.delta_color, help=fig.help, border=True
+            fig.label,
+            fig.value,
+            fig.delta,
+            delta_color=fig.delta_color,
+            delta_arrow="off" if unchanged else "auto",
+            help=fig.help,
+            border=True,
         )
         col.caption(stand)
 
