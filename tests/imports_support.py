@@ -16,11 +16,11 @@ from typing import Any
 
 import geopandas as gpd
 from shapely.geometry import box, mapping
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 
 from core.imports import ImportFile
 from core.inventory import data_fingerprint
-from core.models import Area, YouthOffice
+from core.models import Area, Population, YouthOffice
 
 LON0, LAT0 = 6.5, 51.1
 ADORF = box(LON0, LAT0, LON0 + 0.1, LAT0 + 0.1)
@@ -180,3 +180,113 @@ def fingerprint(engine: Engine) -> str:
     """The content fingerprint of every data table."""
     with engine.connect() as conn:
         return data_fingerprint(conn)
+
+
+# sample tables of the kinds population, offers and network status
+POP_WIDE = [
+    [
+        "Gebiet",
+        "Stichtag",
+        "rund um die Geburt",
+        "Krippe",
+        "Kita",
+        "Grundschule",
+        "weiterführende Schule",
+        "Übergang Schule–Beruf",
+    ],
+    ["05999004-01", "31.12.2024", "40", "1.210", "260", "330", "510", "560"],
+    ["05999004-02", "31.12.2024", "22", "70", "75", "101", "150", "170"],
+]
+POP_LONG = [
+    ["Gebiet", "Stichtag", "Lebensphase", "Kinder"],
+    ["05999004-01", "31.12.2024", "crib", "1210"],
+    ["05999004-01", "31.12.2024", "Kita (3–6)", "260"],
+]
+OFFERS = [
+    [
+        "Name",
+        "Träger",
+        "Angebotsart",
+        "Lebensphasen",
+        "Gebiet",
+        "Breite",
+        "Länge",
+        "Plätze",
+        "Aktiv ab",
+        "Aktiv bis",
+    ],
+    [
+        "Kita Sonnenschein",
+        "Stadt Adorf",
+        "Betreuung",
+        "Krippe, Kita",
+        "05999004-01",
+        "",
+        "",
+        "60",
+        "01.08.2019",
+        "",
+    ],
+    [
+        "Elterncafé",
+        "Caritas",
+        "Begegnung",
+        "rund um die Geburt",
+        "",
+        "51,12",
+        "6,55",
+        "",
+        "01.01.2022",
+        "",
+    ],
+]
+STATUS = [
+    [
+        "Netzwerk",
+        "Quartal",
+        "Stufe",
+        "Ampel",
+        "Partner",
+        "Treffen",
+        "Qualitätsbausteine",
+        "Ziele",
+        "Netzwerkart",
+        "Gebiet",
+        "Jugendamt",
+    ],
+    [
+        "Frühe Hilfen Adorf",
+        "2025-Q2",
+        "1",
+        "grün",
+        "12",
+        "2",
+        "1",
+        "Überblick",
+        "fruehe_hilfen",
+        "05999004",
+        "Jugendamt Adorf",
+    ],
+    [
+        "Frühe Hilfen Adorf",
+        "3. Quartal 2025",
+        "Kooperationsnetzwerk",
+        "gelb",
+        "14",
+        "1",
+        "1, 2",
+        "Übergänge",
+        "",
+        "",
+        "",
+    ],
+]
+
+
+def children(engine: Engine) -> dict[tuple[str, str], int]:
+    """Children per (area, life phase) as stored."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Population.area_id, Population.life_phase_id, Population.children)
+        )
+        return {(a, p): n for a, p, n in rows}
