@@ -23,12 +23,17 @@ ACTION_LABELS: dict[str, str] = {
     "import_replace": "durch Import ersetzt",
     "import_rollback": "Import zurückgenommen",
     "passwd": "Passwort geändert",
+    "login": "angemeldet",
+    "login_failed": "Anmeldung fehlgeschlagen",
+    "login_locked": "Anmeldung gesperrt",
+    "unlock": "Anmeldesperre aufgehoben",
 }
 ENTITY_LABELS: dict[str, str] = {
     "network_status": "Netzwerkstatus",
     "snapshot": "Sitzungsstand",
     "import_batch": "Import",
     "user": "Benutzer",
+    "login": "Anmeldung",
 }
 HEADERS: dict[str, str] = {
     "id": "Nr.",

@@ -1,6 +1,9 @@
 """The administrator's command line: ``python -m core init-db|info|export|import …``.
 
-Exit codes: 0 success, 1 a data or domain error (message printed), 2 usage.
+``--database-url URL`` is accepted before the command and after every command and
+subcommand (``python -m core export indicators … --database-url URL``); the one given
+last on the line wins. Exit codes: 0 success, 1 a data or domain error (message
+printed), 2 usage.
 """
 
 from __future__ import annotations
@@ -30,9 +33,6 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Demodaten des Rhein-Kreises Neuss laden, wenn die Datenbank leer ist",
     )
-    init.add_argument(
-        "--database-url", dest="database_url_sub", help="wie --database-url, hier angegeben"
-    )
 
     sub.add_parser("info", help="Zeilen je Tabelle und neuester Datenstand")
 
@@ -51,7 +51,38 @@ def _parser() -> argparse.ArgumentParser:
     from core.users_cli import add_users_parser
 
     add_users_parser(sub)
+    _database_url_everywhere(p)
     return p
+
+
+SUB_URL = "database_url_sub"
+SUB_URL_HELP = "SQLAlchemy-URL der Datenbank (wie --database-url vor dem Befehl)"
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The parsers of the commands (and their subcommands) below ``parser``."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):  # aliases map twice
+                found += [child, *_subparsers(child)]
+    return found
+
+
+def _database_url_everywhere(root: argparse.ArgumentParser) -> None:
+    """Let every command and subcommand take ``--database-url`` too.
+
+    Its value is only set when given (``SUPPRESS``), so a subcommand's parser does not
+    overwrite a URL given to its command group with a default of None.
+    """
+    for parser in _subparsers(root):
+        action = parser._option_string_actions.get("--database-url")
+        if action is None:
+            parser.add_argument(
+                "--database-url", dest=SUB_URL, default=argparse.SUPPRESS, help=SUB_URL_HELP
+            )
+        else:
+            action.default = argparse.SUPPRESS
 
 
 def cmd_init_db(url: str | None, demo: bool) -> int:
@@ -101,7 +132,7 @@ def cmd_info(url: str | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = _parser().parse_args(argv)
-    url = getattr(args, "database_url_sub", None) or args.database_url
+    url = getattr(args, SUB_URL, None) or args.database_url
     try:
         if args.command == "init-db":
             return cmd_init_db(url, args.demo)

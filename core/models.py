@@ -297,6 +297,22 @@ class AuditLog(Base):
     new: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class LoginAttempt(Base):
+    """One login attempt or lock reset, for throttling across app processes.
+
+    ``kind``: ``failure`` (also an attempt still being checked), ``success``, ``refused``
+    (not checked: locked or too early) or ``unlock`` (an administrator lifted the lock of
+    a user name or a client). Never holds a password. Old rows are pruned.
+    """
+
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    user_name: Mapped[str | None] = mapped_column(String(64), index=True)
+    client: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
 class Snapshot(Base):
     """A frozen Datenstand for a committee session."""
 

@@ -1,10 +1,14 @@
-"""``python -m core users add|passwd|remove|list``: manage the local users file.
+"""``python -m core users add|passwd|remove|list|locks|unlock``: manage the local users file.
 
 Passwords are read with ``getpass`` (asked twice) or, with ``--password-stdin``, from
 the first line of standard input; never as an argument, never printed. Every change is
 written to the audit log of the database (who: ``cli:<OS user>``) in the same
 transaction as the file change: the entry is written first, so a file that cannot be
 written rolls the entry back, and a refused entry leaves the file unchanged.
+
+``list`` shows each user's login lock, ``locks`` every locked or waiting user name
+(known or not) and client, ``unlock NAME`` / ``unlock --client ADDRESS`` lifts a lock
+(:mod:`core.login_throttle`), audited as ``unlock``.
 """
 
 from __future__ import annotations
@@ -38,7 +42,41 @@ def add_users_parser(sub: Any) -> None:
     passwd.add_argument("--password-stdin", action="store_true", help="Passwort von stdin lesen")
     remove = group.add_parser("remove", help="Benutzer löschen")
     remove.add_argument("name")
-    group.add_parser("list", help="Benutzer auflisten (ohne Passwörter)")
+    group.add_parser("list", help="Benutzer auflisten (ohne Passwörter, mit Anmeldesperre)")
+    group.add_parser("locks", help="gesperrte Benutzernamen und Clients auflisten")
+    unlock = group.add_parser("unlock", help="Anmeldesperre eines Benutzernamens aufheben")
+    unlock.add_argument("name", nargs="?", help="Benutzername (auch ein unbekannter)")
+    unlock.add_argument("--client", help="stattdessen die Sperre eines Clients (IP-Adresse)")
+
+
+def _when(verdict: Any) -> str:
+    from core.login import retry_text
+
+    kind = "gesperrt" if verdict.locked else "Wartezeit"
+    return f"{kind} bis {retry_text(verdict.retry_at).removeprefix('um ')}"
+
+
+def _lock_states(url: str | None, names: list[str]) -> dict[str, str]:
+    """Name -> 'gesperrt bis 14:35 Uhr' for locked users; empty when the database has none."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from core.db import make_engine
+    from core.login_throttle import LoginPolicy, user_verdict
+
+    policy = LoginPolicy.from_settings()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("login_attempt"):
+                return {}
+            verdicts = {n: user_verdict(conn, n, policy) for n in names}
+    except SQLAlchemyError as exc:
+        print(f"Hinweis: Anmeldesperren nicht lesbar ({type(exc).__name__}).", file=sys.stderr)
+        return {}
+    finally:
+        engine.dispose()
+    return {n: _when(v) for n, v in verdicts.items() if not v.allowed}
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -95,9 +133,11 @@ def run_users(url: str | None, args: argparse.Namespace) -> int:
         rows = users.list_users()
         if not rows:
             print(f"Keine Benutzer in {users.users_file()}.")
+        locks = _lock_states(url, [u.name for u in rows])
         for u in rows:
             offices = ", ".join(u.youth_offices) or "–"
-            print(f"{u.name:<20} {u.role:<7} Jugendamt: {offices}")
+            lock = f"  Anmeldung: {locks[u.name]}" if u.name in locks else ""
+            print(f"{u.name:<20} {u.role:<7} Jugendamt: {offices}{lock}")
         return 0
 
     engine = make_engine(url)
@@ -107,6 +147,8 @@ def run_users(url: str | None, args: argparse.Namespace) -> int:
             "Bitte zuerst „python -m core init-db“ ausführen."
         )
     who = f"cli:{getpass.getuser()}"
+    if command in ("locks", "unlock"):
+        return _run_locks(engine, who, args)
     with engine.begin() as conn:
         # the audit entry first: if the file cannot be written, the entry is rolled back
         if command == "add":
@@ -137,4 +179,41 @@ def run_users(url: str | None, args: argparse.Namespace) -> int:
             users.remove_user(user.name)
             done = f"Benutzer „{user.name}“ gelöscht."
     print(done)
+    return 0
+
+
+def _run_locks(engine: Any, who: str, args: argparse.Namespace) -> int:
+    """``users locks`` and ``users unlock NAME | --client ADDRESS``."""
+    from core.audit import record
+    from core.login_throttle import LoginPolicy, current_locks, normalise_name, unlock
+
+    policy = LoginPolicy.from_settings()
+    if args.users_command == "locks":
+        with engine.connect() as conn:
+            locks = current_locks(conn, policy)
+        if not locks:
+            print("Keine Anmeldesperren.")
+        for lock in locks:
+            scope = "Benutzername" if lock.scope == "user" else "Client"
+            print(
+                f"{scope:<12} {lock.key:<40} {lock.failures:>3} Fehlversuche, {_when(lock.verdict)}"
+            )
+        return 0
+    name = normalise_name(args.name) if args.name else None
+    if bool(name) == bool(args.client):
+        raise DataError(
+            Problem(
+                "Benutzer",
+                None,
+                "Name",
+                args.name or "",
+                "Bitte genau eins angeben: einen Benutzernamen oder --client ADRESSE",
+                "Zum Beispiel: python -m core users unlock nina",
+            )
+        )
+    key = name or str(args.client).strip()
+    with engine.begin() as conn:
+        record(conn, who, "unlock", "login", key, None, {"client" if args.client else "user": key})
+        unlock(conn, name=name, client=None if name else key)
+    print(f"Anmeldesperre von „{key}“ aufgehoben.")
     return 0

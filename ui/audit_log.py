@@ -16,8 +16,9 @@ from ui.query import query
 HEADING = "Änderungsprotokoll"
 INTRO = (
     "Jede Änderung – Netzwerkmeldung, Import, Rücknahme, eingefrorener Sitzungsstand, "
-    "Benutzerverwaltung – steht hier mit Benutzer, Zeitpunkt, alten und neuen Werten. "
-    "Passwörter und ihre Prüfsummen werden nie protokolliert."
+    "Benutzerverwaltung – steht hier mit Benutzer, Zeitpunkt, alten und neuen Werten, "
+    "ebenso jede Anmeldung, jeder Fehlversuch (mit Client und Grund) und jede "
+    "Anmeldesperre. Passwörter und ihre Prüfsummen werden nie protokolliert."
 )
 ALL = "(alle)"
 LABEL_USER, LABEL_ACTION, LABEL_ENTITY = "Benutzer", "Aktion", "Bereich"

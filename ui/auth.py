@@ -7,21 +7,33 @@ for this browser session (a reload asks again; persistent logins are a follow-up
 (:func:`core.permissions.user_from_claims`); ``none`` makes everyone an administrator
 and is refused in production. The local user is re-read from the file on every run, so
 a removed user or a changed role takes effect at once.
+
+Local logins are throttled (:mod:`core.login`, :mod:`core.login_throttle`): an attempt
+too soon after failures, or while the user name or the client is locked, is refused
+with a German message and its password is not checked — nobody's request sleeps. The
+client is the IP address Streamlit reports (``X-Forwarded-For`` only from a proxy in
+``PRAEV_TRUSTED_PROXIES``); on localhost without a proxy it is the browser session.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitAPIException
 
-from core.config import setting, startup_problems
+from core.config import database_url, setting, startup_problems
 from core.errors import PraevError
+from core.login import attempt_login, client_address, parse_networks, retry_text, wait_seconds
 from core.permissions import ALL_OFFICES, parse_role_map, user_from_claims
-from core.users import User, get_user, verify
+from core.users import User, get_user
+from ui.db import get_engine
+from ui.query import database_error
 
 S_USER = "_auth_user"
+S_CLIENT = "_auth_client"
 DEV_USER = User("entwicklung", "admin", (ALL_OFFICES,), "Entwicklung")
 
 LOGIN_TITLE = "Anmelden"
@@ -33,6 +45,14 @@ LOGIN_INTRO_OIDC = "Bitte melden Sie sich mit dem Konto Ihrer Verwaltung an (Sin
 FIELD_NAME, FIELD_PASSWORD, SUBMIT = "Benutzername", "Passwort", "Anmelden"
 SSO_BUTTON = "Mit dem Verwaltungskonto anmelden"
 WRONG = "Benutzername oder Passwort ist falsch. Bitte erneut versuchen."
+LOCKED = (
+    "Die Anmeldung ist nach mehreren Fehlversuchen vorübergehend gesperrt. Bitte versuchen "
+    "Sie es {when} erneut oder wenden Sie sich an die Administration."
+)
+WAIT = (
+    "Zum Schutz vor dem Erraten von Passwörtern: Bitte warten Sie {seconds} und versuchen "
+    "Sie es dann erneut."
+)
 NO_USERS = (
     "Es ist noch kein Benutzer angelegt. Administratoren legen den ersten an mit "
     "`python -m core users add NAME --role admin`."
@@ -96,14 +116,43 @@ def check_startup() -> None:
         st.stop()
 
 
+def _client() -> str:
+    """Who is trying: the IP address, else a random key of this browser session."""
+    address = client_address(
+        st.context.ip_address,
+        st.context.headers.get("X-Forwarded-For"),
+        parse_networks(setting("PRAEV_TRUSTED_PROXIES")),
+    )
+    if address:
+        return address
+    if S_CLIENT not in st.session_state:
+        st.session_state[S_CLIENT] = f"sitzung:{secrets.token_hex(8)}"
+    return str(st.session_state[S_CLIENT])
+
+
+def _seconds(n: int) -> str:
+    return "1 Sekunde" if n == 1 else f"{n} Sekunden"
+
+
 def _on_login(name_key: str, password_key: str, error_key: str) -> None:
     name = st.session_state.get(name_key) or ""
     password = st.session_state.get(password_key) or ""
     st.session_state[password_key] = ""  # never keep the password in the session
     try:
-        user = verify(name, password)
+        result = attempt_login(get_engine(), name, password, _client())
     except PraevError as exc:
         st.session_state[error_key] = str(exc)
+        return
+    except SQLAlchemyError as exc:  # no login without throttling: fail closed
+        st.session_state[error_key] = str(database_error(exc, database_url()))
+        return
+    verdict, user = result.verdict, result.user
+    if result.refused and verdict.retry_at is not None:
+        st.session_state[error_key] = (
+            LOCKED.format(when=retry_text(verdict.retry_at))
+            if verdict.locked
+            else WAIT.format(seconds=_seconds(wait_seconds(verdict.retry_at)))
+        )
         return
     if user is None:
         st.session_state[error_key] = WRONG
