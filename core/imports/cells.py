@@ -8,6 +8,13 @@ from typing import Any
 from core.format import format_date, format_number
 from core.imports.options import EARLIEST, today
 from core.imports.tables import Findings, Table, is_missing, normalize, parse_period, text_of
+from core.imports.values import ImpossibleDateError
+
+#: the fix for a day, month or quarter that does not exist
+IMPOSSIBLE_DATE_FIX = (
+    "Das Datum prüfen: Tag passend zum Monat, Monat 1 bis 12, Quartal 1 bis 4; als TT.MM.JJJJ "
+    "(z. B. 31.12.2024), Monat als MM/JJJJ (12/2024) oder Quartal als 2024-Q4 eintragen."
+)
 
 
 class Cells:
@@ -97,6 +104,9 @@ class Cells:
         """A reference date; problems when unreadable, before 1990 or in the future."""
         try:
             value = parse_period(cell)
+        except ImpossibleDateError as exc:
+            self.findings.error(line, label, cell, exc.reason, IMPOSSIBLE_DATE_FIX)
+            return None
         except ValueError:
             self.findings.error(
                 line,

@@ -22,7 +22,8 @@ from core.catalogue import indicators as catalogue
 from core.errors import DataError, Problem
 from core.format import format_date, format_number
 from core.imports.batch import Plan, TableWrite, classify
-from core.imports.cells import Cells, code_lookup, flag
+from core.imports.cells import IMPOSSIBLE_DATE_FIX, Cells, code_lookup, flag
+from core.imports.indicator_numbers import check_numbers, fractional_counts
 from core.imports.options import AREA_ALIASES, MAX_COUNT, ImportOptions, file_hash
 from core.imports.tables import (
     AreaResolver,
@@ -35,7 +36,7 @@ from core.imports.tables import (
     require_columns,
     text_of,
 )
-from core.indicators import rate_value
+from core.imports.values import ImpossibleDateError
 from core.models import Area, IndicatorValue
 
 TEMPLATE = "indikatorwerte.csv"
@@ -55,14 +56,14 @@ def _year_day(options: ImportOptions, findings: Findings) -> tuple[int, int]:
     text = (options.year_day or "31.12.").strip().rstrip(".")
     try:
         day, month = (int(x) for x in text.split("."))
-        dt.date(2024, month, day)
+        dt.date(2023, month, day)  # not a leap year: 29.02. is no day of every year
     except ValueError:
         findings.error(
             None,
             None,
             options.year_day,
-            "Der Stichtag für Jahresspalten ist nicht lesbar",
-            "Als TT.MM. angeben, z. B. 31.12. oder 01.03.",
+            "Der Stichtag für Jahresspalten ist nicht lesbar oder kein Tag jedes Jahres",
+            "Als TT.MM. angeben, z. B. 31.12. oder 01.03. (nicht 29.02.).",
         )
         return (12, 31)
     return (month, day)
@@ -76,16 +77,29 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     found = find_columns(table, ALIASES)
     year_day = _year_day(options, findings)
     period_cols: dict[str, dt.date] = {}
+    impossible_headers = 0
     for key, label in table.labels.items():
         if key in found.values():
             continue
         try:
             day = parse_period(label, (year_day[0], year_day[1]))
+        except ImpossibleDateError as exc:
+            if "period_end" not in found:
+                impossible_headers += 1
+                findings.error(
+                    None,
+                    label,
+                    label,
+                    f"Die Spaltenüberschrift ist als Stichtag gemeint, aber: {exc.reason}",
+                    IMPOSSIBLE_DATE_FIX + " Ein Schuljahr wie 2023-24 als Stichtag angeben "
+                    "(z. B. 31.07.2024).",
+                )
+            continue
         except ValueError:
             continue
         if day is not None:
             period_cols[key] = day
-    wide = "period_end" not in found and bool(period_cols)
+    wide = "period_end" not in found and bool(period_cols or impossible_headers)
     required = {"area": LABELS["area"]}
     if not options.indicator:
         required["indicator"] = LABELS["indicator"]
@@ -133,7 +147,14 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         if ind_id is None or area_id is None or day is None:
             continue
         entry = entries[ind_id]
-        checked = _check_numbers(findings, line, col, entry, num, den, val)
+        labels = (
+            col or cells.label("numerator"),
+            col or cells.label("denominator"),
+            col or cells.label("value"),
+        )
+        if fractional_counts(findings, line, labels, entry, num, den, val):
+            continue
+        checked = check_numbers(findings, line, col, entry, num, den, val)
         if checked is None:
             continue
         num, den, val, only_value = checked
@@ -251,82 +272,6 @@ def _wide_rows(table: Any, cells: Cells, period_cols: dict[str, dt.date]) -> lis
                 )
             )
     return out
-
-
-def _check_numbers(
-    findings: Findings,
-    line: int,
-    col: str | None,
-    entry: dict[str, Any],
-    num: float | None,
-    den: float | None,
-    val: float | None,
-) -> tuple[float | None, float | None, float | None, int] | None:
-    """Numerator, denominator and value of one row, checked; None when rejected."""
-    where = col or "Zähler"
-    if entry["kind"] == "count":
-        count = num if num is not None else val
-        if count is None:
-            return None
-        if count > MAX_COUNT:
-            findings.error(
-                line,
-                where,
-                format_number(count, 0),
-                "Die Anzahl ist unplausibel groß",
-                "Tippfehler und Spaltenzuordnung prüfen.",
-            )
-            return None
-        return count, None, count, 0
-    scale = float(entry["scale"])
-    if num is not None and den is not None:
-        if num > den:
-            findings.error(
-                line,
-                where,
-                f"{format_number(num, 0)} / {format_number(den, 0)}",
-                f"Der Zähler ist größer als der Nenner – „{entry['short_name']}“ wäre über "
-                f"{format_number(scale, 0)} {entry['unit']}",
-                "Zähler und Nenner prüfen (vertauscht?).",
-            )
-            return None
-        computed = rate_value(num, den, entry)
-        if (
-            val is not None
-            and computed is not None
-            and abs(val - computed) > 0.05 * max(1, scale / 100)
-        ):
-            findings.warn(
-                line,
-                col or "Wert",
-                format_number(val, 2),
-                f"Der Wert weicht vom Quotienten aus Zähler und Nenner ab "
-                f"({format_number(computed, 2)})",
-                "Übernommen wird der aus Zähler und Nenner berechnete Wert.",
-            )
-        return num, den, computed, 0
-    if num is not None or den is not None:
-        findings.error(
-            line,
-            where if num is None else "Nenner",
-            None,
-            "Für eine Quote werden Zähler und Nenner gebraucht, einer von beiden fehlt",
-            "Beide eintragen – oder nur den Wert und Zähler/Nenner leer lassen.",
-        )
-        return None
-    if val is None:
-        return None
-    if val > scale:
-        findings.error(
-            line,
-            col or "Wert",
-            format_number(val, 2),
-            f"Der Wert ist unplausibel: „{entry['short_name']}“ ist höchstens "
-            f"{format_number(scale, 0)} {entry['unit']}",
-            "Einheit prüfen (Prozent als 12,5 eintragen, nicht 0,125 oder 1250).",
-        )
-        return None
-    return None, None, val, 1
 
 
 def _preview(

@@ -30,6 +30,7 @@ from core.imports.tables import (
     require_columns,
     text_of,
 )
+from core.imports.values import ImpossibleDateError
 from core.models import Area, Network, NetworkStatus, QualityBlock, YouthOffice
 from core.quarters import quarter_of
 
@@ -101,11 +102,22 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 line, cells.label("network"), None, "Der Netzwerkname fehlt", "Eintragen."
             )
         q_cell = cells.raw(row, "quarter")
+        impossible = False
         try:
             quarter = parse_quarter_cell(q_cell)
+        except ImpossibleDateError as exc:
+            quarter, impossible = None, True
+            findings.error(
+                line,
+                cells.label("quarter"),
+                text_of(q_cell),
+                exc.reason,
+                "Das Quartal in der Form 2025-Q3 oder „3. Quartal 2025“ eintragen (Quartale "
+                "1 bis 4, Monate 1 bis 12).",
+            )
         except ValueError:
             quarter = None
-        if quarter is None:
+        if quarter is None and not impossible:
             findings.error(
                 line,
                 cells.label("quarter"),
@@ -113,7 +125,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 "Das Quartal ist nicht lesbar",
                 "In der Form 2025-Q3 oder „3. Quartal 2025“ eintragen.",
             )
-        elif quarter > current:
+        elif quarter is not None and quarter > current:
             findings.error(
                 line,
                 cells.label("quarter"),

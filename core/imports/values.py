@@ -20,7 +20,7 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$|^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(
-    r"^(?:(\d{4})\s*[-/ ]?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4})|([1-4])\.?\s*Quartal\s*(\d{4}))$",
+    r"^(?:(\d{4})\s*[-/ ]?\s*Q(\d)|Q(\d)\s*[-/ ]?\s*(\d{4})|(\d)\.?\s*Quartal\s*(\d{4}))$",
     re.IGNORECASE,
 )
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -73,16 +73,46 @@ def parse_number(cell: Any, decimal: str = ",") -> float | None:
     return value
 
 
-def _month_end(year: int, month: int) -> dt.date:
+class ImpossibleDateError(ValueError):
+    """A cell written like a date, month or quarter that does not exist (``13/2024``,
+    ``31.02.2024``, ``2024-Q5``); ``reason`` says why in German."""
+
+    def __init__(self, cell: Any, reason: str):
+        super().__init__(cell)
+        self.reason = reason
+
+
+def _day(cell: Any, year: int, month: int, day: int) -> dt.date:
+    if not 1 <= month <= 12:
+        raise ImpossibleDateError(cell, f"Den Monat {month} gibt es nicht (1 bis 12)")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ImpossibleDateError(
+            cell, f"Den Tag {day:02d}.{month:02d}.{year:04d} gibt es nicht"
+        ) from None
+
+
+def _month_end(cell: Any, year: int, month: int) -> dt.date:
+    if not 1 <= month <= 12:
+        raise ImpossibleDateError(cell, f"Den Monat {month} gibt es nicht (1 bis 12)")
     first_next = dt.date(year + month // 12, month % 12 + 1, 1)
     return first_next - dt.timedelta(days=1)
+
+
+def _quarter_end(cell: Any, year: int, q: int) -> dt.date:
+    if not 1 <= q <= 4:
+        raise ImpossibleDateError(cell, f"Das Quartal {q} gibt es nicht (1 bis 4)")
+    return Quarter(year, q).end
 
 
 def parse_period(cell: Any, year_day: tuple[int, int] = (12, 31)) -> dt.date | None:
     """A reference date from a date, a month (``12/2024``), a quarter (``2024-Q4``,
     ``4. Quartal 2024``) or a year (``2024`` -> ``year_day``); None when missing.
 
-    Months and quarters stand for their last day. ValueError when unreadable.
+    Months and quarters stand for their last day. ValueError when unreadable,
+    :class:`ImpossibleDateError` when the day, month or quarter does not exist
+    (nothing is wrapped into the next year).
     """
     if is_missing(cell):
         return None
@@ -92,23 +122,23 @@ def parse_period(cell: Any, year_day: tuple[int, int] = (12, 31)) -> dt.date | N
         return cell
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         if float(cell).is_integer() and 1900 <= cell <= 2200:
-            return dt.date(int(cell), *year_day)
+            return _day(cell, int(cell), *year_day)
         raise ValueError(cell)
     text = str(cell).strip()
     if m := _DATE_DE.match(text):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
         year = year + 2000 if year < 100 else year
-        return dt.date(year, month, day)
+        return _day(cell, year, month, day)
     if m := _DATE_ISO.match(text):
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        return _day(cell, int(m[1]), int(m[2]), int(m[3]))
     if m := _QUARTER.match(text):
         year, q = (m[1], m[2]) if m[1] else (m[4], m[3]) if m[3] else (m[6], m[5])
-        return Quarter(int(year), int(q)).end
+        return _quarter_end(cell, int(year), int(q))
     if m := _MONTH.match(text):
         month, year = (m[1], m[2]) if m[1] else (m[4], m[3])
-        return _month_end(int(year), int(month))
+        return _month_end(cell, int(year), int(month))
     if m := _YEAR.match(text):
-        return dt.date(int(m[1]), *year_day)
+        return _day(cell, int(m[1]), *year_day)
     raise ValueError(cell)
 
 
