@@ -56,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("PRAEV_TILE_URL", "", "Basemap tile URL template; empty means no basemap (offline)"),
     Setting("PRAEV_TILE_ATTRIBUTION", "", "Attribution shown for the basemap tiles"),
+    Setting("PRAEV_IMPORT_MAX_UPLOAD_MB", "200", "Largest import file (MB) before unpacking"),
+    Setting("PRAEV_IMPORT_MAX_UNPACKED_MB", "500", "Largest unpacked size (MB) of a ZIP/XLSX"),
+    Setting("PRAEV_IMPORT_MAX_FILES", "500", "Most files in a ZIP/XLSX (nested ones included)"),
+    Setting("PRAEV_IMPORT_MAX_DEPTH", "2", "Most levels of ZIP in ZIP (1: no nested ZIPs)"),
+    Setting("PRAEV_IMPORT_MAX_RATIO", "500", "Highest compression ratio of a member over 1 MB"),
+    Setting("PRAEV_IMPORT_MAX_ROWS", "1000000", "Most data rows of an imported table"),
 )
 
 

@@ -15,13 +15,16 @@ then all demo data are deleted first, in the same transaction.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from core.errors import ConflictError, DataError, NotFoundError, Problem
+from core.errors import ConflictError, DataError, NotFoundError, PraevError, Problem
 from core.imports import areas, indicators, network_status, offers, population
+from core.imports.archive import Limits, check_upload
 from core.imports.batch import KIND_LABELS, Plan, Progress, write_plan
 from core.imports.options import ImportOptions
 from core.imports.rollback import batches, delete_demo, rollback
@@ -40,6 +43,16 @@ DEMO_REFUSED = (
     "Mit „--replace-demo“ (auf der Seite: „Demodaten vorher löschen“) werden alle "
     "Demodaten in derselben Transaktion gelöscht und dann die Datei importiert."
 )
+UNEXPECTED = (
+    "Die Datei konnte nicht verarbeitet werden (unerwarteter Fehler beim Lesen; die "
+    "Einzelheiten stehen im Protokoll der Anwendung)"
+)
+UNEXPECTED_FIX = (
+    "Die Datei mit der Vorlage vergleichen und neu speichern (Tabellen: CSV UTF-8 oder "
+    "XLSX; Gebiete: GeoPackage oder GeoJSON); hilft das nicht, die Datei der Verwaltung "
+    "schicken."
+)
+log = logging.getLogger(__name__)
 
 
 class WarningsNotAcceptedError(DataError):
@@ -81,7 +94,29 @@ def _plan(
         raise ConflictError(DEMO_REFUSED)
     if demo:
         delete_demo(conn)
-    return prepare(conn, files, options), demo
+    return _checked(prepare, conn, files, options), demo
+
+
+def _checked(
+    prepare: Callable[[Connection, list[ImportFile], ImportOptions], Plan],
+    conn: Connection,
+    files: list[ImportFile],
+    options: ImportOptions,
+) -> Plan:
+    """Run a file reader with the safety net: an unexpected error (a library's, in English,
+    perhaps naming a temporary path) becomes a German DataError; the original is logged.
+    Database errors are not the file's fault and pass unchanged."""
+    limits = Limits.current()
+    for f in files:
+        check_upload(f.name, len(f.data), limits)
+    try:
+        return prepare(conn, files, options)
+    except (PraevError, SQLAlchemyError):
+        raise
+    except Exception as exc:  # the last safety net for file readers
+        names = ", ".join(f.name for f in files) or "(keine Datei)"
+        log.exception("unexpected error while reading import file(s) %r", names)
+        raise DataError(Problem(names, None, None, None, UNEXPECTED, UNEXPECTED_FIX)) from exc
 
 
 def preview(

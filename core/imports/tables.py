@@ -14,12 +14,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import DataError, Problem
+from core.imports.archive import Limits
 from core.imports.values import (
     AreaResolver,
     is_missing,
@@ -29,6 +31,9 @@ from core.imports.values import (
     parse_quarter_cell,
     text_of,
 )
+from core.imports.workbook import CFB_MAGIC, check_container, read_sheet, worksheet_names
+
+log = logging.getLogger(__name__)
 
 DELIMITERS = (";", ",", "\t")
 DELIMITER_NAMES = {";": "Semikolon", ",": "Komma", "\t": "Tabulator"}
@@ -99,6 +104,8 @@ def decode_text(file: ImportFile) -> str:
         "Die Datei in Excel mit „Speichern unter“ als „CSV UTF-8 (durch Trennzeichen "
         "getrennt)“ speichern."
     )
+    if data.startswith(CFB_MAGIC):
+        check_container(file.name, data)
     if data.startswith(b"PK\x03\x04"):
         raise DataError(
             Problem(
@@ -185,84 +192,66 @@ def read_csv(file: ImportFile) -> Table:
     delimiter = _delimiter(first) or ";"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     raw: list[tuple[int, list[str]]] = []
+    max_rows = Limits.current().rows
     try:
         for record in reader:
             if any(c.strip() for c in record):
                 raw.append((reader.line_num, [c.strip() for c in record]))
+                if len(raw) > max_rows + 1:
+                    raise DataError(
+                        Problem(
+                            file.name,
+                            reader.line_num,
+                            None,
+                            None,
+                            f"Die Tabelle hat mehr als {max_rows:,} Datenzeilen".replace(",", "."),
+                            "Die Datei aufteilen (z. B. je Jahr) oder die Verwaltung bitten, "
+                            "PRAEV_IMPORT_MAX_ROWS zu erhöhen.",
+                        )
+                    )
     except csv.Error as exc:
         raise DataError(
-            Problem(
-                file.name,
-                reader.line_num,
-                None,
-                None,
-                f"Die CSV-Datei ist beschädigt ({exc})",
-                "Anführungszeichen prüfen oder die Datei aus Excel neu als CSV speichern.",
-            )
+            Problem(file.name, reader.line_num, None, None, *_csv_problem(exc))
         ) from exc
     return _table(file.name, raw, "," if delimiter != "," else ".", delimiter)
 
 
+def _csv_problem(exc: csv.Error) -> tuple[str, str]:
+    """Problem and fix for an error of Python's csv reader (its text is English)."""
+    log.info("csv error: %s", exc)
+    text = str(exc)
+    if "field larger" in text:
+        return (
+            f"Ein Feld ist länger als {csv.field_size_limit():,} Zeichen – meist fehlt "
+            "ein schließendes Anführungszeichen".replace(",", "."),
+            'Anführungszeichen (") in dieser Zeile prüfen oder die Datei aus Excel neu als '
+            "CSV speichern.",
+        )
+    if "NUL" in text:
+        return (
+            "Die Zeile enthält Null-Bytes (die Datei ist keine reine Textdatei)",
+            "Die Datei aus Excel neu als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern.",
+        )
+    return (
+        "Die CSV-Datei ist beschädigt (Anführungszeichen oder Zeilenumbrüche passen nicht)",
+        "Anführungszeichen prüfen oder die Datei aus Excel neu als CSV speichern.",
+    )
+
+
 def read_xlsx(file: ImportFile, sheet: str | None = None) -> Table:
     """Read the first (or the named) sheet of an XLSX file into a :class:`Table`."""
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DataError(
-            Problem(
-                file.name,
-                None,
-                None,
-                None,
-                "Die Excel-Datei kann nicht gelesen werden (beschädigt oder kein XLSX)",
-                "Die Datei in Excel öffnen und neu als „Excel-Arbeitsmappe (*.xlsx)“ speichern.",
-            )
-        ) from exc
-    try:
-        names = wb.sheetnames
-        if sheet and sheet not in names:
-            raise DataError(
-                Problem(
-                    file.name,
-                    None,
-                    None,
-                    sheet,
-                    "Dieses Tabellenblatt gibt es in der Datei nicht",
-                    f"Eines dieser Blätter angeben: {', '.join(names)}.",
-                )
-            )
-        ws = wb[sheet or names[0]]
-        raw = []
-        for i, values in enumerate(ws.iter_rows(values_only=True), 1):
-            cells = [v.strip() if isinstance(v, str) else v for v in values]
-            if any(not is_missing(c) or c == "." for c in cells if c is not None):
-                raw.append((i, cells))
-    finally:
-        wb.close()
+    raw = read_sheet(file.name, file.data, sheet, Limits.current())
     return _table(file.name, raw, ",", None)
 
 
 def sheet_names(file: ImportFile) -> list[str]:
     """The sheet names of an XLSX file (empty for other files or unreadable ones)."""
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     if not file.name.lower().endswith((".xlsx", ".xlsm")):
         return []
     try:
-        wb = load_workbook(io.BytesIO(file.data), read_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return worksheet_names(file.name, file.data, Limits.current())
+    except DataError:
         return []
-    names = list(wb.sheetnames)
-    wb.close()
-    return names
 
 
 def _table(
