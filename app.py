@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.errors import PraevError
+from core.escaping import markdown_lines
 from core.inventory import quarters_with_data
 from core.permissions import may_import, may_read
 from ui.auth import check_startup, current_user, login_page, public, sidebar_account
@@ -54,7 +55,7 @@ try:
     inventory = load_inventory()
     has_data = inventory.migrated and not inventory.empty and bool(query(quarters_with_data))
 except PraevError as exc:
-    st.sidebar.error(str(exc), icon=":material/error:")
+    st.sidebar.error(markdown_lines(str(exc)), icon=":material/error:")
 
 pages = [
     st.Page(

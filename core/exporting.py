@@ -1,6 +1,9 @@
 """Exports of exactly what the pages show: German headers, Stand and source on every row,
 suppressed cells suppressed. CSV is written as German Excel reads it (``;``, decimal
 comma, UTF-8 with BOM); XLSX keeps numbers as numbers and suppressed cells as text.
+Neither ever carries a live formula: text that a spreadsheet would evaluate is written
+as text (:func:`core.escaping.spreadsheet_text`; in XLSX as a string cell with Excel's
+quote prefix), and control characters that XLSX cannot hold are dropped.
 """
 
 from __future__ import annotations
@@ -8,13 +11,16 @@ from __future__ import annotations
 import argparse
 import io
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Connection, Engine
 
 from core.areas import LEVEL_LABELS, area
 from core.catalogue import indicators
 from core.coverage import coverage_cells
+from core.escaping import is_formula, spreadsheet_text
 from core.format import format_date
 from core.indicators import indicator_values
 from core.inventory import is_demo
@@ -148,29 +154,51 @@ def _german_cell(value: object) -> object:
         if pd.isna(value):
             return ""
         return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
-    return value
+    return spreadsheet_text(value)
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV as German Excel opens it: ``;``, decimal comma, UTF-8 with BOM.
 
     Columns that mix numbers and text (suppressed cells) get their numbers written
-    with a decimal comma too; whole numbers are written without decimals.
+    with a decimal comma too; whole numbers are written without decimals. Text that
+    could start a formula, in cells and headers, gets a leading apostrophe.
     """
     out = df.copy()
+    out.columns = [spreadsheet_text(str(c)) for c in out.columns]
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_float_dtype(out[col]):
+        if not pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].map(_german_cell)
     return out.to_csv(sep=";", index=False).encode("utf-8-sig")
 
 
+def _inert_sheet(ws: Any) -> None:
+    """Every text cell of a written sheet as plain text: no formula, no illegal character."""
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str):
+                continue
+            clean = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if clean != value or cell.data_type == "f":
+                cell.value = clean
+            if cell.data_type == "f" or is_formula(clean):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An XLSX workbook with one sheet per table (names cut to Excel's 31 characters)."""
+    """An XLSX workbook with one sheet per table (names cut to Excel's 31 characters).
+
+    Every text cell is a string cell; text that looks like a formula carries Excel's
+    quote prefix, so neither Excel nor LibreOffice evaluates it.
+    """
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, df in sheets.items():
             df.to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]
+            _inert_sheet(ws)
             for col in ws.columns:
                 width = max(len(str(c.value or "")) for c in col[:200])
                 ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 8), 60)

@@ -14,7 +14,6 @@ in the process by the content of the stored geometry.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from core.classification import (
     legend_caption,
     legend_entries,
 )
+from core.escaping import html_text
 from core.format import format_date, format_number
 from core.indicators import indicator_values, panel
 from core.inventory import is_demo, quarters_with_data
@@ -95,10 +95,9 @@ class MapView:
 
 
 def esc(value: object) -> str:
-    """HTML-escaped text of a value (None/NaN -> "")."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
+    """HTML-escaped text of a value, braces included (None/NaN -> "");
+    see :func:`core.escaping.html_text`."""
+    return html_text(value)
 
 
 def geometry_attribution(conn: Connection) -> str:

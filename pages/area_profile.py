@@ -9,6 +9,7 @@ from core.areas import areas, geometries
 from core.catalogue import indicators
 from core.coverage import coverage_cells
 from core.errors import PraevError
+from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
 from core.format import format_date, format_number
 from core.offers import active_offers
@@ -63,7 +64,7 @@ sel = current()
 try:
     all_areas = query(areas)
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 
 sozialraeume = all_areas[all_areas["level"] == "area"]
@@ -73,7 +74,8 @@ if sel.municipality_id:
 wanted = st.query_params.get(PARAM_AREA)
 if wanted and wanted not in set(sozialraeume["id"]):
     fallback = choices["name"].iloc[0] if len(choices) else "nichts"
-    st.warning(NOTE_BAD_AREA.format(value=wanted, fallback=fallback), icon=":material/link_off:")
+    note = NOTE_BAD_AREA.format(value=markdown_text(wanted), fallback=markdown_text(fallback))
+    st.warning(note, icon=":material/link_off:")
     wanted = None
 if wanted and wanted not in set(choices["id"]):
     choices = pd.concat([choices, sozialraeume[sozialraeume["id"] == wanted]])
@@ -106,13 +108,13 @@ try:
     offers = query(active_offers, q.key, area_id=area_id)
     nets = query(area_networks, area_id, q.key)
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 
 profile = profile_rows(catalogue, panels, {"id": area_id, **me.to_dict()}, q.key)
 
 office = me["youth_office_name"] if isinstance(me["youth_office_name"], str) else "–"
-st.header(me["name"])
+st.header(markdown_text(me["name"]))
 st.download_button(
     "Steckbrief als PDF",
     data=lambda: profile_pdf_bytes(query(profile_content, area_id, q.key)),
@@ -120,7 +122,10 @@ st.download_button(
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
 )
-st.caption(f"Sozialraum in {me['municipality_name']} · zuständig: {office} · {q.label}")
+st.caption(
+    f"Sozialraum in {markdown_text(me['municipality_name'])} · "
+    f"zuständig: {markdown_text(office)} · {q.label}"
+)
 data_status(list(profile["stand"]))
 
 left, right = st.columns([2, 3])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import DataError, PraevError
+from core.escaping import markdown_lines
 from core.exporting import to_csv_bytes
 from core.format import format_number
 from core.imports import ImportFile, ImportOptions, preview, rollback_batch, run_import
@@ -349,4 +350,4 @@ try:
     batch_section(True)
     audit_section()
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")

@@ -3,8 +3,6 @@ offers, a ranking and the data table."""
 
 from __future__ import annotations
 
-import html
-
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -18,6 +16,7 @@ from core.classification import (
     parse_breaks,
 )
 from core.errors import PraevError
+from core.escaping import html_text, markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
 from core.map_data import MapView, map_table, map_view, offer_points
 from core.quarters import parse_quarter
@@ -120,7 +119,7 @@ try:
     else:
         k = c_k.slider(LABEL_K, MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES, key="map_k")
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 fixed = c_fixed.checkbox(LABEL_FIXED, key="map_fixed", help=HELP_FIXED)
 
@@ -128,7 +127,7 @@ try:
     phases_df = query(life_phases)
     types_df = query(offer_types)
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 phase_labels = dict(zip(phases_df["id"], phases_df["label"], strict=True))
 type_labels = dict(zip(types_df["id"], types_df["label"], strict=True))
@@ -164,11 +163,14 @@ try:
     )
     offers = query(offer_points, sel.quarter.key, sel.municipality_id, tuple(phases), tuple(types))
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 
 ind = view.indicator
-st.subheader(f"{ind['name']} · {parse_quarter(view.quarter).label} · {sel.scope_label}")
+st.subheader(
+    f"{markdown_text(ind['name'])} · {parse_quarter(view.quarter).label} · "
+    f"{markdown_text(sel.scope_label)}"
+)
 data_status(view.stands, ind["source"])
 
 map_col, side_col = st.columns([3, 1.15])
@@ -180,20 +182,21 @@ selected = st.session_state.get("map_selected")
 rows = view.values[view.values["area_id"] == selected] if selected else view.values.iloc[0:0]
 
 with side_col:
-    st.markdown(f"**{LEGEND_HEADING}** · {html.escape(ind['unit'])} · {LEGEND_COUNT_NOTE}")
+    st.markdown(f"**{LEGEND_HEADING}** · {markdown_text(ind['unit'])} · {LEGEND_COUNT_NOTE}")
     st.markdown(legend_html(view.legend, AREAS_COUNT), unsafe_allow_html=True)
-    st.caption(view.caption)
+    st.caption(markdown_text(view.caption))
     st.markdown(DISTRICT_VALUE.format(value=view.district_display))
-    st.caption(view.attribution)
+    st.caption(markdown_text(view.attribution))
     st.markdown(f"**{SELECTED_HEADING}**")
     if rows.empty:
         st.caption(SELECTED_NONE)
     else:
         row = rows.iloc[0]
         where = f" ({row['municipality_name']})" if view.level == "area" else ""
-        st.markdown(f"**{html.escape(row['name'])}**{html.escape(where)}: {row['display']}")
+        name, display = markdown_text(row["name"]), markdown_text(row["display"])
+        st.markdown(f"**{name}**{markdown_text(where)}: {display}")
         url = link("steckbrief", gebiet=row["area_id"])
-        st.markdown(f"[{PROFILE_LINK.format(name=html.escape(row['name']))}]({url})")
+        st.markdown(f"[{PROFILE_LINK.format(name=name)}]({url})")
     st.markdown(f"**{OFFER_LEGEND_HEADING}**")
     st.markdown(offer_legend_html(type_labels), unsafe_allow_html=True)
 
@@ -205,15 +208,15 @@ with st.expander(READ_MAP, icon=":material/help:"):
         )
     )
     if ind.get("definition"):
-        st.caption(f"Definition: {ind['definition']}")
+        st.caption(f"Definition: {markdown_text(ind['definition'])}")
 
 rank_col, table_col = st.columns([1.1, 1])
 with rank_col:
     st.markdown(f"**{RANK_HEADING}**")
     st.caption(READ_RANK)
     vals = view.values
-    labels = [
-        f"{n} ({m})" if view.level == "area" else n
+    labels = [  # plotly reads its labels as HTML
+        html_text(f"{n} ({m})" if view.level == "area" else n)
         for n, m in zip(vals["name"], vals["municipality_name"], strict=True)
     ]
     shown = vals["value"].notna()

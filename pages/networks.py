@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.catalogue import network_kinds, network_stages
 from core.errors import PraevError
+from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
 from core.format import format_date
 from core.network_entry import format_timestamp
@@ -120,12 +121,16 @@ try:
     stages_df = query(network_stages)
     muni_office = query(youth_office_of, sel.municipality_id) if sel.municipality_id else None
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 
 stages = dict(zip(stages_df["id"], stages_df["label"], strict=True))
 stages_help = "\n".join(
-    [STAGES_HELP_HEAD, ""] + [f"{r.id}. **{r.label}**: {r.meaning}" for r in stages_df.itertuples()]
+    [STAGES_HELP_HEAD, ""]
+    + [
+        f"{r.id}. **{markdown_text(r.label)}**: {markdown_text(r.meaning)}"
+        for r in stages_df.itertuples()
+    ]
 )
 office_names = dict(zip(offices["id"], offices["name"], strict=True))
 kind_names = dict(zip(kinds["id"], kinds["label"], strict=True))
@@ -147,7 +152,8 @@ kind_id = col_kind.selectbox(
     key="net_kind",
 )
 if muni_office and office_id == muni_office:
-    st.caption(NOTE_OFFICE.format(muni=sel.municipality_name, office=office_names[muni_office]))
+    muni, office = sel.municipality_name, office_names[muni_office]
+    st.caption(NOTE_OFFICE.format(muni=markdown_text(muni), office=markdown_text(office)))
 
 quarter = sel.quarter
 stand = STAND.format(date=format_date(quarter.end), source=SOURCE)
@@ -159,7 +165,7 @@ try:
     quality = query(quality_matrix, quarter.key, office_id or None)
     presence = query(presence_matrix)
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 
 data_status([quarter.end], SOURCE)
@@ -295,7 +301,7 @@ with tab_quality:
         columns = ["Punkt", *(short_office(n) for n in offices_shown)]
         for block_id in quality["block_id"].unique():
             part = matrix[matrix["block_id"] == block_id]
-            st.markdown(f"**{block_id}. {part['block_title'].iloc[0]}**")
+            st.markdown(f"**{block_id}. {markdown_text(part['block_title'].iloc[0])}**")
             st.dataframe(part[columns], hide_index=True, key=f"quality_{block_id}")
         export = matrix.rename(columns={"block_title": "Qualitätsbaustein"})
         st.download_button(
@@ -323,7 +329,7 @@ with tab_history:
         try:
             history = query(network_history, network_id)
         except PraevError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(markdown_lines(str(exc)), icon=":material/error:")
             history = pd.DataFrame()
         if history.empty:
             st.info(NO_HISTORY, icon=":material/info:")

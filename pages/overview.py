@@ -9,6 +9,7 @@ from core.areas import district
 from core.catalogue import indicators
 from core.coverage import need_vs_coverage
 from core.errors import PraevError
+from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
 from core.format import format_date, format_number
 from core.indicators import time_series
@@ -74,7 +75,7 @@ try:
     inventory = load_inventory()
 except PraevError as exc:
     st.write(INTRO)
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 
 if not inventory.migrated:
@@ -114,7 +115,7 @@ if inventory.empty or sel is None:
 
 q, muni = sel.quarter, sel.municipality_id
 st.write(INTRO)
-st.subheader(f"{sel.scope_label} · {q.label}")
+st.subheader(f"{markdown_text(sel.scope_label)} · {q.label}")
 
 try:
     figures = query(key_figures, q.key, muni)
@@ -129,7 +130,7 @@ try:
     fresh = query(new_data, q.key)
     moved = query(stage_changes, q.key, muni)
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 
 data_status([f.stand for f in figures if f.key in catalogue.index])
@@ -159,10 +160,11 @@ if top.empty:
 for r in top.itertuples():
     with st.container(border=True):
         left, right = st.columns([3, 2])
-        left.markdown(f"**{r.name}** ({r.municipality_name})")
+        left.markdown(f"**{markdown_text(r.name)}** ({markdown_text(r.municipality_name)})")
         left.caption(
             f"SGB-II-Quote u15: {r.need_display} · Zielerreichung der Kette: "
-            f"{format_number(r.coverage_ratio * 100, 0)} % · Lücken: {r.gaps or 'keine'}"
+            f"{format_number(r.coverage_ratio * 100, 0)} % · "
+            f"Lücken: {markdown_text(r.gaps) or 'keine'}"
         )
         params = {PARAM_QUARTER: q.key, "gebiet": r.area_id}
         if muni:
@@ -192,13 +194,13 @@ with left:
     if fresh.empty:
         st.caption(NO_NEW_DATA)
     for r in fresh.itertuples():
-        st.markdown(f"- {r.indicator}: Stand {format_date(r.stand)}")
+        st.markdown(f"- {markdown_text(r.indicator)}: Stand {format_date(r.stand)}")
 with right:
     st.markdown(f"**{STAGE_CHANGES}**")
     if moved.empty:
         st.caption(NO_STAGE_CHANGES)
     for r in moved.itertuples():
-        st.markdown(f"- {r.change} {r.name}: jetzt {r.stage_label}")
+        st.markdown(f"- {r.change} {markdown_text(r.name)}: jetzt {markdown_text(r.stage_label)}")
 
 with st.expander(COUNTS_HEADING):
     database_contents()

@@ -9,6 +9,7 @@ import streamlit as st
 from core.catalogue import life_phases
 from core.coverage import LOW_ATTAINMENT, QUADRANTS, chain_view, need_indicators
 from core.errors import PraevError
+from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
 from core.format import format_date, format_number
 from core.privacy import PrivacyRules
@@ -113,7 +114,7 @@ try:
     phases = query(life_phases)
     needs = query(need_indicators)
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 
 status_box, chain_box, heat_box, complete_box, need_box, trend_box = (
@@ -147,7 +148,7 @@ try:
         phase=phase_id or None,
     )
 except PraevError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(markdown_lines(str(exc)), icon=":material/error:")
     st.stop()
 
 summary, cells = view.summary, view.cells
@@ -187,9 +188,9 @@ with status_box:
     data_status([*children_stand, quarter.end], SOURCE)
 
 with chain_box:
-    st.subheader(CHAIN_TITLE.format(scope=sel.scope_label, quarter=quarter.label))
+    st.subheader(CHAIN_TITLE.format(scope=markdown_text(sel.scope_label), quarter=quarter.label))
     st.plotly_chart(chain_figure(summary), config=CONFIG, key="chain_links")
-    st.info(view.weakest, icon=":material/link_off:")
+    st.info(markdown_text(view.weakest), icon=":material/link_off:")
     st.caption(CHAIN_AID)
     st.caption(stand)
     data_table(chain_table(summary, mask), "praeventionskette")
@@ -212,7 +213,9 @@ with complete_box:
     col_metric.metric(COMPLETE_METRIC, f"{share} %", help=COMPLETE_HELP)
     lines = missing_types(view.completeness)
     col_missing.markdown(
-        "\n".join([MISSING_HEAD, *(f"- {line}" for line in lines)]) if lines else NOTHING_MISSING
+        "\n".join([MISSING_HEAD, *(f"- {markdown_text(line)}" for line in lines)])
+        if lines
+        else NOTHING_MISSING
     )
     st.plotly_chart(completeness_figure(view.completeness), config=CONFIG, key="chain_complete")
     st.caption(COMPLETE_AID)
@@ -232,7 +235,10 @@ with need_box:
     st.caption(NEED_AID)
     need_stand = need["need_stand"].dropna()
     need_date = format_date(need_stand.max()) if len(need_stand) else "–"
-    st.caption(f"{label}: Stand {need_date} · Quelle: {entry['source']} · {stand}")
+    st.caption(
+        f"{markdown_text(label)}: Stand {need_date} · Quelle: {markdown_text(entry['source'])} "
+        f"· {stand}"
+    )
     hidden = int(need["quadrant"].isna().sum())
     if hidden:
         st.caption(HIDDEN_POINTS.format(n=hidden))

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.catalogue import indicator as indicator_entry
 from core.errors import PraevError
+from core.escaping import markdown_lines, markdown_text
 from core.format import format_date
 from core.permissions import may_create_snapshot, require_create_snapshot
 from core.reports import SLIDE_KEYS, SLIDE_TITLES
@@ -95,13 +96,13 @@ def _frozen_info(meta: dict) -> None:
     """Title, session date, Datenstand and hash of a frozen session; a note if data changed."""
     st.info(
         FROZEN_INFO.format(
-            title=meta["session_title"],
+            title=markdown_text(meta["session_title"]),
             date=format_date(iso_date(meta["session_date"])),
-            scope=meta["scope"],
+            scope=markdown_text(meta["scope"]),
             quarter=meta["quarter_label"],
             as_of=format_date(iso_date(meta["data_as_of"])),
-            hash=meta["data_hash"][:12],
-            by=meta.get("created_by", ""),
+            hash=markdown_text(meta["data_hash"][:12]),
+            by=markdown_text(meta.get("created_by", "")),
         ),
         icon=":material/lock:",
     )
@@ -145,7 +146,7 @@ with controls:
             report = query(build_report, sel.quarter.key, sel.municipality_id, indicator)
             data_status([iso_date(report["meta"]["data_as_of"])])
     except PraevError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(markdown_lines(str(exc)), icon=":material/error:")
         st.stop()
     st.session_state.setdefault(KEY_SLIDES, list(SLIDE_KEYS))
     chosen_slides = st.multiselect(
@@ -202,11 +203,15 @@ if report is not None:
 def prepare_form(user: User) -> None:
     """Freeze the Datenstand for a session (editors and admins; checked again on save)."""
     name = query(indicator_entry, indicator)["short_name"]
-    st.write(PREPARE_INTRO.format(scope=scope, quarter=sel.quarter.label, indicator=name))
+    st.write(
+        PREPARE_INTRO.format(
+            scope=markdown_text(scope), quarter=sel.quarter.label, indicator=markdown_text(name)
+        )
+    )
     with st.form("session_prepare"):
         title = st.text_input(FIELD_TITLE, placeholder=TITLE_PLACEHOLDER, max_chars=300)
         session_date = st.date_input(FIELD_DATE, value=dt.date.today(), format="DD.MM.YYYY")
-        st.caption(SIGNED_AS.format(name=user.name))
+        st.caption(SIGNED_AS.format(name=markdown_text(user.name)))
         if not st.form_submit_button(FREEZE, icon=":material/lock:", type="primary"):
             return
         try:
@@ -222,11 +227,11 @@ def prepare_form(user: User) -> None:
                     allowed.name,
                 )
         except PraevError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(markdown_lines(str(exc)), icon=":material/error:")
             return
     clear()
     st.session_state[KEY_NEW_SNAPSHOT] = new_id
-    st.session_state[KEY_FLASH] = FROZEN_OK.format(title=title.strip(), id=new_id)
+    st.session_state[KEY_FLASH] = FROZEN_OK.format(title=markdown_text(title.strip()), id=new_id)
     st.rerun()
 
 

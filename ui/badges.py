@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
+from core.escaping import markdown_text
 from core.format import format_date
 from core.inventory import is_demo
 from ui.query import query
@@ -23,7 +24,7 @@ def data_status(stands: Iterable[dt.date | None] = (), source: str | None = None
     if dates:
         parts.append(f"Datenstand: {format_date(max(dates))}")
     if source:
-        parts.append(f"Quelle: {source}")
+        parts.append(f"Quelle: {markdown_text(source)}")
     cols = st.columns([1, 6]) if query(is_demo) else None
     if cols:
         with cols[0]:

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.coverage import QUADRANTS
+from core.escaping import html_text
 from core.format import format_date, format_number
 from ui.chain_tables import (
     STATUS_SYMBOLS,
@@ -166,6 +167,7 @@ def area_label(row: dict, with_municipality: bool) -> str:
         if with_municipality
         else row["area_name"]
     )
+    name = html_text(name)  # plotly reads tick labels as HTML
     need = row.get("need_display")
     return f"{name} · {need}" if isinstance(need, str) and need else name
 
@@ -232,7 +234,7 @@ def heatmap_figure(cells: pd.DataFrame, with_municipality: bool, mask: str = "<3
 
 def _cell_hover(r: dict, mask: str) -> str:
     lines = [
-        f"<b>{r['area_name']}</b> ({r['municipality_name']})",
+        f"<b>{html_text(r['area_name'])}</b> ({html_text(r['municipality_name'])})",
         f"{r['phase']}",
         f"Versorgung: {coverage_text(r['coverage'], r['suppressed'], r['metric_label'])}",
         f"Ziel: {format_number(r['target'], 0)} · Zielerreichung {pct(r['ratio'])}",
@@ -314,7 +316,7 @@ def need_scatter(
                 name=quadrant,
                 marker={"color": colour, "symbol": symbol, "size": 12, "line": {"width": 1}},
                 hovertext=[
-                    f"<b>{r['name']}</b> ({r['municipality_name']})<br>"
+                    f"<b>{html_text(r['name'])}</b> ({html_text(r['municipality_name'])})<br>"
                     f"{need_label}: {r['need_display']}<br>"
                     f"{coverage_label}: {pct(r['coverage_ratio'])}<br>"
                     f"Lücken: {r['gaps'] or 'keine'}"

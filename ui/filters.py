@@ -14,6 +14,7 @@ import streamlit as st
 from core.areas import municipalities
 from core.catalogue import indicators
 from core.errors import NotFoundError
+from core.escaping import markdown_text
 from core.inventory import quarters_with_data
 from core.quarters import Quarter, parse_quarter
 from ui.query import query
@@ -79,7 +80,9 @@ def _read_url(quarters: list[Quarter], munis: dict[str, str]) -> None:
             st.session_state[KEY_QUARTER] = q
         except NotFoundError:
             notes.append(
-                NOTE_BAD_PARAM.format(what="das Quartal", value=raw, fallback=f"das {newest.label}")
+                NOTE_BAD_PARAM.format(
+                    what="das Quartal", value=markdown_text(raw), fallback=f"das {newest.label}"
+                )
             )
     if PARAM_MUNICIPALITY in params:
         raw = params[PARAM_MUNICIPALITY]
@@ -87,7 +90,9 @@ def _read_url(quarters: list[Quarter], munis: dict[str, str]) -> None:
             st.session_state[KEY_MUNICIPALITY] = raw
         else:
             notes.append(
-                NOTE_BAD_PARAM.format(what="die Kommune", value=raw, fallback="der ganze Kreis")
+                NOTE_BAD_PARAM.format(
+                    what="die Kommune", value=markdown_text(raw), fallback="der ganze Kreis"
+                )
             )
     if PARAM_INDICATOR in params:
         raw = params[PARAM_INDICATOR]
@@ -97,7 +102,9 @@ def _read_url(quarters: list[Quarter], munis: dict[str, str]) -> None:
         else:
             notes.append(
                 NOTE_BAD_PARAM.format(
-                    what="den Indikator", value=raw, fallback="die SGB-II-Quote unter 15"
+                    what="den Indikator",
+                    value=markdown_text(raw),
+                    fallback="die SGB-II-Quote unter 15",
                 )
             )
     st.session_state[KEY_NOTES] = notes

@@ -5,6 +5,12 @@ folium and streamlit-folium would load Leaflet, jQuery, Bootstrap, Font Awesome 
 the awesome-markers and markercluster plugins from CDNs. Here the map and the cluster
 layer get local URLs (:mod:`ui.leaflet`), and nothing else is used: offer markers are
 inline SVG ``DivIcon``s, the hatching of suppressed areas is an SVG pattern.
+
+folium renders every element's script as a Jinja template, and branca renders that
+output *again* as a template. Data therefore reaches folium only through
+:func:`core.escaping.template_inert` (GeoJSON, marker rows, lookup tables, attribution):
+no brace from a name, so no ``{{``, ``{%`` or ``{#`` is ever evaluated; the browser
+shows the braces from their HTML entities.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from streamlit_folium import st_folium
 
 from core.classification import LegendEntry
 from core.config import setting
+from core.escaping import html_text, template_inert
 from core.format import format_number
 from core.map_data import OFFER_SYMBOLS, OTHER_SYMBOL, MapView
 from ui.leaflet import CLUSTER_CSS, CLUSTER_JS, LEAFLET_CSS, LEAFLET_JS, ensure_assets
@@ -76,7 +83,7 @@ def symbol_svg(color: str, symbol: str, size: int = 18) -> str:
     body = SYMBOL_SVG.get(symbol, SYMBOL_SVG["circle"])
     return (
         f'<svg width="{size}" height="{size}" viewBox="0 0 18 18" aria-hidden="true">'
-        f'<g fill="{html.escape(color)}" stroke="{BORDER_COLOR}" stroke-width="1.3">'
+        f'<g fill="{html_text(color)}" stroke="{BORDER_COLOR}" stroke-width="1.3">'
         f"{body}</g></svg>"
     )
 
@@ -89,13 +96,13 @@ def legend_html(entries: list[LegendEntry], count_text: str = "{n} Gebiet(e)") -
     """The value legend as HTML: swatch, class range, number of areas (all escaped)."""
     parts = []
     for e in entries:
-        background = HATCH_CSS if e.hatched else html.escape(e.color)
+        background = HATCH_CSS if e.hatched else html_text(e.color)
         swatch = (
             '<span style="flex:none;width:1.4rem;height:1rem;border:1px solid #8a8a8a;'
             f'background:{background}"></span>'
         )
-        count = html.escape(count_text.format(n=e.count))
-        text = f'<span>{html.escape(e.label)} <span style="color:#5b6770">({count})</span></span>'
+        count = html_text(count_text.format(n=e.count))
+        text = f'<span>{html_text(e.label)} <span style="color:#5b6770">({count})</span></span>'
         parts.append(_ROW.format(swatch + text))
     return "".join(parts)
 
@@ -103,7 +110,7 @@ def legend_html(entries: list[LegendEntry], count_text: str = "{n} Gebiet(e)") -
 def offer_legend_html(labels: dict[str, str]) -> str:
     """The offer symbols with their German type names as HTML."""
     return "".join(
-        _ROW.format(f"{symbol_svg(*sym)}<span>{html.escape(labels.get(t, t))}</span>")
+        _ROW.format(f"{symbol_svg(*sym)}<span>{html_text(labels.get(t, t))}</span>")
         for t, sym in OFFER_SYMBOLS.items()
     )
 
@@ -143,7 +150,7 @@ def _tiles(m: folium.Map) -> str | None:
         )
     folium.TileLayer(
         tiles=url,
-        attr=html.escape(attribution),
+        attr=html_text(attribution),
         name=LAYER_BASEMAP,
         overlay=False,
         control=False,
@@ -196,22 +203,31 @@ def _offers_layer(offers: pd.DataFrame, show: bool) -> FastMarkerCluster:
     codes = {}
     for col in ("provider", "offer_type", "phases", "places", "area"):
         tables[col], codes[col] = _lookup(offers[col])
-    rows = [
+    rows = template_inert(
         [
-            lat,
-            lon,
-            symbol_index.get(t, len(keys) - 1),
-            name,
-            *(codes[c][i] for c in ("provider", "offer_type", "phases", "places", "area")),
+            [
+                lat,
+                lon,
+                symbol_index.get(t, len(keys) - 1),
+                name,
+                *(codes[c][i] for c in ("provider", "offer_type", "phases", "places", "area")),
+            ]
+            for i, (lat, lon, t, name) in enumerate(
+                zip(
+                    offers["lat"],
+                    offers["lon"],
+                    offers["offer_type_id"],
+                    offers["name"],
+                    strict=True,
+                )
+            )
         ]
-        for i, (lat, lon, t, name) in enumerate(
-            zip(offers["lat"], offers["lon"], offers["offer_type_id"], offers["name"], strict=True)
-        )
-    ]
+    )
     labels = json.dumps(POPUP_LABELS)
     callback = (
         "function (row) {"
-        f"  var svgs = {json.dumps(svgs)}, t = {json.dumps(tables)}, lab = {labels};"
+        f"  var svgs = {json.dumps(svgs)}, t = {json.dumps(template_inert(tables))},"
+        f"  lab = {labels};"
         "  var icon = L.divIcon({html: svgs[row[2]], className: 'praev-offer',"
         "    iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8]});"
         "  var marker = L.marker(new L.LatLng(row[0], row[1]),"
@@ -263,7 +279,7 @@ def build_map(
     m.get_root().header.add_child(folium.Element(_CSS))
     basemap = _tiles(m)
     folium.GeoJson(
-        view.geojson,
+        template_inert(view.geojson),
         name=LAYER_AREAS.format(level=level_label),
         style_function=_area_style,
         highlight_function=_highlight,
@@ -272,11 +288,13 @@ def build_map(
     borders = folium.FeatureGroup(name=LAYER_BORDERS, show=True)
     if view.level == "area":
         folium.GeoJson(
-            view.municipality_outlines, style_function=_border_style, interactive=False
+            template_inert(view.municipality_outlines),
+            style_function=_border_style,
+            interactive=False,
         ).add_to(borders)
-    folium.GeoJson(view.district_outline, style_function=_district_style, interactive=False).add_to(
-        borders
-    )
+    folium.GeoJson(
+        template_inert(view.district_outline), style_function=_district_style, interactive=False
+    ).add_to(borders)
     borders.add_to(m)
     hide = []
     if offers is not None and len(offers):
@@ -291,7 +309,7 @@ def build_map(
         "L.control.zoom({zoomInTitle: 'Vergrößern', zoomOutTitle: 'Verkleinern'}).addTo(map);"
         "L.control.scale({imperial: false}).addTo(map);"
         + "".join(
-            f"map.attributionControl.addAttribution({json.dumps(html.escape(c))});" for c in credits
+            f"map.attributionControl.addAttribution({json.dumps(html_text(c))});" for c in credits
         )
     )
     _Script(code, hide).add_to(m)

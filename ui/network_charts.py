@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.escaping import html_text
+
 #: light to dark: a network grows from information to joint production
 STAGE_COLOURS = {1: "#9ECAE1", 2: "#4292C6", 3: "#08306B"}
 TRAFFIC_COLOURS = {"gruen": "#2E7D32", "gelb": "#F9A825", "rot": "#C62828"}
@@ -61,7 +63,8 @@ def _stage_traces(
 
 def stage_bars(dist: pd.DataFrame, stages: dict[int, str]) -> go.Figure:
     """Stacked bars: networks per stage for each youth office (one quarter)."""
-    df = dist.assign(office=dist["youth_office"].map(short_office))
+    # plotly reads category labels as HTML
+    df = dist.assign(office=dist["youth_office"].map(lambda n: html_text(short_office(n))))
     fig = go.Figure()
     _stage_traces(fig, df, "office", stages)
     fig.update_yaxes(title=AXIS_NETWORKS, tickformat="d", rangemode="tozero")

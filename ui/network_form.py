@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from core.catalogue import quality_items
 from core.config import database_url
 from core.errors import ConflictError, DataError, PraevError
+from core.escaping import markdown_lines, markdown_text
 from core.network_entry import (
     FIELD_LABELS,
     MAX_TEXT,
@@ -220,7 +221,9 @@ def _source_note(pf: Prefill, restored: bool) -> str:
     if pf.source == "current" and pf.record:
         rec = pf.record
         return SOURCE_CURRENT.format(
-            version=rec["version"], by=rec["updated_by"], when=format_timestamp(rec["updated_at"])
+            version=rec["version"],
+            by=markdown_text(rec["updated_by"]),
+            when=format_timestamp(rec["updated_at"]),
         )
     if pf.source == "previous" and pf.source_quarter:
         return SOURCE_PREVIOUS.format(quarter=parse_quarter(pf.source_quarter).label)
@@ -232,20 +235,23 @@ def _messages(names: dict[int, str]) -> None:
     if isinstance(flash, dict):
         st.success(
             SAVED.format(
-                network=names.get(flash["network_id"], flash["network_id"]),
+                network=markdown_text(names.get(flash["network_id"], flash["network_id"])),
                 quarter=parse_quarter(flash["quarter"]).label,
                 version=flash["version"],
-                by=flash["updated_by"],
+                by=markdown_text(flash["updated_by"]),
             ),
             icon=":material/check_circle:",
         )
     elif flash:
-        st.info(flash, icon=":material/info:")
+        st.info(markdown_lines(flash), icon=":material/info:")
     if _state().get(S_ERROR):
-        st.error(_state()[S_ERROR], icon=":material/error:")
+        st.error(markdown_lines(_state()[S_ERROR]), icon=":material/error:")
     problems = _state().get(S_PROBLEMS)
     if problems:
-        lines = [f"- **{p.column}:** {p.problem}. {p.fix}" for p in problems]
+        lines = [
+            f"- **{markdown_text(p.column)}:** {markdown_text(p.problem)}. {markdown_text(p.fix)}"
+            for p in problems
+        ]
         st.error("\n".join([PROBLEMS, *lines]), icon=":material/error:")
 
 
@@ -268,7 +274,7 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
     try:
         items = query(quality_items)
     except PraevError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(markdown_lines(str(exc)), icon=":material/error:")
         return
     blocks = dict(zip(items["block_id"].astype(int), items["block_title"], strict=True))
     left, right = st.columns([3, 1])
@@ -289,25 +295,30 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
         if _state().get(S_LOADED) != pair or widgets_gone:
             _load(pair)
     except PraevError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(markdown_lines(str(exc)), icon=":material/error:")
         return
     pf: Prefill = _state()[S_PREFILL]
     restored = _state().get(S_RESTORED, False) and pair in _state().get(S_DRAFTS, {})
     office = offices.get(pair[0], "")
     if user is not None and not may_edit_network(user, office):
         own = ", ".join(user.youth_offices) or "–"
-        st.warning(NOT_YOUR_NETWORK.format(office=office, own=own), icon=":material/lock:")
+        note = NOT_YOUR_NETWORK.format(office=markdown_text(office), own=markdown_text(own))
+        st.warning(note, icon=":material/lock:")
 
     with st.form("nf_form", enter_to_submit=False):
         st.markdown(
-            f"**{FORM_TITLE.format(network=names[pair[0]], quarter=parse_quarter(quarter).label)}**"
+            "**"
+            + FORM_TITLE.format(
+                network=markdown_text(names[pair[0]]), quarter=parse_quarter(quarter).label
+            )
+            + "**"
         )
         st.caption(_source_note(pf, restored))
         st.radio(
             FIELD_LABELS["stage"],
             list(stages),
-            format_func=stages.__getitem__,
-            captions=[meanings[s] for s in stages],
+            format_func=lambda s: markdown_text(stages[s]),
+            captions=[markdown_text(meanings[s]) for s in stages],
             key=FIELD_KEYS["stage"],
             help=HELP_STAGE,
         )
@@ -342,7 +353,7 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
             height=80,
             help=HELP_NOTE,
         )
-        st.caption(SIGNED_AS.format(name=user.name if user else ""))
+        st.caption(SIGNED_AS.format(name=markdown_text(user.name if user else "")))
         st.form_submit_button(SUBMIT, type="primary", on_click=_on_submit, icon=":material/save:")
     _messages(names)
     conflict = _state().get(S_CONFLICT)

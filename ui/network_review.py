@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.audit import audit_entries
 from core.errors import PraevError
+from core.escaping import markdown_lines
 from core.network_entry import ENTITY, FIELD_LABELS, VALUE_FIELDS, differences, format_timestamp
 from core.networks import TRAFFIC_LIGHT_SYMBOLS
 from ui.query import query
@@ -48,7 +49,7 @@ def conflict_view(
 ) -> None:
     """The saved and the typed version side by side, and the two ways out."""
     mine, theirs = conflict["mine"], conflict["theirs"]
-    st.warning(conflict["text"], icon=":material/sync_problem:")
+    st.warning(markdown_lines(conflict["text"]), icon=":material/sync_problem:")
     changed = set(differences(mine, theirs))
     theirs_label = CONFLICT_THEIRS.format(version=theirs["version"], by=theirs["updated_by"])
     st.dataframe(
@@ -75,7 +76,7 @@ def change_log(network_id: int, quarter: str) -> None:
         try:
             log = query(audit_entries, ENTITY, f"{network_id}/{quarter}", limit=20)
         except PraevError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(markdown_lines(str(exc)), icon=":material/error:")
             return
         if log.empty:
             st.caption(LOG_EMPTY)

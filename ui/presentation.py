@@ -14,6 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.escaping import html_text, markdown_text
 from core.exporting import to_csv_bytes
 from core.format import format_number
 from core.reports.spec import footer_text, format_cell, slide_table
@@ -102,6 +103,13 @@ def navigation(total: int) -> int:
 def chart_figure(spec: dict[str, Any], height: int = 460) -> go.Figure:
     """A plotly figure of a report chart spec (bar, stacked_bar or line), de-DE."""
     fig = go.Figure()
+    # plotly reads labels as HTML: names from the data are escaped once, here
+    spec = {
+        **spec,
+        "title": html_text(spec["title"]),
+        "categories": [html_text(c) for c in spec["categories"]],
+        "series": [{**s, "name": html_text(s["name"])} for s in spec["series"]],
+    }
     horizontal = bool(spec.get("horizontal")) and spec["kind"] != "line"
     suffix = " %" if spec.get("unit") == "%" else ""
     for series in spec["series"]:
@@ -163,8 +171,11 @@ def chart_figure(spec: dict[str, Any], height: int = 460) -> go.Figure:
 def _table_frame(spec: dict[str, Any]) -> Any:
     import pandas as pd
 
-    header, body = slide_table(spec)
-    return pd.DataFrame(body, columns=header)
+    header, body = slide_table(spec)  # st.table reads its cells as Markdown
+    return pd.DataFrame(
+        [[markdown_text(cell) for cell in row] for row in body],
+        columns=[markdown_text(h) for h in header],
+    )
 
 
 def _figures(figures: list[dict[str, Any]]) -> None:
@@ -172,23 +183,24 @@ def _figures(figures: list[dict[str, Any]]) -> None:
         cols = st.columns(4)
         for col, fig in zip(cols, figures[start : start + 4], strict=False):
             col.metric(
-                fig["label"],
+                markdown_text(fig["label"]),
                 fig["value"],
                 fig["delta"] or None,
                 delta_color=fig.get("delta_color", "off"),
-                help=fig.get("help"),
+                help=markdown_text(fig.get("help")) or None,
                 border=True,
             )
-            col.caption(f"Stand {fig['stand']}")
+            col.caption(f"Stand {markdown_text(fig['stand'])}")
 
 
 def render_slide(
     report: dict[str, Any], spec: dict[str, Any], key: str, presenting: bool = False
 ) -> None:
     """Draw one slide: title, message, figures, map, charts, table, reading aid, footer."""
-    st.markdown(f"## {spec['title']}")
+    st.markdown(f"## {markdown_text(spec['title'])}")
     if spec["lead"]:
-        st.markdown(f"**{spec['lead']}**")
+        st.markdown(f"**{markdown_text(spec['lead'])}**")
+    bullets = "\n".join(f"- {markdown_text(b)}" for b in spec["bullets"])
     tables = [t for t in spec["tables"] if t.get("slide_columns") != []]
     if spec["figures"]:
         _figures(spec["figures"])
@@ -196,13 +208,13 @@ def render_slide(
         left, right = st.columns([3, 2])
         left.image(
             base64.b64decode(spec["image"]["png_base64"]),
-            caption=spec["image"]["alt"],
+            caption=markdown_text(spec["image"]["alt"]),
             width=PRESENTING_MAP_WIDTH if presenting else "stretch",
         )
-        right.markdown("\n".join(f"- {b}" for b in spec["bullets"]))
+        right.markdown(bullets)
     else:
         if spec["bullets"]:
-            st.markdown("\n".join(f"- {b}" for b in spec["bullets"]))
+            st.markdown(bullets)
         items = [("chart", c) for c in spec["charts"]] + [("table", t) for t in tables[:1]]
         if items:
             cols = st.columns([3, 2] if len(items) == 2 and items[1][0] == "table" else len(items))
@@ -217,8 +229,8 @@ def render_slide(
                 else:
                     col.table(_table_frame(item), hide_index=True, border="horizontal")
     if spec["reading_aid"]:
-        st.caption(spec["reading_aid"])
-    footer = footer_text({**report, "meta": {**report["meta"], "demo": False}}, spec)
+        st.caption(markdown_text(spec["reading_aid"]))
+    footer = markdown_text(footer_text({**report, "meta": {**report["meta"], "demo": False}}, spec))
     if report["meta"].get("demo"):
         footer += f" · :orange-badge[:material/science: {DEMO_BADGE}]"
     st.caption(footer)
@@ -238,7 +250,7 @@ def slide_data(spec: dict[str, Any], key: str) -> None:
                 ],
                 columns=table["columns"],
             )
-            st.markdown(f"**{table['name']}**")
+            st.markdown(f"**{markdown_text(table['name'])}**")
             st.dataframe(shown, hide_index=True, width="stretch")
             st.download_button(
                 DOWNLOAD_CSV.format(name=table["name"]),

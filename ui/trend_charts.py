@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.escaping import html_text
 from ui.charts import DISTRICT_COLOUR, SELECTION_COLOUR, german
 
 
@@ -20,6 +21,7 @@ def small_multiples(
     Suppressed quarters are gaps in the line, never zeros.
     """
     titles = list(series)
+    selection_label = html_text(selection_label)  # plotly reads labels as HTML
     rows = max(1, math.ceil(len(titles) / columns))
     fig = make_subplots(
         rows=rows,

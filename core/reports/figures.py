@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from core.escaping import matplotlib_text
 from core.format import format_number
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
@@ -35,14 +36,19 @@ def chart_png(spec: dict[str, Any], width_in: float = 7.0, height_in: float = 3.
     fig = Figure(figsize=(width_in, height_in), dpi=150)
     ax = fig.add_subplot()
     unit, decimals = spec.get("unit", ""), int(spec.get("decimals") or 0)
-    cats = spec["categories"]
+    cats = [matplotlib_text(c) for c in spec["categories"]]
     pos = np.arange(len(cats))
     horizontal = bool(spec.get("horizontal"))
     colours = [s.get("colour") or PALETTE[i % len(PALETTE)] for i, s in enumerate(spec["series"])]
     if spec["kind"] == "line":
         for series, colour in zip(spec["series"], colours, strict=True):
             ax.plot(
-                pos, _values(series), marker="o", color=colour, linewidth=2, label=series["name"]
+                pos,
+                _values(series),
+                marker="o",
+                color=colour,
+                linewidth=2,
+                label=matplotlib_text(series["name"]),
             )
         ax.set_xticks(pos, cats, fontsize=8)
     else:
@@ -58,7 +64,12 @@ def chart_png(spec: dict[str, Any], width_in: float = 7.0, height_in: float = 3.
             draw = ax.barh if horizontal else ax.bar
             kwargs = {"left" if horizontal else "bottom": base} if stacked else {}
             bars = draw(
-                offset, np.nan_to_num(vals), width, color=colour_arg, label=series["name"], **kwargs
+                offset,
+                np.nan_to_num(vals),
+                width,
+                color=colour_arg,
+                label=matplotlib_text(series["name"]),
+                **kwargs,
             )
             labels = [_label(v, unit, decimals) if v else "" for v in vals]
             ax.bar_label(
@@ -83,7 +94,7 @@ def chart_png(spec: dict[str, Any], width_in: float = 7.0, height_in: float = 3.
     axis.set_major_formatter(FuncFormatter(lambda v, _: _label(v, unit, 0)))
     if not horizontal and spec["kind"] != "line":
         ax.set_xticks(pos, [textwrap.fill(c, 14) for c in cats], fontsize=7)
-    ax.set_title(spec["title"], fontsize=10, loc="left", weight="bold")
+    ax.set_title(matplotlib_text(spec["title"]), fontsize=10, loc="left", weight="bold")
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x" if horizontal and spec["kind"] != "line" else "y", color="#dddddd")
     ax.set_axisbelow(True)

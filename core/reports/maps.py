@@ -20,6 +20,7 @@ from matplotlib.patches import Patch
 from sqlalchemy import Connection, select
 
 from core.areas import geometries
+from core.escaping import matplotlib_text
 from core.format import format_number
 from core.inventory import is_demo
 from core.models import AppMeta
@@ -132,24 +133,24 @@ def render_map(
         for row in munis.itertuples():
             point = row.geometry.representative_point()
             ax.annotate(
-                row.name,
+                matplotlib_text(row.name),
                 (point.x, point.y),
                 ha="center",
                 fontsize=8,
                 color="#111111",
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
             )
-    fig.text(0.01, 0.96, title, fontsize=12, weight="bold", va="top")
+    fig.text(0.01, 0.96, matplotlib_text(title), fontsize=12, weight="bold", va="top")
     fig.legend(
         handles=handles,
         loc="center left",
         bbox_to_anchor=(0.69, 0.5),
         frameon=False,
         fontsize=9,
-        title=str(entry["short_name"]),
+        title=matplotlib_text(entry["short_name"]),
         title_fontsize=9,
     )
-    fig.text(0.01, 0.015, attribution(conn), fontsize=7, color="#555555")
+    fig.text(0.01, 0.015, matplotlib_text(attribution(conn)), fontsize=7, color="#555555")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
