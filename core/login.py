@@ -44,10 +44,14 @@ SCOPE_LABELS = {"user": "Benutzername", "client": "Client"}
 
 @dataclass(frozen=True)
 class LoginResult:
-    """The signed-in user, or None with the throttle's verdict for the next attempt."""
+    """The signed-in user, or None with the throttle's verdict for the next attempt.
+
+    ``checked`` is False when the attempt was refused without checking the password.
+    """
 
     user: User | None
     verdict: Verdict
+    checked: bool = True
 
     @property
     def refused(self) -> bool:
@@ -83,7 +87,7 @@ def attempt_login(
     clean = normalise_name(name)
     verdict, attempt_id = begin_attempt(engine, clean, client, policy, now)
     if attempt_id is None:
-        return LoginResult(None, verdict)
+        return LoginResult(None, verdict, checked=False)
     try:
         user = verify(clean, password, path)
         known = user is not None or _known(clean, path)

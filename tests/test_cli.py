@@ -134,3 +134,81 @@ def test_python_m_core_runs() -> None:
     assert result.returncode == 0, result.stderr
     assert "init-db" in result.stdout
     assert "export" in result.stdout
+
+
+@pytest.fixture
+def demo_copy(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A private copy of the demo database; ``DATABASE_URL`` points somewhere else."""
+    import sqlite3
+
+    src = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
+    dst = sqlite3.connect(tmp_path / "kopie.sqlite")
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'falsch' / 'nicht.sqlite'}")
+    monkeypatch.setenv("PRAEV_USERS_FILE", str(tmp_path / "users.yaml"))
+    return f"sqlite:///{tmp_path / 'kopie.sqlite'}"
+
+
+#: command -> (arguments, exit code, expected output); --database-url goes in everywhere
+CLI_COMMANDS = {
+    "init-db": (["init-db", "--demo"], 0, "Datenbank bereit"),
+    "info": (["info"], 0, "Demodaten: ja"),
+    "export indicators": (
+        ["export", "indicators", "--quarter", "2026-Q3", "-o", "{tmp}/i.csv"],
+        0,
+        "Zeilen nach",
+    ),
+    "export coverage": (
+        ["export", "coverage", "--quarter", "2026-Q3", "-o", "{tmp}/v.xlsx"],
+        0,
+        "Zeilen nach",
+    ),
+    "export networks": (
+        ["export", "networks", "--quarter", "2026-Q3", "-o", "{tmp}/n.csv"],
+        0,
+        "52 Zeilen nach",
+    ),
+    "import batches": (["import", "batches"], 0, "Noch keine Importe"),
+    "import rollback": (["import", "rollback", "999"], 1, "Import Nr. 999 gibt es nicht"),
+    "import indicators": (
+        ["import", "indicators", str(ROOT / "data/templates/indikatorwerte.csv"), "--dry-run"],
+        1,
+        "Die Datenbank enthält Demodaten",
+    ),
+    "report": (["report", "--list"], 0, "keine eingefrorenen Sitzungen"),
+    "users list": (["users", "list"], 0, "Keine Benutzer"),
+    "users locks": (["users", "locks"], 0, "Keine Anmeldesperren"),
+    "users unlock": (["users", "unlock", "nina"], 0, "Anmeldesperre von „nina“ aufgehoben"),
+}
+
+
+def _positions(argv: list[str]) -> dict[str, int]:
+    """Where ``--database-url`` may go: before the command, after each (sub)command, last."""
+    words = 2 if argv[0] in ("export", "import", "users") else 1
+    found = {"vor dem Befehl": 0, "am Ende": len(argv)}
+    for i in range(1, words + 1):
+        found[f"nach {' '.join(argv[:i])}"] = i
+    return found
+
+
+@pytest.mark.parametrize("command", list(CLI_COMMANDS))
+def test_every_command_takes_database_url_before_and_after(
+    command: str, demo_copy: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv, code, expected = CLI_COMMANDS[command]
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    for where, at in _positions(argv).items():
+        line = [*argv[:at], "--database-url", demo_copy, *argv[at:]]
+        assert main(line) == code, (where, line, capsys.readouterr())
+        out = capsys.readouterr()
+        assert expected in out.out + out.err, (where, out)
+    assert not (tmp_path / "falsch" / "nicht.sqlite").exists()  # DATABASE_URL never used
+
+
+def test_database_url_given_last_wins(demo_copy: str, tmp_path: Path) -> None:
+    other = f"sqlite:///{tmp_path / 'anders.sqlite'}"
+    assert main(["--database-url", other, "init-db", "--database-url", demo_copy]) == 0
+    assert not (tmp_path / "anders.sqlite").exists()

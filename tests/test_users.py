@@ -3,7 +3,9 @@ audit entries for every change, and no hash or password ever printed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import stat
 from pathlib import Path
 
@@ -151,3 +153,41 @@ def test_users_cli_errors_change_nothing(
     assert not path.exists()
     with engine.connect() as conn:
         assert audit_entries(conn, entity="user").empty
+
+
+def test_users_cli_shows_and_lifts_login_locks(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from core.login import attempt_login
+    from core.login_throttle import LoginPolicy
+
+    add_user("anna", PASSWORD, "viewer", path=path)
+    add_user("bert", PASSWORD, "viewer", path=path)
+    policy = LoginPolicy(max_failures=2, client_max_failures=10, delay=dt.timedelta(0))
+    monkeypatch.setenv("PRAEV_LOGIN_MAX_FAILURES", "2")
+    monkeypatch.setenv("PRAEV_LOGIN_DELAY_SECONDS", "0")
+    for name in ("anna", "anna", "niemand", "niemand"):
+        attempt_login(engine, name, "falsch-geraten-1", "198.51.100.7", policy, path=path)
+    capsys.readouterr()
+
+    assert _cli(engine, monkeypatch, path, ["list"]) == 0
+    listed = capsys.readouterr().out
+    assert re.search(r"^anna .*Anmeldung: gesperrt bis \d\d:\d\d Uhr$", listed, re.M)
+    assert re.search(r"^bert .*Jugendamt: –$", listed, re.M)
+    assert _cli(engine, monkeypatch, path, ["locks"]) == 0
+    locks = capsys.readouterr().out
+    assert re.search(r"^Benutzername +anna +2 Fehlversuche, gesperrt bis", locks, re.M)
+    assert re.search(r"^Benutzername +niemand +2 Fehlversuche", locks, re.M)
+    assert "Client" not in locks  # 4 failures of 10, no wait configured
+
+    assert _cli(engine, monkeypatch, path, ["unlock", "ANNA"]) == 0
+    assert "Anmeldesperre von „anna“ aufgehoben" in capsys.readouterr().out
+    assert attempt_login(engine, "anna", PASSWORD, "198.51.100.7", policy, path=path).user
+    assert _cli(engine, monkeypatch, path, ["unlock", "--client", "198.51.100.7"]) == 0
+    assert _cli(engine, monkeypatch, path, ["unlock"]) == 1
+    assert "genau eins" in capsys.readouterr().err
+    with engine.connect() as conn:
+        log = audit_entries(conn, entity="login")
+    unlocks = log[log["action"] == "unlock"]
+    assert unlocks["entity_key"].tolist() == ["198.51.100.7", "anna"]
+    assert all(u.startswith("cli:") for u in unlocks["user"])
