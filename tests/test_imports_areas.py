@@ -281,7 +281,7 @@ BAD_GIS = [
                 [{"id": "x-01", "name": "X", "kommune": "05111000", "geometry": ADORF}],
             )
         ],
-        "übergeordnete Kommune gibt es in der Datenbank nicht",
+        "übergeordnete Gebiet gibt es weder in der Datenbank noch in der Datei",
         1,
     ),
     (

@@ -4,9 +4,12 @@ GeoJSON, Shapefile (zipped, or ``.shp`` with its ``.shx``/``.dbf``/``.prj``),
 GeoPackage (choose the layer). Any CRS with a definition is transformed to EPSG:4326;
 a file without one is rejected unless ``crs`` is given. The fields for id, name and
 parent are detected (the BKG VG250 fields ``AGS``/``GEN`` included) or given.
-Invalid geometries are repaired with ``make_valid`` and a warning; Sozialräume are
-checked to lie within their Kommune. Kommunen without a Kreis get one (id = the
-first five digits of the AGS). Geometry is stored as GeoJSON text in EPSG:4326.
+Invalid geometries are repaired with ``make_valid`` and a warning; coordinates that do
+not fit the declared CRS, non-finite ones and geometries left empty are refused
+(:mod:`core.imports.geometry`); so is any damage to the hierarchy
+(:mod:`core.imports.hierarchy`). Sozialräume are checked to lie within their Kommune.
+Kommunen without a Kreis get one (id = the first five digits of the AGS). Geometry is
+stored as GeoJSON text in EPSG:4326.
 """
 
 from __future__ import annotations
@@ -17,104 +20,84 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
-from shapely.geometry import MultiPolygon, mapping, shape
-from shapely.geometry.base import BaseGeometry
+from shapely.geometry import mapping
 from sqlalchemy import Connection, select
 
 from core.areas import LEVEL_LABELS
-from core.format import format_number
+from core.imports.area_fields import (
+    ID_FIELDS,
+    NAME_FIELDS,
+    OFFICE_FIELDS,
+    field_of,
+    fields_missing,
+    level_of,
+)
 from core.imports.batch import Plan, TableWrite, classify
 from core.imports.geofiles import file_problem, read_geodata
+from core.imports.geometry import (
+    Feature,
+    check_location,
+    check_within,
+    coordinate_problem,
+    declared_crs,
+    repair,
+)
+from core.imports.hierarchy import (
+    PARENT_FIELDS,
+    SELF_FIELDS,
+    Known,
+    check_hierarchy,
+    check_self_column,
+    districts,
+)
 from core.imports.options import ImportOptions, file_hash
 from core.imports.tables import AreaResolver, Findings, ImportFile, normalize, text_of
 from core.models import Area, YouthOffice
 
 VG250_ATTRIBUTION = "© GeoBasis-DE / BKG (Daten verändert)"
-ID_FIELDS = ("ags", "id", "gebiet_id", "kennung", "sozialraum_id", "area_id", "schluessel", "nr")
-NAME_FIELDS = ("gen", "name", "bezeichnung", "sozialraum", "gebietsname", "stadtteil", "gebiet")
-PARENT_FIELDS = ("parent_id", "parent", "kommune", "kommune_ags", "ags_kommune", "gemeinde")
-OFFICE_FIELDS = ("jugendamt", "youth_office", "youth_office_id")
-LEVELS = {"municipality": "municipality", "kommune": "municipality", "gemeinde": "municipality"}
-LEVELS |= {"area": "area", "sozialraum": "area", "district": "district", "kreis": "district"}
-OUTSIDE_TOLERANCE = 0.01
 GEOMETRY = "Geometrie"
-
-
-def _field(gdf: gpd.GeoDataFrame, given: str | None, candidates: tuple[str, ...]) -> str | None:
-    cols = {normalize(c): c for c in gdf.columns if c != gdf.geometry.name}
-    if given:
-        return cols.get(normalize(given))
-    return next((cols[c] for c in candidates if c in cols), None)
-
-
-def _repair(geom: BaseGeometry | None) -> tuple[BaseGeometry | None, str | None]:
-    """A valid (Multi)Polygon and the reason it was invalid (None when it was valid)."""
-    if geom is None or geom.is_empty:
-        return None, None
-    reason = None
-    if not geom.is_valid:
-        reason = shapely.is_valid_reason(geom)
-        geom = shapely.make_valid(geom)
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
-    polys = [q for p in parts for q in (p.geoms if p.geom_type == "MultiPolygon" else [p])]
-    if not polys:
-        return None, reason
-    out = polys[0] if len(polys) == 1 else MultiPolygon(polys)
-    return shapely.set_precision(out, 1e-6), reason
 
 
 def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -> Plan:
     """Read, check and classify a GIS file of areas; DataError lists every problem."""
     name = files[0].name if len(files) == 1 else Path(files[0].name).stem + ".shp"
     findings = Findings(name)
+    if options.boundary_change and options.valid_from is None:
+        raise file_problem(
+            name,
+            "Für eine Grenzänderung fehlt das Datum, ab dem sie gilt",
+            "Das Datum angeben (Kommandozeile: --valid-from TT.MM.JJJJ; Seite: „gültig ab“).",
+        )
+    if options.valid_from is not None and not options.boundary_change:
+        raise file_problem(
+            name,
+            "Ein Datum „gültig ab“ gilt nur für eine bestätigte Grenzänderung",
+            "Die Grenzänderung bestätigen (--boundary-change) oder das Datum weglassen.",
+        )
     gdf = read_geodata(files, options, findings)
-    fields_found = [c for c in gdf.columns if c != gdf.geometry.name]
-    norm = {normalize(c) for c in fields_found}
-    vg250 = {"ags", "gen"} <= norm
-    id_f = _field(gdf, options.id_field, ID_FIELDS)
-    name_f = _field(gdf, options.name_field, NAME_FIELDS)
-    parent_f = _field(gdf, options.parent_field, PARENT_FIELDS)
-    office_f = _field(gdf, options.youth_office_field, OFFICE_FIELDS)
-    shown = ", ".join(fields_found) or "keine"
-    for label, field, given, opt in (
-        ("Kennung", id_f, options.id_field, "--id-field"),
-        ("Name", name_f, options.name_field, "--name-field"),
-    ):
-        if field is None:
-            findings.error(
-                None,
-                given,
-                given,
-                f"Das Feld für die {label} wurde nicht gefunden (Felder: {shown})",
-                f"Das Feld angeben ({opt}) oder in der Datei z. B. „id“ und „name“ nennen.",
-            )
+    fields_found = [c for c in gdf.columns if c != gdf.geometry.name and not c.startswith("_")]
+    vg250 = {"ags", "gen"} <= {normalize(c) for c in fields_found}
+    id_f = field_of(gdf, options.id_field, ID_FIELDS)
+    name_f = field_of(gdf, options.name_field, NAME_FIELDS)
+    office_f = field_of(gdf, options.youth_office_field, OFFICE_FIELDS)
+    fields_missing(findings, options, id_f, name_f, ", ".join(fields_found) or "keine")
     findings.raise_if_errors()
     ids = [text_of(v) for v in gdf[id_f]]
-    level = LEVELS.get(normalize(options.level or ""))
-    if options.level and level is None:
-        raise file_problem(
-            name, "Unbekannte Ebene", "municipality, area oder district angeben.", options.level
-        )
-    digits = all(i.isdigit() for i in ids)
-    if level is None:
-        if vg250 or (digits and all(len(i) in (7, 8) for i in ids)):
-            level = "municipality"
-        elif digits and all(len(i) in (4, 5) for i in ids):
-            level = "district"
-        elif parent_f:
-            level = "area"
-        else:
+    level = level_of(gdf, ids, vg250, options, name)
+    parent_f = None
+    if level != "district":
+        parent_f = field_of(gdf, options.parent_field, PARENT_FIELDS[level])
+        if options.parent_field and parent_f is None:
             raise file_problem(
                 name,
-                "Die Ebene der Gebiete ist nicht erkennbar",
-                "Die Ebene angeben: --level municipality (Kommunen), area (Sozialräume) "
-                "oder district (Kreis).",
+                "Das Feld für das übergeordnete Gebiet gibt es in der Datei nicht",
+                f"Eines dieser Felder angeben: {', '.join(fields_found)}.",
+                options.parent_field,
             )
-    if level in ("municipality", "district") and digits:
+    if level in ("municipality", "district") and all(i.isdigit() for i in ids):
         width = 8 if level == "municipality" else 5
         ids = [i.zfill(width) if len(i) == width - 1 else i for i in ids]
-    gdf = gdf.assign(_id=ids, _row=range(1, len(gdf) + 1))
+    gdf = gdf.assign(_id=ids, _row=range(1, len(gdf) + 1), _name=[text_of(v) for v in gdf[name_f]])
     if options.ags_prefix:
         prefix = options.ags_prefix.strip()
         gdf = gdf[gdf["_id"].str.startswith(prefix)]
@@ -125,13 +108,42 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 "Den AGS-Anfang prüfen (Rhein-Kreis Neuss: 05162).",
                 prefix,
             )
+    geom_col = gdf.geometry.name
+    records = gdf.to_dict("records")
+    features = [
+        Feature(int(r["_row"]), f"{r['_id']} {r['_name']}".strip(), r[geom_col])
+        for r in records
+        if r[geom_col] is not None
+        and not r[geom_col].is_empty
+        and not coordinate_problem(r[geom_col])
+    ]
+    check_location(features, findings, lambda: declared_crs(files, options), bool(options.crs))
+    if any(p.row is None for p in findings.problems):
+        findings.raise_if_errors()  # a wrong coordinate system: every row would follow
     db = pd.DataFrame(
-        conn.execute(select(Area.id, Area.name, Area.level, Area.youth_office_id, Area.geometry))
+        conn.execute(
+            select(
+                Area.id,
+                Area.name,
+                Area.level,
+                Area.parent_id,
+                Area.youth_office_id,
+                Area.geometry,
+                Area.valid_from,
+            )
+        )
         .mappings()
         .all(),
-        columns=["id", "name", "level", "youth_office_id", "geometry"],
+        columns=["id", "name", "level", "parent_id", "youth_office_id", "geometry", "valid_from"],
     )
-    resolver = AreaResolver(db["id"], dict(zip(db["id"], db["name"], strict=True)))
+    file_names = {r["_id"]: r["_name"] for r in records}
+    resolver = AreaResolver(
+        [*db["id"], *file_names], dict(zip(db["id"], db["name"], strict=True)) | file_names
+    )
+    if level == "municipality":
+        for field in [c for c in fields_found if normalize(c) in SELF_FIELDS]:
+            if field not in (parent_f, id_f, name_f):
+                check_self_column(records, field, resolver, findings)
     offices = {r.id: r.id for r in conn.execute(select(YouthOffice.id, YouthOffice.name))}
     offices |= {
         r.name.casefold(): r.id for r in conn.execute(select(YouthOffice.id, YouthOffice.name))
@@ -139,10 +151,9 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     new_offices: dict[str, dict[str, Any]] = {}
     rows, lines, geoms = [], [], []
     seen: dict[str, int] = {}
-    geom_col = gdf.geometry.name
-    for rec in gdf.to_dict("records"):
+    for rec in records:
         row_no, area_id = int(rec["_row"]), str(rec["_id"])
-        label = text_of(rec[name_f])
+        label = rec["_name"]
         where = f"{area_id} {label}".strip()
         if not area_id:
             findings.error(
@@ -163,7 +174,18 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             findings.error(
                 row_no, name_f, None, "Der Name fehlt", "Jedem Gebiet einen Namen geben."
             )
-        geom, reason = _repair(rec[geom_col])
+        bad_coords = coordinate_problem(rec[geom_col])
+        if bad_coords:
+            findings.error(
+                row_no,
+                GEOMETRY,
+                where,
+                bad_coords,
+                "Die Fläche im GIS-Programm prüfen und neu speichern (JSON kennt keine "
+                "Werte wie NaN oder Infinity).",
+            )
+            continue
+        geom, reason = repair(rec[geom_col])
         if geom is None:
             findings.error(
                 row_no,
@@ -183,22 +205,23 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 "Die Fläche im GIS-Programm prüfen; sonst die Reparatur akzeptieren.",
             )
         parent = None
-        if parent_f is not None and level != "district":
+        if parent_f is not None:
             cell = rec[parent_f]
             parent = resolver.resolve(cell)
-            if parent is None:
+            if parent is None and text_of(cell):
                 findings.error(
                     row_no,
                     parent_f,
                     text_of(cell),
-                    "Die übergeordnete Kommune gibt es in der Datenbank nicht",
-                    "Zuerst die Kommunen importieren oder die Kennung (AGS) prüfen.",
+                    "Das übergeordnete Gebiet gibt es weder in der Datenbank noch in der Datei",
+                    "Zuerst die übergeordneten Gebiete importieren (Kommunen vor Sozialräumen) "
+                    "oder die Kennung (AGS) prüfen.",
                 )
                 continue
-        elif level == "area":
+        if parent is None and level == "area" and area_id not in set(db["id"]):
             findings.error(
                 row_no,
-                None,
+                parent_f,
                 where,
                 "Für einen Sozialraum fehlt die übergeordnete Kommune",
                 "Ein Feld mit der AGS der Kommune ergänzen (z. B. „kommune“) oder "
@@ -213,27 +236,22 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             "geometry": json.dumps(mapping(geom), separators=(",", ":")),
         }
         if office_f is not None:
-            office_text = text_of(rec[office_f])
-            office = offices.get(office_text) or offices.get(office_text.casefold())
-            if office is None and office_text:
-                office = normalize(office_text)[:32]
-                if office not in new_offices:
-                    new_offices[office] = {"id": office, "name": office_text}
-                    findings.warn(
-                        row_no,
-                        office_f,
-                        office_text,
-                        "Dieses Jugendamt ist neu und wird angelegt",
-                        "Schreibweise prüfen, wenn es das Jugendamt schon gibt.",
-                    )
-            row["youth_office_id"] = office
+            row["youth_office_id"] = _office(
+                text_of(rec[office_f]), offices, new_offices, findings, row_no, office_f
+            )
         rows.append(row)
         lines.append(row_no)
         geoms.append(geom)
+    district_rows = districts(rows, geoms, level, parent_f, db, options, findings)
+    known = {
+        r.id: Known(r.name, r.level, r.parent_id if isinstance(r.parent_id, str) else None)
+        for r in db.itertuples()
+    }
+    known |= {r["id"]: Known(r["name"], "district", None) for r in district_rows}
+    moved = check_hierarchy(rows, lines, known, findings, parent_f, options.boundary_change)
     findings.raise_if_errors()
-    district_rows = _districts(rows, geoms, level, parent_f, db, options, findings)
     if level == "area":
-        _check_within(rows, geoms, db, findings)
+        check_within(rows, lines, geoms, db, findings)
         parents = {
             i: o if isinstance(o, str) else None
             for i, o in zip(db["id"], db["youth_office_id"], strict=True)
@@ -244,6 +262,9 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     columns = ("name", "level", "parent_id", "geometry") + (
         ("youth_office_id",) if office_f or level == "area" else ()
     )
+    if options.boundary_change:
+        columns += ("valid_from",)
+        _valid_from(rows, moved, db, options)
     writes = [
         TableWrite(YouthOffice.__table__, ("id",), (), list(new_offices.values())),
         TableWrite(Area.__table__, ("id",), (), district_rows),
@@ -251,12 +272,60 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     ]
     for w in writes:
         classify(conn, w)
-    main = writes[-1]
     attribution = options.attribution or (VG250_ATTRIBUTION if vg250 else None)
     plan = Plan("areas", name, file_hash(files), writes, findings.warnings)
     if attribution:
         plan.meta["geometry_attribution"] = attribution
-    plan.preview = pd.DataFrame(
+    plan.preview = _preview(writes)
+    plan.geometries = gpd.GeoDataFrame(
+        {
+            "id": [r["id"] for r in rows],
+            "name": [r["name"] for r in rows],
+            "status": writes[-1].status,
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+    return plan
+
+
+def _office(
+    text: str,
+    offices: dict[str, str],
+    new_offices: dict[str, dict[str, Any]],
+    findings: Findings,
+    row_no: int,
+    field: str,
+) -> str | None:
+    """The youth office id of a cell; an unknown one is created (with a warning)."""
+    office = offices.get(text) or offices.get(text.casefold())
+    if office is None and text:
+        office = normalize(text)[:32]
+        if office not in new_offices:
+            new_offices[office] = {"id": office, "name": text}
+            findings.warn(
+                row_no,
+                field,
+                text,
+                "Dieses Jugendamt ist neu und wird angelegt",
+                "Schreibweise prüfen, wenn es das Jugendamt schon gibt.",
+            )
+    return office
+
+
+def _valid_from(
+    rows: list[dict[str, Any]], moved: list[int], db: pd.DataFrame, options: ImportOptions
+) -> None:
+    """In a boundary change, new and moved areas are valid from the given day; the others
+    keep their date."""
+    old = {r.id: (None if pd.isna(r.valid_from) else r.valid_from) for r in db.itertuples()}
+    for i, r in enumerate(rows):
+        r["valid_from"] = options.valid_from if i in moved or r["id"] not in old else old[r["id"]]
+
+
+def _preview(writes: list[TableWrite]) -> pd.DataFrame:
+    main = writes[-1]
+    return pd.DataFrame(
         [
             {
                 "Objekt": str(main.lines[i]),
@@ -281,98 +350,3 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             if s == "neu"
         ]
     )
-    plan.geometries = gpd.GeoDataFrame(
-        {"id": [r["id"] for r in rows], "name": [r["name"] for r in rows], "status": main.status},
-        geometry=geoms,
-        crs="EPSG:4326",
-    )
-    return plan
-
-
-def _districts(
-    rows: list[dict[str, Any]],
-    geoms: list[BaseGeometry],
-    level: str,
-    parent_f: str | None,
-    db: pd.DataFrame,
-    options: ImportOptions,
-    findings: Findings,
-) -> list[dict[str, Any]]:
-    """Kommunen without a parent field get the Kreis of their AGS (created when missing)."""
-    if level != "municipality" or parent_f is not None:
-        return []
-    prefixes = sorted({r["id"][:5] for r in rows if len(r["id"]) == 8 and r["id"].isdigit()})
-    if not prefixes:
-        districts = db[db["level"] == "district"]["id"].tolist()
-        for r in rows:
-            r["parent_id"] = districts[0] if len(districts) == 1 else None
-        return []
-    if len(prefixes) > 1:
-        shown = ", ".join(prefixes[:8]) + (" …" if len(prefixes) > 8 else "")
-        findings.error(
-            None,
-            None,
-            shown,
-            f"Die Datei enthält Kommunen aus {len(prefixes)} Kreisen",
-            "Mit --ags-prefix einen Kreis wählen, z. B. --ags-prefix 05162 für den "
-            "Rhein-Kreis Neuss.",
-        )
-        return []
-    prefix = prefixes[0]
-    for r in rows:
-        r["parent_id"] = prefix if len(r["id"]) == 8 else None
-    existing = db[db["id"] == prefix]
-    if not existing.empty and existing.iloc[0]["level"] != "district":
-        findings.error(
-            None,
-            None,
-            prefix,
-            "Die Kennung des Kreises ist schon für ein anderes Gebiet vergeben",
-            "Die Gebietskennungen in der Datenbank prüfen.",
-        )
-        return []
-    union = shapely.set_precision(shapely.union_all(geoms), 1e-6)
-    return [
-        {
-            "id": prefix,
-            "name": (options.district_name or "").strip() or f"Kreis {prefix}",
-            "level": "district",
-            "parent_id": None,
-            "youth_office_id": None,
-            "geometry": json.dumps(mapping(union), separators=(",", ":")),
-        }
-    ]
-
-
-def _check_within(
-    rows: list[dict[str, Any]], geoms: list[BaseGeometry], db: pd.DataFrame, findings: Findings
-) -> None:
-    """Warn about Sozialräume reaching out of their Kommune by more than 1 % of their area."""
-    parents = {
-        r.id: (r.name, shape(json.loads(r.geometry)))
-        for r in db.itertuples()
-        if isinstance(r.geometry, str) and r.geometry
-    }
-    if not parents:
-        return
-    series = gpd.GeoSeries(geoms, crs="EPSG:4326")
-    metric = series.estimate_utm_crs()
-    local = series.to_crs(metric)
-    for i, r in enumerate(rows):
-        if r["parent_id"] not in parents:
-            continue
-        pname, pgeom = parents[r["parent_id"]]
-        pm = gpd.GeoSeries([pgeom], crs="EPSG:4326").to_crs(metric).iloc[0]
-        g = local.iloc[i]
-        if g.area <= 0:
-            continue
-        share = g.difference(pm).area / g.area
-        if share > OUTSIDE_TOLERANCE:
-            findings.warn(
-                None,
-                GEOMETRY,
-                f"{r['id']} {r['name']}",
-                f"Der Sozialraum liegt zu {format_number(share * 100, 1)} % außerhalb "
-                f"seiner Kommune {pname}",
-                "Grenzen und Zuordnung zur Kommune prüfen; sonst akzeptieren.",
-            )

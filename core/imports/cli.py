@@ -8,7 +8,9 @@ printed) or a refused import, 2 usage.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
+import re
 import sys
 from pathlib import Path
 
@@ -57,6 +59,18 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
             p.add_argument("--youth-office-field", help="Feld mit dem Jugendamt")
             p.add_argument("--district-name", help="Name des Kreises, der angelegt wird")
             p.add_argument("--attribution", help="Quellenangabe der Geometrien für die Karte")
+            p.add_argument(
+                "--boundary-change",
+                action="store_true",
+                help="Grenzänderung bestätigen: Sozialräume dürfen die Kommune wechseln "
+                "(nur mit --valid-from)",
+            )
+            p.add_argument(
+                "--valid-from",
+                type=_date,
+                metavar="TT.MM.JJJJ",
+                help="ab wann die Grenzänderung gilt (mit --boundary-change)",
+            )
         else:
             p.add_argument("--sheet", help="Tabellenblatt einer XLSX-Datei (Standard: das erste)")
         if kind == "indicators":
@@ -71,6 +85,21 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
     rb.add_argument("batch_id", type=int, metavar="IMPORT_NR")
     rb.add_argument("--user", help="Name für das Änderungsprotokoll")
     rb.add_argument("--database-url", dest="database_url_sub", help="wie --database-url")
+
+
+def _date(text: str) -> dt.date:
+    """A day given on the command line (TT.MM.JJJJ or JJJJ-MM-TT)."""
+    from core.imports.values import parse_period
+
+    try:
+        day = parse_period(text)
+    except ValueError:
+        day = None
+    if day is None or not re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}", text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"„{text}“ ist kein Datum; als TT.MM.JJJJ angeben, z. B. 01.01.2025"
+        )
+    return day
 
 
 def _files(path: Path) -> list:

@@ -41,6 +41,9 @@ class ImportOptions:
     * ``id_field``/``name_field``/``parent_field``/``youth_office_field``: field mapping.
     * ``district_name``: name of a Kreis created for imported Kommunen.
     * ``attribution``: source note shown under the map (areas).
+    * ``boundary_change``/``valid_from``: the file is a confirmed boundary change: existing
+      Sozialräume may move to another Kommune; new and moved ones are valid from
+      ``valid_from`` (areas; without it a move is refused).
     """
 
     sheet: str | None = None
@@ -56,6 +59,8 @@ class ImportOptions:
     layer: str | None = None
     district_name: str | None = None
     attribution: str | None = None
+    boundary_change: bool = False
+    valid_from: dt.date | None = None
 
 
 def file_hash(files: list[ImportFile]) -> str:

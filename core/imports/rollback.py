@@ -110,7 +110,8 @@ def rollback(conn: Connection, batch_id: int, user: str) -> int:
     tables = {m.__table__.name: m.__table__ for m in ROLLBACK_ORDER}
     for entity, key, old in audit:
         t = tables[entity]
-        row_id = int(key.split(":", 1)[1])
+        raw_id = key.split(":", 1)[1]
+        row_id = int(raw_id) if t.c.id.type.python_type is int else raw_id  # areas: text ids
         old = dict(old)
         links = old.pop("_links", None)
         values = {c: _restore(t, c, v) for c, v in old.items() if c in t.c and c != "version"}
