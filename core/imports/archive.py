@@ -81,9 +81,14 @@ def _int_setting(env: str) -> int:
     return int(raw)
 
 
+def whole(n: float) -> str:
+    """A whole number with the German thousands point (``1.536``)."""
+    return f"{n:,.0f}".replace(",", ".")
+
+
 def megabytes(n: int) -> str:
     """Bytes as German megabytes for messages (``1.536 MB``)."""
-    return f"{n / MB:,.0f} MB".replace(",", ".")
+    return f"{whole(n / MB)} MB"
 
 
 def problem(name: str, what: str, fix: str, value: str | None = None) -> DataError:
@@ -196,8 +201,8 @@ def check_members(
         if info.file_size >= RATIO_MIN_BYTES and ratio > limits.ratio:
             raise problem(
                 name,
-                f"{what} ist auffällig stark komprimiert (1 : {ratio:,.0f}, erlaubt "
-                f"1 : {limits.ratio}) – vermutlich eine „ZIP-Bombe“".replace(",", "."),
+                f"{what} ist auffällig stark komprimiert (1 : {whole(ratio)}, erlaubt "
+                f"1 : {whole(limits.ratio)}) – vermutlich eine „ZIP-Bombe“",
                 "Nur echte Geodaten oder Tabellen hochladen; bei Bedarf die Verwaltung "
                 "bitten, PRAEV_IMPORT_MAX_RATIO zu erhöhen.",
                 info.filename[:80],

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import DataError, Problem
-from core.imports.archive import Limits
+from core.imports.archive import Limits, whole
 from core.imports.values import (
     AreaResolver,
     is_missing,
@@ -204,7 +204,7 @@ def read_csv(file: ImportFile) -> Table:
                             reader.line_num,
                             None,
                             None,
-                            f"Die Tabelle hat mehr als {max_rows:,} Datenzeilen".replace(",", "."),
+                            f"Die Tabelle hat mehr als {whole(max_rows)} Datenzeilen",
                             "Die Datei aufteilen (z. B. je Jahr) oder die Verwaltung bitten, "
                             "PRAEV_IMPORT_MAX_ROWS zu erhöhen.",
                         )
@@ -222,8 +222,8 @@ def _csv_problem(exc: csv.Error) -> tuple[str, str]:
     text = str(exc)
     if "field larger" in text:
         return (
-            f"Ein Feld ist länger als {csv.field_size_limit():,} Zeichen – meist fehlt "
-            "ein schließendes Anführungszeichen".replace(",", "."),
+            f"Ein Feld ist länger als {whole(csv.field_size_limit())} Zeichen – meist fehlt "
+            "ein schließendes Anführungszeichen",
             'Anführungszeichen (") in dieser Zeile prüfen oder die Datei aus Excel neu als '
             "CSV speichern.",
         )

@@ -19,7 +19,7 @@ import zlib
 from typing import Any
 
 from core.errors import DataError, Problem
-from core.imports.archive import Budget, Limits, check_members, is_zip, open_zip
+from core.imports.archive import Budget, Limits, check_members, is_zip, open_zip, whole
 from core.imports.values import is_missing
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def _explain(exc: BaseException) -> str:
         from defusedxml import DefusedXmlException
     except ImportError:  # pragma: no cover - defusedxml is optional for openpyxl
         DefusedXmlException = ()  # type: ignore[assignment,misc]
-    if isinstance(exc, DefusedXmlException):
+    if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
         return (
             "Die Excel-Datei enthält XML-Definitionen (DTD oder Entitäten), die Excel nie "
             "schreibt; sie wird aus Sicherheitsgründen nicht gelesen"
@@ -96,6 +96,16 @@ def _explain(exc: BaseException) -> str:
     if isinstance(exc, InvalidFileException):
         return "Die Datei ist keine Excel-Arbeitsmappe im XLSX-Format"
     return BROKEN
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes (openpyxl wraps parser errors in a ValueError)."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 10:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    return chain
 
 
 def _failure(name: str, exc: Exception, row: int | None = None) -> DataError:
@@ -182,7 +192,7 @@ def _check_size(name: str, row: int, values: tuple[Any, ...], rows: int, limits:
         raise _problem(
             name,
             row,
-            f"Die Tabelle hat mehr als {limits.rows:,} Datenzeilen".replace(",", "."),
+            f"Die Tabelle hat mehr als {whole(limits.rows)} Datenzeilen",
             "Die Datei aufteilen (z. B. je Jahr) oder die Verwaltung bitten, "
             "PRAEV_IMPORT_MAX_ROWS zu erhöhen.",
         )
@@ -192,6 +202,6 @@ def _check_size(name: str, row: int, values: tuple[Any, ...], rows: int, limits:
             raise _problem(
                 name,
                 row,
-                f"Die Zeile hat Werte in mehr als {MAX_COLUMNS:,} Spalten".replace(",", "."),
+                f"Die Zeile hat Werte in mehr als {whole(MAX_COLUMNS)} Spalten",
                 "Überflüssige Spalten löschen; eine Spalte je Merkmal oder Zeitraum.",
             )
