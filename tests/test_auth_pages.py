@@ -3,6 +3,7 @@ and that every write leaves an audit entry with the signed-in user's name."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -98,8 +99,10 @@ def test_public_mode_lets_anonymous_visitors_read_but_not_manage_data(  # type: 
         ("vera", "", "Benutzername oder Passwort ist falsch"),
     ],
 )
-def test_wrong_login_is_rejected_in_german(monkeypatch, demo_url, tmp_path, name, password, shown):  # type: ignore[no-untyped-def]
-    at = _app(monkeypatch, demo_url, tmp_path)
+def test_wrong_login_is_rejected_in_german(  # type: ignore[no-untyped-def]
+    monkeypatch, writable_url, tmp_path, name, password, shown
+) -> None:
+    at = _app(monkeypatch, writable_url, tmp_path)
     log_in(at, name, password)
     _ok(at)
     assert shown in _texts(at.error)
@@ -115,8 +118,8 @@ def test_wrong_login_is_rejected_in_german(monkeypatch, demo_url, tmp_path, name
         ("anton", True, "anton (Administration)"),
     ],
 )
-def test_each_role_sees_its_pages(monkeypatch, demo_url, tmp_path, name, data_page, label):  # type: ignore[no-untyped-def]
-    at = _app(monkeypatch, demo_url, tmp_path)
+def test_each_role_sees_its_pages(monkeypatch, writable_url, tmp_path, name, data_page, label):  # type: ignore[no-untyped-def]
+    at = _app(monkeypatch, writable_url, tmp_path)
     log_in(at, name)
     _ok(at)
     assert f"Angemeldet als **{label}**" in _texts(at.caption)
@@ -130,12 +133,67 @@ def test_each_role_sees_its_pages(monkeypatch, demo_url, tmp_path, name, data_pa
         _cannot_reach_data_page(at)
 
 
-def test_logout_returns_to_the_login(monkeypatch, demo_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    at = _app(monkeypatch, demo_url, tmp_path)
+def test_logout_returns_to_the_login(monkeypatch, writable_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    at = _app(monkeypatch, writable_url, tmp_path)
     log_in(at, "vera")
     next(b for b in at.button if b.label == "Abmelden").click().run()
     _ok(at)
     assert [t.value for t in at.title] == ["Anmelden"]
+
+
+LOCKED = "Die Anmeldung ist nach mehreren Fehlversuchen vorübergehend gesperrt"
+
+
+@pytest.mark.parametrize("name", ["vera", "niemand"])
+def test_wrong_passwords_lock_the_login_and_are_audited_without_password(  # type: ignore[no-untyped-def]
+    monkeypatch, writable_url, tmp_path, name
+) -> None:
+    """Three wrong passwords lock the name; then even the right one is refused in German,
+    and an unknown name gets the very same answer."""
+    monkeypatch.setenv("PRAEV_LOGIN_MAX_FAILURES", "3")
+    monkeypatch.setenv("PRAEV_LOGIN_DELAY_SECONDS", "0")
+    guessed = "geraten-und-falsch-7"
+    at = _app(monkeypatch, writable_url, tmp_path)
+    for _ in range(2):
+        log_in(at, name, guessed)
+        _ok(at)
+        assert "Benutzername oder Passwort ist falsch" in _texts(at.error)
+    log_in(at, name, guessed)  # the third failure locks at once
+    assert LOCKED in _texts(at.error)
+    log_in(at, name, PASSWORD)
+    _ok(at)
+    message = _texts(at.error)
+    assert LOCKED in message
+    assert re.search(r"versuchen Sie es (am \d\d\.\d\d\.\d{4} )?um \d\d:\d\d Uhr erneut", message)
+    assert [t.value for t in at.title] == ["Anmelden"]  # not signed in
+    assert "vera" not in message and "niemand" not in message
+
+    with make_engine(writable_url).connect() as conn:
+        log = audit_entries(conn, entity="login")
+    assert sorted(log["action"]) == ["login_failed"] * 3 + ["login_locked"]
+    assert set(log["entity_key"]) == {name}
+    assert all(str(n["client"]).startswith("sitzung:") for n in log["new"])
+    assert guessed not in log.to_string() and PASSWORD not in log.to_string()
+    assert guessed not in str(log["new"].tolist())
+
+
+def test_a_retry_too_soon_is_asked_to_wait(monkeypatch, writable_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PRAEV_LOGIN_DELAY_SECONDS", "30")
+    at = _app(monkeypatch, writable_url, tmp_path)
+    log_in(at, "vera", "geraten-und-falsch-7")
+    log_in(at, "vera", PASSWORD)
+    _ok(at)
+    assert "Bitte warten Sie" in _texts(at.error) and "Sekunden" in _texts(at.error)
+    assert [t.value for t in at.title] == ["Anmelden"]
+
+
+def test_a_login_is_audited(monkeypatch, writable_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    at = _app(monkeypatch, writable_url, tmp_path)
+    log_in(at, "anton")
+    _ok(at)
+    with make_engine(writable_url).connect() as conn:
+        log = audit_entries(conn, entity="login")
+    assert log[["user", "action", "entity_key"]].values.tolist() == [["anton", "login", "anton"]]
 
 
 def test_data_page_itself_refuses_a_viewer(monkeypatch, demo_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
