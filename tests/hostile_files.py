@@ -22,11 +22,11 @@ from tests.imports_support import NORD, SUED, add_test_areas, gis_files, xlsx_fi
 
 #: English phrases of Python, zipfile, zlib, lxml, openpyxl, GDAL, pyproj, shapely
 ENGLISH = re.compile(
-    r"Traceback|Error\b|Exception|errno|No such file|not a zip|Bad CRC|Bad magic|"
+    r"\b(?:Traceback|\w*Error|\w*Exception|errno|No such file|not a zip|Bad CRC|Bad magic|"
     r"Failed to|failed|not recognized|not supported|unsupported|cannot|could not|unable to|"
     r"line contains|field larger|codec|decode|invalid|unexpected|expected|object has no|"
     r"NoneType|index out of range|list index|IllegalArgument|LinearRing|GEOS|GDAL|OGR|"
-    r"pyogrio|openpyxl|lxml|zlib|There is no item|Unterminated|syntax error",
+    r"pyogrio|openpyxl|lxml|zlib|There is no item|Unterminated|syntax error|Too few points)\b",
     re.IGNORECASE,
 )
 GERMAN_HEAD = "Die Daten wurden nicht übernommen"

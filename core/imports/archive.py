@@ -126,16 +126,21 @@ def is_zip(data: bytes) -> bool:
     return data[:4] in ZIP_MAGIC
 
 
-def open_zip(data: bytes, name: str, what: str = "Die ZIP-Datei") -> zipfile.ZipFile:
-    """The archive of ``data``; DataError when it is no readable ZIP."""
+def open_zip(
+    data: bytes,
+    name: str,
+    broken: str = "Die ZIP-Datei ist beschädigt oder unvollständig (das Inhaltsverzeichnis "
+    "des Archivs fehlt)",
+) -> zipfile.ZipFile:
+    """The archive of ``data``; DataError with the sentence ``broken`` when it is no
+    readable ZIP."""
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         log.info("unreadable zip %r: %r", name, exc)
         raise problem(
             name,
-            f"{what} kann nicht gelesen werden (beschädigt oder unvollständig: das "
-            "Inhaltsverzeichnis des Archivs fehlt)",
+            broken,
             "Die Datei erneut herunterladen oder neu erstellen und wieder hochladen.",
         ) from exc
 

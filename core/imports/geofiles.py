@@ -297,7 +297,9 @@ def _with_crs(
     if gdf.crs is not None:
         return gdf
     if is_shp and has_prj:
-        raise file_problem(name, "Die .prj-Datei enthält kein gültiges Koordinatensystem", FIX_CRS)
+        raise file_problem(
+            name, "Das Koordinatensystem in der .prj-Datei ist ungültig (nicht lesbar)", FIX_CRS
+        )
     raise file_problem(
         name,
         "Die Datei hat kein Koordinatensystem" + (" (die .prj-Datei fehlt)" if is_shp else ""),

@@ -30,6 +30,10 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 EXCEL_MAX_ROW = 1_048_576
 #: non-empty columns a table may have (wide tables: one column per quarter or month)
 MAX_COLUMNS = 2_000
+UNREADABLE_ZIP = (
+    "Die Excel-Datei kann nicht gelesen werden (beschädigt oder unvollständig: das "
+    "Inhaltsverzeichnis der Arbeitsmappe fehlt)"
+)
 BROKEN = "Die Excel-Datei ist beschädigt und kann nicht gelesen werden"
 FIX_RESAVE = "Die Datei in Excel öffnen und neu als „Excel-Arbeitsmappe (*.xlsx)“ speichern."
 
@@ -121,7 +125,7 @@ def _failure(name: str, exc: Exception, row: int | None = None) -> DataError:
 
 def _open(name: str, data: bytes, limits: Limits) -> Any:
     check_container(name, data)
-    with open_zip(data, name, "Die Excel-Datei") as zf:
+    with open_zip(data, name, UNREADABLE_ZIP) as zf:
         check_members(zf, name, limits, Budget.of(limits), "Die Excel-Datei")
     from openpyxl import load_workbook
 
