@@ -172,17 +172,26 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return out.to_csv(sep=";", index=False).encode("utf-8-sig")
 
 
+def _xlsx_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame without the control characters that an XLSX cell cannot hold."""
+
+    def clean(value: object) -> object:
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    out = df.copy()
+    out.columns = [clean(str(c)) for c in out.columns]
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(clean)
+    return out
+
+
 def _inert_sheet(ws: Any) -> None:
-    """Every text cell of a written sheet as plain text: no formula, no illegal character."""
+    """Every text cell of a written sheet as plain text: a formula becomes a string cell
+    with Excel's quote prefix."""
     for row in ws.iter_rows():
         for cell in row:
-            value = cell.value
-            if not isinstance(value, str):
-                continue
-            clean = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if clean != value or cell.data_type == "f":
-                cell.value = clean
-            if cell.data_type == "f" or is_formula(clean):
+            if cell.data_type == "f" or (isinstance(cell.value, str) and is_formula(cell.value)):
                 cell.data_type = "s"
                 cell.quotePrefix = True
 
@@ -196,7 +205,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, df in sheets.items():
-            df.to_excel(writer, sheet_name=name[:31], index=False)
+            _xlsx_safe(df).to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]
             _inert_sheet(ws)
             for col in ws.columns:

@@ -82,9 +82,14 @@ def _paragraph(pdf: Vorlage, text: str, size: float = 10, style: str = "", colou
     pdf.ln(1.5)
 
 
+MIN_TEXT_COLUMN = 28.0  # mm: a wrapped text column never gets narrower
+MIN_COLUMN = 9.0  # mm: any column holds at least a few characters
+
+
 def column_widths(pdf: Vorlage, columns: list[str], body: list[list[str]]) -> list[float]:
     """Widths in mm: short columns as wide as their longest value (never wrapped), long
-    text columns share the rest; the header may wrap at its spaces."""
+    text columns share the rest (however long a name is); the header may wrap at its
+    spaces. No column gets too narrow for a character."""
     pad = 3.5
     size = pdf.font_size_pt
     pdf.set_font(FONT, "B", size)
@@ -95,13 +100,22 @@ def column_widths(pdf: Vorlage, columns: list[str], body: list[list[str]]) -> li
         values = max([pdf.get_string_width(r[i]) for r in body] or [0.0])
         natural.append(max(word, values) + pad)
     fixed = [n <= 40 for n in natural]
+    flexible = [min(n, TEXT_W) for n, f in zip(natural, fixed, strict=True) if not f]
     used = sum(n for n, f in zip(natural, fixed, strict=True) if f)
-    flexible = sum(n for n, f in zip(natural, fixed, strict=True) if not f)
-    if used + min(flexible, 40 * (len(fixed) - sum(fixed))) > TEXT_W or not flexible:
-        scale = TEXT_W / sum(natural)
-        return [n * scale for n in natural] if scale < 1 or not flexible else natural
-    rest = TEXT_W - used
-    return [n if f else rest * n / flexible for n, f in zip(natural, fixed, strict=True)]
+    room = max(TEXT_W - used, MIN_TEXT_COLUMN * len(flexible))
+    if used + room > TEXT_W:  # short columns give way, down to their minimum
+        scale = (TEXT_W - room) / used if used else 1.0
+        natural = [
+            max(n * scale, MIN_COLUMN) if f else n for n, f in zip(natural, fixed, strict=True)
+        ]
+        used = sum(n for n, f in zip(natural, fixed, strict=True) if f)
+        room = max(TEXT_W - used, MIN_TEXT_COLUMN * len(flexible))
+    if flexible:
+        total = sum(flexible)
+        shares = iter(max(room * n / total, MIN_TEXT_COLUMN) for n in flexible)
+        natural = [n if f else next(shares) for n, f in zip(natural, fixed, strict=True)]
+    overflow = sum(natural) / (TEXT_W - 0.1)
+    return [n / overflow for n in natural] if overflow > 1 else natural
 
 
 def _table(pdf: Vorlage, spec: dict[str, Any], size: float = 7.5) -> None:
