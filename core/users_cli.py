@@ -184,9 +184,18 @@ def run_users(url: str | None, args: argparse.Namespace) -> int:
 
 def _run_locks(engine: Any, who: str, args: argparse.Namespace) -> int:
     """``users locks`` and ``users unlock NAME | --client ADDRESS``."""
+    from sqlalchemy import inspect
+
     from core.audit import record
+    from core.errors import ConfigError
     from core.login_throttle import LoginPolicy, current_locks, normalise_name, unlock
 
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("login_attempt"):
+            raise ConfigError(
+                "Die Datenbank kennt noch keine Anmeldesperren. Bitte zuerst "
+                "„python -m core init-db“ ausführen (aktualisiert das Schema)."
+            )
     policy = LoginPolicy.from_settings()
     if args.users_command == "locks":
         with engine.connect() as conn:

@@ -337,3 +337,15 @@ def test_policy_defaults_from_settings() -> None:
     assert (policy.max_failures, policy.client_max_failures) == (5, 20)
     assert policy.lock == policy.window == dt.timedelta(minutes=15)
     assert policy.delay == dt.timedelta(seconds=1)
+
+
+def test_audit_view_names_login_events_in_german(engine: Engine, path: Path) -> None:
+    from core.audit_view import audit_table
+
+    attempt_login(engine, "anna", "falsch-geraten-1", A, POLICY, T0, path)
+    attempt_login(engine, "bert", PASSWORD, B, POLICY, T0, path)
+    with engine.connect() as conn:
+        table = audit_table(conn)
+    assert sorted(table["Aktion"]) == ["Anmeldung fehlgeschlagen", "angemeldet"]
+    assert set(table["Bereich"]) == {"Anmeldung"}
+    assert '"reason": "falsches Passwort"' in " ".join(table["Nachher"])
