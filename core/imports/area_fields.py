@@ -32,7 +32,10 @@ def level_of(
     level = LEVELS.get(normalize(options.level or ""))
     if options.level and level is None:
         raise file_problem(
-            name, "Unbekannte Ebene", "municipality, area oder district angeben.", options.level
+            name,
+            "Unbekannte Ebene",
+            "Als Ebene municipality (Kommunen), area (Sozialräume) oder district (Kreis) angeben.",
+            options.level,
         )
     if level is not None:
         return level

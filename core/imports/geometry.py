@@ -198,8 +198,11 @@ def check_location(
     if guess:
         problem += f"; die Koordinaten sehen nach {CANDIDATES[guess]} aus"
         fix = (
-            f"Das Koordinatensystem der Datei (.prj bzw. „crs“) prüfen oder {guess} angeben "
-            f"(Kommandozeile: --crs {guess}; Seite: Feld „Koordinatensystem“)."
+            f"Die Angabe korrigieren: --crs {guess} (Seite: Feld „Koordinatensystem“) – oder "
+            "sie weglassen, wenn die Datei selbst ein richtiges Koordinatensystem hat."
+            if crs_given
+            else f"Das Koordinatensystem der Datei (.prj bzw. „crs“) prüfen oder {guess} "
+            f"angeben (Kommandozeile: --crs {guess}; Seite: Feld „Koordinatensystem“)."
         )
     else:
         fix = (

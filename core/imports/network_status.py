@@ -99,7 +99,11 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 network = Ref("network", (net_text,))
         elif network is None:
             findings.error(
-                line, cells.label("network"), None, "Der Netzwerkname fehlt", "Eintragen."
+                line,
+                cells.label("network"),
+                None,
+                "Der Name des Netzwerks fehlt",
+                "Den Namen genau wie auf der Seite „Netzwerke“ eintragen (oder die Nummer).",
             )
         q_cell = cells.raw(row, "quarter")
         impossible = False
@@ -202,7 +206,11 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         )
     if not rows and not findings.problems:
         findings.error(
-            None, None, None, "Die Datei enthält keine Einträge", f"Vorlage „{TEMPLATE}“."
+            None,
+            None,
+            None,
+            "Die Datei enthält keine Einträge",
+            f"Je Netzwerk und Quartal eine Zeile eintragen; Muster: Vorlage „{TEMPLATE}“.",
         )
     findings.raise_if_errors()
     office_write = TableWrite(

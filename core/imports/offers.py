@@ -113,7 +113,11 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             values[canonical] = text_of(cells.raw(row, canonical))
             if not values[canonical]:
                 findings.error(
-                    line, cells.label(canonical), None, "Der Pflichtwert fehlt", "Eintragen."
+                    line,
+                    cells.label(canonical),
+                    None,
+                    f"Die Pflichtangabe „{cells.label(canonical)}“ fehlt",
+                    "In jeder Zeile den Namen des Angebots und seinen Träger eintragen.",
                 )
                 ok = False
         type_cell = text_of(cells.raw(row, "offer_type"))
@@ -137,12 +141,13 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 line,
                 cells.label("phases"),
                 phase_cell,
-                "Unbekannte Lebensphase: " + ", ".join(bad) if bad else "Keine Lebensphase",
+                "Unbekannte Lebensphase: " + ", ".join(bad) if bad else "Die Lebensphase fehlt",
                 "Eine oder mehrere, durch Komma getrennt: birth, crib, kita, primary, "
                 "secondary, transition (oder die Bezeichnungen wie „Kita“).",
             )
             ok = False
         lat = lon = None
+        coords_written = any(text_of(cells.raw(row, c)) for c in ("lat", "lon"))
         if locator is not None:
             lat, lon, ok_coords = _coords(cells, findings, line, row)
             ok = ok and ok_coords
@@ -168,15 +173,30 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                     "Koordinaten prüfen oder die Spalte „Gebiet“ ausfüllen.",
                 )
                 ok = False
-        elif area_id is None:
+        elif area_id is None and coords_written and locator is None:
+            missing = "lon" if "lat" in found else "lat"
+            findings.error(
+                line,
+                cells.label("lat" if missing == "lon" else "lon"),
+                text_of(cells.raw(row, "lat" if missing == "lon" else "lon")),
+                f"Die Gebietskennung fehlt, und die Koordinate allein reicht nicht: die Spalte "
+                f"„{'Länge' if missing == 'lon' else 'Breite'}“ fehlt in der Datei",
+                "Die Gebietskennung eintragen oder die Spalten „Breite“ und „Länge“ anlegen "
+                "und beide ausfüllen.",
+            )
+            ok = False
+        elif area_id is None and not coords_written:
             findings.error(
                 line,
                 cells.label("area"),
                 None,
-                "Weder Gebiet noch Koordinaten angegeben",
-                "Die Gebietskennung oder Breite und Länge eintragen.",
+                "Die Gebietskennung fehlt, und es sind keine Koordinaten angegeben",
+                "Die Gebietskennung eintragen (z. B. 05162024-07) oder Breite und Länge "
+                "(Dezimalgrad, z. B. 51,19876 und 6,69123).",
             )
             ok = False
+        elif area_id is None:
+            ok = False  # the coordinates were wrong: _coords has said why
         elif (
             lat is not None and locator is not None and locator.contains(area_id, lat, lon) is False
         ):
@@ -280,7 +300,11 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         )
     if not rows and not findings.problems:
         findings.error(
-            None, None, None, "Die Datei enthält keine Angebote", f"Muster: Vorlage „{TEMPLATE}“."
+            None,
+            None,
+            None,
+            "Die Datei enthält keine Angebote",
+            f"Angebote eintragen; Muster: Vorlage „{TEMPLATE}“.",
         )
     findings.raise_if_errors()
     by_id = [r for r in rows if "id" in r]
