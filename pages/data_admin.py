@@ -75,6 +75,12 @@ HELP_CRS = "z. B. EPSG:25832 (ETRS89/UTM 32N, üblich im kommunalen GIS)"
 LABEL_LAYER = "Ebene (Layer) der GeoPackage-Datei"
 LABEL_ID, LABEL_NAME, LABEL_PARENT = "Feld Kennung", "Feld Name", "Feld übergeordnete Kommune"
 LABEL_DISTRICT = "Name des Kreises (falls er angelegt wird)"
+LABEL_BOUNDARY = "Grenzänderung bestätigen"
+HELP_BOUNDARY = (
+    "Nur wenn sich Sozialraumgrenzen geändert haben: Sozialräume dürfen dann einer anderen "
+    "Kommune zugeordnet werden. Ohne Bestätigung wird ein solcher Wechsel abgelehnt."
+)
+LABEL_VALID_FROM = "gültig ab"
 LABEL_SHEET = "Tabellenblatt"
 LABEL_INDICATOR = "Indikator (wenn die Datei keine Spalte „Indikator“ hat)"
 LABEL_YEAR_DAY = "Stichtag für Jahresspalten (TT.MM.)"
@@ -156,6 +162,11 @@ def area_options(files: list[ImportFile]) -> ImportOptions:
     name_field = c2.selectbox(LABEL_NAME, found_fields)
     parent_field = c3.selectbox(LABEL_PARENT, found_fields)
     district = c4.text_input(LABEL_DISTRICT)
+    c1, c2 = st.columns([1, 3])
+    boundary = c1.checkbox(LABEL_BOUNDARY, help=HELP_BOUNDARY)
+    valid_from = (
+        c2.date_input(LABEL_VALID_FROM, value=None, format="DD.MM.YYYY") if boundary else None
+    )
     return ImportOptions(
         layer=layer,
         level=level or None,
@@ -165,6 +176,8 @@ def area_options(files: list[ImportFile]) -> ImportOptions:
         name_field=None if name_field == AUTO else name_field,
         parent_field=None if parent_field == AUTO else parent_field,
         district_name=district.strip() or None,
+        boundary_change=boundary,
+        valid_from=valid_from,
     )
 
 
