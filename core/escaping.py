@@ -15,6 +15,8 @@ uses it:
 * :func:`markdown_text` for data inside Markdown (``st.markdown``, captions, headings,
   widget labels): every ASCII punctuation character is backslash-escaped (CommonMark),
   so no link, image, emphasis, heading, HTML, colour directive, icon or formula appears.
+  Web and mail addresses get an invisible word joiner (U+2060) so that GitHub-style
+  autolinks do not turn them into links either.
 * :func:`matplotlib_text` for text drawn by matplotlib (report maps and charts): a
   dollar sign would start mathtext, so it is escaped.
 * :func:`spreadsheet_text` for CSV and XLSX cells (OWASP "CSV injection"): text that a
@@ -36,6 +38,9 @@ _NUMBER = re.compile(r"[+-]?\d[\d.,]*(?:[eE][+-]?\d+)?")
 _PLACEHOLDERS = frozenset({"-", "+", "--"})
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+#: Where GitHub-flavoured Markdown would see a bare web or mail address.
+_AUTOLINK = re.compile(r"(?i)(?:https?:|\bwww)(?=//|\.)|(?=@)")
+_WORD_JOINER = "\u2060"
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
@@ -61,12 +66,16 @@ def template_inert(value: Any) -> Any:
     return value
 
 
+def _markdown_line(text: str) -> str:
+    text = _AUTOLINK.sub(lambda m: m.group(0) + _WORD_JOINER, text)
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
 def markdown_text(value: object) -> str:
     """Text that Markdown shows exactly as written, on one line (None gives "")."""
     if value is None:
         return ""
-    text = _LINE_BREAKS.sub(" ", str(value))
-    return _PUNCTUATION.sub(r"\\\1", text)
+    return _markdown_line(_LINE_BREAKS.sub(" ", str(value)))
 
 
 def markdown_lines(value: object) -> str:
@@ -74,7 +83,7 @@ def markdown_lines(value: object) -> str:
     if value is None:
         return ""
     lines = _LINE_BREAKS.split(str(value).strip())
-    return "  \n".join(_PUNCTUATION.sub(r"\\\1", line) for line in lines)
+    return "  \n".join(_markdown_line(line) for line in lines)
 
 
 def matplotlib_text(value: object) -> str:

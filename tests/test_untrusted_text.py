@@ -92,8 +92,11 @@ def test_what_a_spreadsheet_would_evaluate(text: str, formula: bool) -> None:
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
-        ("[klick](http://x)", r"\[klick\]\(http\:\/\/x\)"),
-        ("![b](http://x/i.png)", r"\!\[b\]\(http\:\/\/x\/i\.png\)"),
+        ("[klick](x)", r"\[klick\]\(x\)"),
+        ("![b](i.png)", r"\!\[b\]\(i\.png\)"),
+        ("http://x.de", "http\\:\u2060\\/\\/x\\.de"),
+        ("HTTPS://x.de www.x.de", "HTTPS\\:\u2060\\/\\/x\\.de www\u2060\\.x\\.de"),
+        ("info@x.de", "info\u2060\\@x\\.de"),
         ("**fett** _kursiv_", r"\*\*fett\*\* \_kursiv\_"),
         (":red[rot] :material/home:", r"\:red\[rot\] \:material\/home\:"),
         ("$x^2$", r"\$x\^2\$"),

@@ -24,10 +24,17 @@ EVIL_HOST = "evil.example"
 ATTACK = (
     f'=HYPERLINK("http://{EVIL_HOST}/f";"x") {{{{ lipsum.__name__ }}}} {{% if true %}}JA'
     f"{{% endif %}} {{# c #}} ![bild](http://{EVIL_HOST}/i.png) [klick](http://{EVIL_HOST}/l)"
-    f' <img src="http://{EVIL_HOST}/h.png"> :red[rot] :material/home: $x^2$ **fett**'
+    f' <img src="http://{EVIL_HOST}/h.png"> <a href="http://{EVIL_HOST}/a">a</a> :red[rot]'
+    " :material/home: $x^2$ **fett**"
 )
 #: What must never appear unescaped in a Markdown source.
-MARKDOWN_ATTACKS = (f"](http://{EVIL_HOST}", f'<img src="http://{EVIL_HOST}', ":red[", "**fett**")
+MARKDOWN_ATTACKS = (
+    f"](http://{EVIL_HOST}",
+    f'<img src="http://{EVIL_HOST}',
+    f'<a href="http://{EVIL_HOST}',
+    ":red[",
+    "**fett**",
+)
 
 #: Fields that Streamlit shows as plain text (never Markdown): select box options and
 #: values, text inputs, code, and data (tables, charts, the map component's data).
