@@ -30,7 +30,7 @@ PAGES = [
 ]
 #: Every element of the document or a frame that would load or link the attacker's host:
 #: a link or image address, a source set, a form target or a CSS url().
-ATTRIBUTES_WITH_HOST = """host => [...document.querySelectorAll('*')].flatMap(e =>
+ATTRIBUTES_WITH_HOST = r"""host => [...document.querySelectorAll('*')].flatMap(e =>
   [...e.attributes]
     .filter(a => a.value.includes(host)
       && (/(^|:)(href|src|srcset|action|formaction|poster|background|data)$/i.test(a.name)
