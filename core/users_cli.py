@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
 from typing import Any
 
 from core.errors import DataError, Problem
@@ -66,6 +67,8 @@ def _lock_states(url: str | None, names: list[str]) -> dict[str, str]:
 
     policy = LoginPolicy.from_settings()
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite" and not Path(engine.url.database or "").is_file():
+        return {}  # no database yet: do not create an empty file just to list users
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("login_attempt"):
