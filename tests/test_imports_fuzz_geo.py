@@ -47,10 +47,10 @@ def outcome(db: Engine, data: bytes, name: str = "gebiete.geojson") -> Plan | Da
         return exc
 
 
-def test_unclosed_ring_is_closed_with_a_warning(db: Engine) -> None:
-    plan = outcome(db, collection({"type": "Polygon", "coordinates": [RING[:-1]]}))
-    assert isinstance(plan, Plan)
-    assert any("nicht geschlossen" in w.problem and w.row == 1 for w in plan.warnings)
+def test_unclosed_ring_is_refused_with_its_row(db: Engine) -> None:
+    refused = outcome(db, collection({"type": "Polygon", "coordinates": [RING[:-1]]}))
+    assert isinstance(refused, DataError)
+    assert any("nicht geschlossen" in p.problem and p.row == 1 for p in refused.problems)
 
 
 @pytest.mark.parametrize(

@@ -163,13 +163,12 @@ def test_nan_coordinate_is_reported_per_row_with_the_other_rows_checked(areas: E
     assert "keine Zahl oder unendlich" in problems[0].problem
 
 
-def test_unclosed_ring_is_no_crash_and_never_stored_silently(areas: Engine) -> None:
+def test_unclosed_ring_is_refused_and_never_stored(areas: Engine) -> None:
     file = raw_geojson("offen.geojson", "[[6.5,51.1],[6.6,51.1],[6.6,51.2],[6.5,51.2]]")
     before = fingerprint(areas)
     with pytest.raises(DataError) as info:
-        run_import(areas, "areas", [file])  # warnings not accepted
-    entries = [*info.value.problems, *info.value.warnings]
-    assert any(p.row == 1 and "geschlossen" in p.problem for p in entries)
+        run_import(areas, "areas", [file], accept_warnings=True)
+    assert any(p.row == 1 and "nicht geschlossen" in p.problem for p in info.value.problems)
     assert fingerprint(areas) == before
 
 

@@ -171,8 +171,8 @@ def gis_problem(name: str, exc: BaseException, suffix: str = "") -> DataError:
 
 
 def _read(path: Path, layer: str | None, findings: Findings) -> gpd.GeoDataFrame:
-    """Read a layer; features with unreadable geometry (e.g. an unclosed ring) are closed
-    with a warning where possible, else reported as errors with their row."""
+    """Read a layer; features with unreadable geometry (an unclosed ring, too few points)
+    are errors with their row: a ring is never closed by guessing."""
     try:
         return gpd.read_file(path, layer=layer, engine="pyogrio")
     except shapely.errors.GEOSException as exc:
@@ -184,12 +184,14 @@ def _read(path: Path, layer: str | None, findings: Findings) -> gpd.GeoDataFrame
         if raw is None or geom is not None:
             continue
         if gdf.geometry.iloc[i] is not None:
-            findings.warn(
+            findings.error(
                 i + 1,
                 GEOMETRY,
                 None,
-                "Ein Ring der Fläche war nicht geschlossen und wurde geschlossen",
-                "Die Fläche im GIS-Programm prüfen; sonst die Reparatur akzeptieren.",
+                "Ein Ring der Fläche ist nicht geschlossen (der letzte Punkt muss gleich dem "
+                "ersten sein)",
+                "Die Fläche im GIS-Programm reparieren (QGIS: „Geometrien reparieren“) und "
+                "die Datei neu speichern.",
             )
         else:
             findings.error(
