@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.errors import Problem
+from core.escaping import html_text
 
 COLUMNS = {
     "file": "Datei",
@@ -78,7 +79,7 @@ def area_preview_figure(gdf: Any) -> go.Figure:
                     legendgroup=rec.status,
                     showlegend=rec.status not in shown,
                     hoverinfo="text",
-                    text=f"{rec.name} ({rec.id}) – {rec.status}",
+                    text=html_text(f"{rec.name} ({rec.id}) – {rec.status}"),  # plotly: HTML
                 )
             )
             shown.add(rec.status)
