@@ -60,7 +60,8 @@ def _pages(at: AppTest) -> set[str]:
 
 
 def _texts(elements) -> str:  # type: ignore[no-untyped-def]
-    return "\n".join(str(e.value) for e in elements)
+    """The texts as shown: Markdown escapes of names and messages removed."""
+    return "\n".join(re.sub(r"\\(.)", r"\1", str(e.value)) for e in elements)
 
 
 def _cannot_reach_data_page(at: AppTest) -> None:

@@ -26,6 +26,7 @@ from streamlit.errors import StreamlitAPIException
 
 from core.config import database_url, setting, startup_problems
 from core.errors import PraevError
+from core.escaping import markdown_lines, markdown_text
 from core.login import attempt_login, client_address, parse_networks, retry_text, wait_seconds
 from core.permissions import ALL_OFFICES, parse_role_map, user_from_claims
 from core.users import User, get_user
@@ -112,7 +113,8 @@ def check_startup() -> None:
     """Refuse to start (error and stop) with unsafe settings in production."""
     problems = startup_problems()
     if problems:
-        st.error("\n\n".join([START_REFUSED, *problems]), icon=":material/gpp_bad:")
+        lines = [START_REFUSED, *(markdown_lines(p) for p in problems)]
+        st.error("\n\n".join(lines), icon=":material/gpp_bad:")
         st.stop()
 
 
@@ -191,7 +193,7 @@ def login_form(where: str = "main") -> None:
             args=(name_key, password_key, error_key),
         )
     if message := st.session_state.get(error_key):
-        st.error(message, icon=":material/error:")
+        st.error(markdown_lines(message), icon=":material/error:")
     if not _users_exist():
         st.info(NO_USERS, icon=":material/info:")
 
@@ -220,7 +222,7 @@ def sidebar_account(user: User | None) -> None:
             with st.expander(LOGIN_EXPANDER, icon=":material/login:"):
                 login_form("sidebar")
             return
-        st.caption(SIGNED_IN.format(label=user.label))
+        st.caption(SIGNED_IN.format(label=markdown_text(user.label)))
         if mode() == "oidc":
             if st.button(LOGOUT, icon=":material/logout:", key="logout"):
                 st.logout()
