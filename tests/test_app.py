@@ -11,6 +11,7 @@ from core.catalogue import load_catalogue
 from core.db import make_engine, migrate
 from core.format import format_date
 from core.inventory import newest_reference_date
+from tests.untrusted_support import as_shown
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -93,5 +94,5 @@ def test_unreachable_database_shows_a_german_error(monkeypatch: pytest.MonkeyPat
     at = _run(monkeypatch, url)
     assert at.title[0].value == "Präventionsmonitor"
     assert at.error, "erwartet: eine Fehlermeldung statt eines Absturzes"
-    assert "konnte nicht gelesen werden" in at.error[0].value
-    assert "python -m core init-db" in at.error[0].value
+    assert "konnte nicht gelesen werden" in as_shown(at.error[0].value)
+    assert "python -m core init-db" in as_shown(at.error[0].value)

@@ -4,19 +4,14 @@ crash; the last safety net of the import entry points; CSV reader errors in Germ
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.catalogue import load_catalogue
-from core.db import make_engine, migrate
 from core.errors import DataError
 from core.imports import KINDS, ImportFile, Plan, preview, run_import
-from tests.hostile_files import assert_safe
-from tests.imports_support import add_test_areas, csv_file
+from tests.hostile_files import assert_safe, sqlite_with_areas
+from tests.imports_support import csv_file
 
 HEADERS = [
     "Indikator",
@@ -101,14 +96,8 @@ def csv_files(draw) -> ImportFile:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def fuzz_engine():  # type: ignore[no-untyped-def]
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'fuzz.sqlite'}")
-        migrate(engine)
-        with engine.begin() as conn:
-            load_catalogue(conn)
-        add_test_areas(engine)
+    with sqlite_with_areas() as engine:
         yield engine
-        engine.dispose()
 
 
 @pytest.mark.parametrize("kind", ["indicators", "population", "offers", "networks"])

@@ -15,6 +15,7 @@ from core.areas import areas_in
 from core.catalogue import load_catalogue
 from core.db import make_engine, migrate
 from tests.test_map_data import EVIL, EVIL_OFFER, add_tiny_map
+from tests.untrusted_support import as_shown
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -152,7 +153,7 @@ def test_without_tiles_only_the_geometry_attribution(
     script = _component_args(at)["script"]
     assert "tileLayer" not in script
     assert "Geometrie: Demodaten (schematisch)" in script
-    assert any("Geometrie: Demodaten (schematisch)" in c.value for c in at.caption)
+    assert any("Geometrie: Demodaten (schematisch)" in as_shown(c.value) for c in at.caption)
 
 
 def test_names_reach_the_map_escaped(monkeypatch: pytest.MonkeyPatch, tiny_url: str) -> None:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.cli import main
 from core.key_figures import key_figures
+from tests.untrusted_support import as_shown
 
 ROOT = Path(__file__).resolve().parent.parent
 WRAPPER = """
@@ -52,7 +53,7 @@ def open_page(monkeypatch, wrapper: str, url: str) -> AppTest:
 
 
 def markdown(at: AppTest) -> str:
-    return "\n".join(str(m.value) for m in at.markdown)
+    return "\n".join(as_shown(m.value) for m in at.markdown)
 
 
 def test_slides_page_through_with_core_figures(monkeypatch, wrapper, demo_url, demo_engine):
@@ -66,7 +67,7 @@ def test_slides_page_through_with_core_figures(monkeypatch, wrapper, demo_url, d
     assert "Folie 2 von 8" in markdown(at)
     with demo_engine.connect() as conn:
         figures = key_figures(conn, "2026-Q3")
-    shown = {m.label: m.value for m in at.metric}
+    shown = {as_shown(m.label): m.value for m in at.metric}
     assert shown == {f.label: f.value for f in figures}
     at.button(key="session_previous").click().run()
     assert "Folie 1 von 8" in markdown(at)
@@ -82,7 +83,7 @@ def test_presenter_chooses_and_orders_slides(monkeypatch, wrapper, demo_url) -> 
     assert "Hafengebiet" not in set(table["Sozialraum"])  # suppressed need is not ranked
     at.button(key="session_next").click().run()
     assert "## Karte: SGB-II-Quote u15" in markdown(at)
-    captions = [c for img in at.get("image") for c in img.captions]
+    captions = [as_shown(c) for img in at.get("image") for c in img.captions]
     assert captions == [
         "Karte der Sozialräume: SGB-II-Quote unter 15 Jahren (Kinderarmutsquote), 3. Quartal 2026"
     ]
@@ -114,7 +115,7 @@ def test_freezing_a_session_opens_it_with_its_hash(monkeypatch, wrapper, own_dem
     assert not at.exception, [e.value for e in at.exception]
     assert any("ist eingefroren" in s.value for s in at.success)
     assert at.radio(key="session_source").value == "Eingefrorene Sitzung"
-    info = "\n".join(i.value for i in at.info)
+    info = "\n".join(as_shown(i.value) for i in at.info)
     assert "Jugendhilfeausschuss 12/2026" in info and "Prüfsumme" in info
     assert "Datenstand 30.06.2026" in info
     assert "## Jugendhilfeausschuss 12/2026" in markdown(at)

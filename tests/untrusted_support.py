@@ -4,6 +4,7 @@ everything a page shows: for the tests that data is never evaluated anywhere."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,12 @@ PLAIN_ELEMENTS = frozenset(
     {"arrow_data_frame", "plotly_chart", "component_instance", "code", "text", "json"}
 )
 PLAIN_FIELDS = frozenset({"options", "default", "value", "raw_value", "raw_values", "placeholder"})
+
+
+def as_shown(markdown: object) -> str:
+    """A Markdown source as the reader sees it: backslash escapes and the invisible word
+    joiners of :func:`core.escaping.markdown_text` removed."""
+    return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")
 
 
 def evil(name: str) -> str:
