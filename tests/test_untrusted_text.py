@@ -4,8 +4,11 @@ every report shows it as plain text."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -144,6 +147,24 @@ def test_map_shows_template_syntax_in_names_without_running_it(evil_engine) -> N
     first = view.values["area_id"].iloc[0]
     feature = {"properties": {"area_id": html_text(first)}}
     assert clicked_area({"last_active_drawing": feature}, set(view.values["area_id"])) == first
+
+
+@pytest.mark.parametrize(
+    "stray", ["{{", "{%", "{#", "x }}{{ y", "{{ ''.__class__ }}", "{%- raw %}"]
+)
+def test_stray_template_syntax_never_breaks_the_map(evil_engine, stray: str) -> None:
+    with evil_engine.connect() as conn:
+        view = map_view(conn, "sgb2_u15", "2026-Q3", "area", NEUSS)
+    geojson = copy.deepcopy(view.geojson)
+    for feature in geojson["features"]:  # raw text, as if the data layer forgot to escape
+        feature["properties"]["tooltip"] = f"<b>{stray}</b>"
+        feature["id"] = stray
+    page = build_map(replace(view, geojson=geojson)).get_root().render()
+    # as the browser reads the JSON: the braces arrive as entities, nothing was evaluated
+    decoded = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page)
+    assert template_inert(stray) in decoded
+    assert stray not in decoded
+    assert "<class" not in decoded
 
 
 # --- every page ------------------------------------------------------------------------
