@@ -120,4 +120,3 @@ class CellTable:
             cost={k: v for k, v in self.cost.items() if k in keys},
             primary={k for k in self.primary if k in keys},
         )
-
