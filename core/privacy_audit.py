@@ -4,7 +4,7 @@ The attacker takes everything published for a quarter (all area levels, all link
 zeros included) as linear equations and inequalities (:mod:`core.cell_table`): the shown
 cells are constants, the withheld cells are unknowns ``>= 0``. For every withheld cell it
 computes the smallest and the largest value consistent with all of it (two linear
-programmes, HiGHS through :func:`scipy.optimize.linprog`).
+programmes, solved with HiGHS through ``highspy``).
 
 The rule enforced (DESIGN.md, Datenschutz): for every withheld person count the feasible
 range reaches ``min_count`` (a reader can never conclude that a withheld count is small)
@@ -23,16 +23,53 @@ during protection (:mod:`core.protection`) cheap.
 from __future__ import annotations
 
 import math
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
 
 from core.cell_table import CellTable
 
 EPS = 1e-6
 INF = math.inf
+_UNBOUNDED_OR_INFEASIBLE = highspy.HighsModelStatus.kUnboundedOrInfeasible
+_BANNER_SILENCED = False
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1 (HiGHS prints a banner when the first model is made)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent HiGHS instance."""
+    global _BANNER_SILENCED
+    if _BANNER_SILENCED:
+        lp = highspy.Highs()
+    else:
+        with _quiet_stdout():
+            lp = highspy.Highs()
+        _BANNER_SILENCED = True
+    lp.setOptionValue("output_flag", False)
+    return lp
 
 
 @dataclass(frozen=True)
@@ -138,7 +175,8 @@ class Subsystem:
             sum(1 for c, _, _, _ in self.multi if len(c) > 1) == 1
             and all(eq for c, _, eq, _ in self.multi if len(c) > 1)
         )
-        self._lp: tuple | None = None
+        self._lp: tuple[highspy.Highs, list[Row]] | None = None
+        self._objective: int | None = None
 
     # -- closed form ------------------------------------------------------------------
     def closed_ranges(self) -> list[tuple[float, float]]:
@@ -171,54 +209,56 @@ class Subsystem:
         return out
 
     # -- linear programmes ------------------------------------------------------------
-    def _matrices(self) -> tuple:
+    def _solver(self) -> tuple[highspy.Highs, list[Row]]:
+        """A HiGHS model of the subsystem (kept until :meth:`release`)."""
         if self._lp is None:
             n = len(self.keys)
             multi = [m for m in self.multi if len(m[0]) > 1]
-            eq = [(c, r, row) for c, r, is_eq, row in multi if is_eq]
-            ub = [(c, r, row) for c, r, is_eq, row in multi if not is_eq]
-
-            def build(part: list) -> tuple:
-                if not part:
-                    return None, None
-                data, ri, ci = [], [], []
-                for k, (coefs, _, _) in enumerate(part):
-                    for i, a in coefs.items():
-                        data.append(a)
-                        ri.append(k)
-                        ci.append(i)
-                mat = csr_matrix((data, (ri, ci)), shape=(len(part), n))
-                return mat, np.array([r for _, r, _ in part])
-
-            a_eq, b_eq = build(eq)
-            a_ub, b_ub = build(ub)
-            bounds = [
-                (self.low[i], None if self.high[i] == INF else self.high[i]) for i in range(n)
-            ]
-            self._lp = (a_eq, b_eq, a_ub, b_ub, bounds, [r for *_, r in eq], [r for *_, r in ub])
+            lp = _new_highs()
+            high = np.where(np.isinf(self.high), highspy.kHighsInf, self.high)
+            lp.addVars(n, self.low.copy(), high)
+            starts, index, coef = [], [], []
+            for coefs, _, _, _ in multi:
+                starts.append(len(index))
+                index += list(coefs)
+                coef += list(coefs.values())
+            if multi:
+                rhs = np.array([r for _, r, _, _ in multi])
+                lower = np.array([r if eq else -highspy.kHighsInf for _, r, eq, _ in multi])
+                lp.addRows(
+                    len(multi),
+                    lower,
+                    rhs,
+                    len(index),
+                    np.array(starts, dtype=np.int32),
+                    np.array(index, dtype=np.int32),
+                    np.array(coef, dtype=np.float64),
+                )
+            self._lp = (lp, [row for *_, row in multi])
+            self._objective = None
         return self._lp
+
+    def release(self) -> None:
+        """Free the solver (subsystems stay cached, solvers would use too much memory)."""
+        self._lp = None
 
     def solve(self, j: int, maximise: bool) -> tuple[float, np.ndarray | None, list[Row]]:
         """Optimum of cell ``j``, the solution vector and the binding rows."""
-        a_eq, b_eq, a_ub, b_ub, bounds, eq_rows, ub_rows = self._matrices()
-        c = np.zeros(len(self.keys))
-        c[j] = -1.0 if maximise else 1.0
-        res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        if res.status == 3:
+        lp, rows = self._solver()
+        if self._objective is not None and self._objective != j:
+            lp.changeColCost(self._objective, 0.0)
+        lp.changeColCost(j, -1.0 if maximise else 1.0)
+        self._objective = j
+        lp.run()
+        status = lp.getModelStatus()
+        if status in (highspy.HighsModelStatus.kUnbounded, _UNBOUNDED_OR_INFEASIBLE):
             return INF, None, []
-        if res.status != 0:
-            raise ValueError(f"Widersprüchliche Zahlen bei {self.keys[j]!r}: {res.message}")
-        binding: list[Row] = []
-        if a_eq is not None:
-            binding += [
-                r for r, m in zip(eq_rows, res.eqlin.marginals, strict=True) if abs(m) > EPS
-            ]
-        if a_ub is not None:
-            binding += [
-                r for r, m in zip(ub_rows, res.ineqlin.marginals, strict=True) if abs(m) > EPS
-            ]
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise ValueError(f"Widersprüchliche Zahlen bei {self.keys[j]!r}: {status}")
+        solution = lp.getSolution()
+        x = np.array(solution.col_value)
+        binding = [r for r, d in zip(rows, solution.row_dual, strict=True) if abs(d) > EPS]
         # simple bounds come from one-cell rows; they bind when the optimum sits on them
-        x = res.x
         for coefs, _, _, row in self.multi:
             if len(coefs) == 1:
                 ((i, _),) = coefs.items()
@@ -252,16 +292,19 @@ class Subsystem:
             text = problem_text(low, high, min_count)
             if text is not None:
                 found.append(Breach(key, low, high, text))
+        self.release()
         return found
 
     def ranges(self) -> list[tuple[float, float]]:
         """Exact range of every cell."""
         if self.closed:
             return self.closed_ranges()
-        return [
+        out = [
             (self.solve(j, maximise=False)[0], self.solve(j, maximise=True)[0])
             for j in range(len(self.keys))
         ]
+        self.release()
+        return out
 
 
 class AttackModel:
@@ -283,6 +326,7 @@ class AttackModel:
             for key in row.keys:
                 self.by_key.setdefault(key, []).append(r)
         self._cache: dict[tuple[frozenset[str], int], list[Breach]] = {}
+        self._systems: dict[frozenset[str], Subsystem] = {}
         self._check()
 
     def _check(self) -> None:
@@ -326,9 +370,13 @@ class AttackModel:
         return [frozenset(g) for g in groups.values()]
 
     def subsystem(self, keys: frozenset[str]) -> Subsystem:
-        """The linear system of one group of withheld cells."""
-        row_ids = sorted({r for k in keys for r in self.by_key.get(k, ())})
-        return Subsystem(sorted(keys), [self.rows[r] for r in row_ids], self.values)
+        """The linear system of one group of withheld cells (cached)."""
+        found = self._systems.get(keys)
+        if found is None:
+            row_ids = sorted({r for k in keys for r in self.by_key.get(k, ())})
+            found = Subsystem(sorted(keys), [self.rows[r] for r in row_ids], self.values)
+            self._systems[keys] = found
+        return found
 
     def breaches_of(self, keys: frozenset[str], min_count: int) -> list[Breach]:
         """Breaches within one group (cached)."""
