@@ -32,6 +32,7 @@ import pandas as pd
 
 from core.errors import ConfigError
 from core.format import format_date, format_number
+from core.privacy import WITHHELD_TEXT
 
 QUANTILES, EQUAL_INTERVAL, NATURAL_BREAKS, MANUAL = (
     "quantiles",
@@ -68,7 +69,7 @@ BLUES: dict[int, tuple[str, ...]] = {
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 SUPPRESSED_COLOR = "#bdbdbd"
 MISSING_COLOR = "#f0f0f0"
-SUPPRESSED_LABEL = "gesperrt (Datenschutz)"
+SUPPRESSED_LABEL = WITHHELD_TEXT
 MISSING_LABEL = "keine Daten"
 
 

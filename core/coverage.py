@@ -86,7 +86,8 @@ def weakest_link(summary: pd.DataFrame) -> str:
     known = summary.dropna(subset=["ratio"])
     if known.empty:
         return (
-            "Für diese Auswahl lässt sich keine Versorgung berechnen (keine oder gesperrte Daten)."
+            "Für diese Auswahl lässt sich keine Versorgung berechnen (keine oder nicht "
+            "ausgewiesene Daten)."
         )
     row = known.sort_values(["ratio", "position"]).iloc[0]
     reached = format_number(row["ratio"] * 100, 0)

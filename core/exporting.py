@@ -1,6 +1,8 @@
 """Exports of exactly what the pages show: German headers, Stand and source on every row,
-suppressed cells suppressed. CSV is written as German Excel reads it (``;``, decimal
-comma, UTF-8 with BOM); XLSX keeps numbers as numbers and suppressed cells as text.
+withheld cells as the one sign (:data:`core.privacy.WITHHELD_SIGN`) with its legend
+text in the ``Datenschutz`` column, whatever the reason. CSV is written as German
+Excel reads it (``;``, decimal comma, UTF-8 with BOM); XLSX keeps numbers as numbers
+and the sign as text.
 Neither ever carries a live formula: text that a spreadsheet would evaluate is written
 as text (:func:`core.escaping.spreadsheet_text`; in XLSX as a string cell with Excel's
 quote prefix), and control characters that XLSX cannot hold are dropped.
@@ -25,15 +27,11 @@ from core.format import format_date
 from core.indicators import indicator_values
 from core.inventory import is_demo
 from core.networks import status_table
-from core.privacy import PrivacyRules
+from core.privacy import PrivacyRules, with_withheld_note, withheld_values
 from core.quarters import Quarter, parse_quarter
 
 DEMO_NOTE = "Demodaten (erfunden, nur zur Ansicht)"
 TABLES = ("indicators", "coverage", "networks")
-
-
-def _masked(values: pd.Series, displays: pd.Series, suppressed: pd.Series) -> list:
-    return [d if s else v for v, d, s in zip(values, displays, suppressed, strict=True)]
 
 
 def indicator_table(
@@ -71,18 +69,19 @@ def indicator_table(
                     "Kennung": df["area_id"],
                     "Ebene": df["level"].map(LEVEL_LABELS),
                     "Kommune": df["municipality_name"],
-                    "Wert": _masked(value, df["display"], df["suppressed"]),
+                    "Wert": withheld_values(value, df["suppressed"]),
                     "Einheit": ind["unit"],
-                    "Zähler": df["numerator"],
-                    "Nenner": df["denominator"],
+                    "Zähler": withheld_values(df["numerator"], df["suppressed"]),
+                    "Nenner": withheld_values(
+                        df["denominator"], df["suppressed"] & df["denominator"].isna()
+                    ),
                     "Stand": [format_date(d) if pd.notna(d) else "" for d in df["stand"]],
                     "vorläufig": ["ja" if p else "" for p in df["provisional"]],
-                    "Datenschutz": [rules.reason_text(r) for r in df["suppression"]],
                     "Quelle": (f"{DEMO_NOTE}; " if demo else "") + ind["source"],
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return with_withheld_note(pd.concat(frames, ignore_index=True)) if frames else pd.DataFrame()
 
 
 def coverage_table(
@@ -95,7 +94,8 @@ def coverage_table(
     rules = rules or PrivacyRules.from_settings()
     demo = is_demo(conn)
     df = coverage_cells(conn, quarter, municipality_id, rules)
-    return pd.DataFrame(
+    hidden = df["suppressed"]
+    frame = pd.DataFrame(
         {
             "Kommune": df["municipality_name"],
             "Sozialraum": df["area_name"],
@@ -103,24 +103,19 @@ def coverage_table(
             "Lebensphase": df["phase"],
             "Angebote": df["offers"],
             "Plätze": df["places"].round(0).astype(int),
-            "Kinder": [
-                rules.mask() if r == "small_count" else v
-                for v, r in zip(df["children"], df["suppression"], strict=True)
-            ],
-            "Versorgung": _masked(
-                df["coverage"].round(1), pd.Series(["gesperrt"] * len(df)), df["suppressed"]
-            ),
+            "Kinder": withheld_values(df["children"], hidden),
+            "Versorgung": withheld_values(df["coverage"].round(1), hidden),
             "Maß": df["metric_label"],
             "Ziel": df["target"],
-            "Zielerreichung %": (df["ratio"] * 100).round(0),
-            "Status": df["status"].fillna(""),
+            "Zielerreichung %": withheld_values((df["ratio"] * 100).round(0), hidden),
+            "Status": withheld_values(df["status"].fillna(""), hidden),
             "Lücke": ["ja" if g is True else ("nein" if g is False else "") for g in df["gap"]],
             "Stand Kinder": [format_date(d) if pd.notna(d) else "" for d in df["children_stand"]],
-            "Datenschutz": [rules.reason_text(r) for r in df["suppression"]],
             "Quelle": (f"{DEMO_NOTE}; " if demo else "")
             + "Angebote: Angebotsdatenbank; Kinder: Melderegister",
         }
     )
+    return with_withheld_note(frame)
 
 
 def network_table(

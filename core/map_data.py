@@ -45,7 +45,7 @@ from core.indicators import indicator_values, panel
 from core.inventory import is_demo, quarters_with_data
 from core.models import AppMeta, Area
 from core.offers import active_offers
-from core.privacy import PrivacyRules
+from core.privacy import WITHHELD_TEXT, PrivacyRules
 from core.quarters import parse_quarter
 
 MAP_LEVELS = ("area", "municipality")
@@ -163,9 +163,9 @@ def _fmt(value: float | None, entry: dict[str, Any]) -> str:
     return f"{number} {entry['unit']}".strip()
 
 
-def _note(row: pd.Series, rules: PrivacyRules) -> str:
+def _note(row: pd.Series) -> str:
     if row["suppressed"]:
-        return rules.reason_text(row["suppression"])
+        return WITHHELD_TEXT
     if pd.isna(row["value"]):
         return "keine Daten"
     return "vorläufig" if bool(row.get("provisional")) else ""
@@ -252,7 +252,7 @@ def map_view(
     district_display = _fmt(district_value, entry)
     df["municipality_display"] = [_fmt(v, entry) for v in df["municipality_value"]]
     df["district_display"] = district_display
-    df["note"] = [_note(r, rules) for _, r in df.iterrows()]
+    df["note"] = [_note(r) for _, r in df.iterrows()]
     idx = classify(df["value"], cls.edges)
     idx[df["suppressed"].to_numpy()] = -1
     df["class_index"] = idx
@@ -290,7 +290,6 @@ def map_view(
         "display",
         "stand",
         "suppressed",
-        "suppression",
         "provisional",
         "note",
         "class_index",
@@ -325,7 +324,8 @@ def map_view(
 
 
 def map_table(view: MapView, export: bool = False) -> pd.DataFrame:
-    """The table beside the map, German headers, suppressed cells as "gesperrt".
+    """The table beside the map, German headers, withheld cells as the one sign with
+    its legend text in ``Hinweis``.
 
     For the screen ``Wert`` is the formatted text; for ``export`` it is the rounded
     number (text only where suppressed) plus unit, indicator and source columns.

@@ -2,23 +2,30 @@
 
 Rules (DESIGN.md, Datenschutz):
 
-* Primary: a count of persons from 1 to ``min_count - 1`` is shown as ``"<3"`` and is
-  not used as the numerator of a shown rate. A zero is shown (as the Federal
-  Employment Agency does: "nichts vorhanden" reveals no individual).
+* Primary: a count of persons from 1 to ``min_count - 1`` is withheld and is not used
+  as the numerator of a shown rate. A zero is shown (as the Federal Employment Agency
+  does: "nichts vorhanden" reveals no individual).
 * Primary: a rate whose denominator is below ``min_denominator`` (or unknown zero)
   is not shown.
 * Secondary: within a group whose total is shown (the Sozialräume of a Kommune,
   the Kommunen of the Kreis), when exactly one cell is hidden it could be recovered
   as total minus the shown cells. Then the shown cell with the smallest numerator
-  is hidden as well ("sekundär gesperrt").
+  is hidden as well (secondary suppression).
 
 Suppressed cells keep their row but lose numerator and value; a denominator that is
 itself a small count of persons is emptied as well.
+
+Output: every withheld cell, whatever the reason, shows one sign (``WITHHELD_SIGN``)
+with one legend text (``WITHHELD_TEXT``), as official statistics do. A reason that
+separated a count of 1 or 2 from a secondary suppression would disclose the small
+count, so the internal ``suppression`` reason never reaches an output.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +35,15 @@ from core.config import setting
 REASON_SMALL_COUNT = "small_count"
 REASON_SMALL_DENOMINATOR = "small_denominator"
 REASON_SECONDARY = "secondary"
+
+#: The one sign of every withheld cell, in every output.
+WITHHELD_SIGN = "•"
+#: What the sign means; the legend text of every withheld cell or area.
+WITHHELD_TEXT = "aus Datenschutzgründen nicht ausgewiesen"
+#: The legend line under a table or chart that can show the sign.
+WITHHELD_LEGEND = f"{WITHHELD_SIGN} = {WITHHELD_TEXT}"
+#: The export column that explains the sign on each row that shows it.
+WITHHELD_COLUMN = "Datenschutz"
 
 
 @dataclass(frozen=True)
@@ -41,18 +57,6 @@ class PrivacyRules:
     def from_settings(cls) -> PrivacyRules:
         """Thresholds from ``PRAEV_MIN_COUNT`` and ``PRAEV_MIN_DENOMINATOR``."""
         return cls(int(setting("PRAEV_MIN_COUNT")), int(setting("PRAEV_MIN_DENOMINATOR")))
-
-    def reason_text(self, reason: str | None) -> str:
-        """German explanation of a suppression reason, for legends and tooltips."""
-        return {
-            REASON_SMALL_COUNT: f"weniger als {self.min_count} Fälle (Datenschutz)",
-            REASON_SMALL_DENOMINATOR: f"Bezugsgröße unter {self.min_denominator} (Datenschutz)",
-            REASON_SECONDARY: "gesperrt, damit gesperrte Werte nicht errechenbar sind",
-        }.get(reason or "", "")
-
-    def mask(self) -> str:
-        """What a suppressed small count shows, e.g. ``"<3"``."""
-        return f"<{self.min_count}"
 
 
 def is_small_count(count: float | None, rules: PrivacyRules) -> bool:
@@ -112,11 +116,40 @@ def display_value(
     unit: str = "",
     kind: str = "rate",
 ) -> str:
-    """German display text of a cell: the number, ``"<3"`` (counts) or ``"gesperrt"``."""
+    """German display text of a cell: the number, or ``WITHHELD_SIGN`` for any
+    suppression (``rules`` and ``kind`` are kept for the callers; the sign is the same
+    for every reason and kind)."""
     from core.format import format_value
 
-    if suppression == REASON_SMALL_COUNT and kind == "count":
-        return rules.mask()
     if suppression:
-        return "gesperrt"
+        return WITHHELD_SIGN
     return format_value(value, unit, decimals)
+
+
+def withheld(value: Any, hidden: Any) -> Any:
+    """A cell as output: ``WITHHELD_SIGN`` where ``hidden``, else ``value`` unchanged."""
+    return WITHHELD_SIGN if _truthy(hidden) else value
+
+
+def withheld_values(values: Iterable[Any], hidden: Iterable[Any]) -> list[Any]:
+    """:func:`withheld` for a column: the sign on the hidden rows, the values elsewhere."""
+    return [withheld(v, h) for v, h in zip(values, hidden, strict=True)]
+
+
+def shows_withheld(frame: pd.DataFrame) -> bool:
+    """True when any cell of ``frame`` is the sign (then its legend belongs beside it)."""
+    return bool(frame.isin([WITHHELD_SIGN]).to_numpy().any()) if len(frame) else False
+
+
+def with_withheld_note(frame: pd.DataFrame) -> pd.DataFrame:
+    """An export frame with ``WITHHELD_COLUMN`` explaining the sign on every row that
+    shows it (empty elsewhere); an existing column of that name is replaced."""
+    out = frame.drop(columns=[WITHHELD_COLUMN], errors="ignore")
+    marked = out.isin([WITHHELD_SIGN]).any(axis=1) if len(out.columns) else []
+    out[WITHHELD_COLUMN] = [WITHHELD_TEXT if m else "" for m in marked]
+    return out
+
+
+def _truthy(flag: Any) -> bool:
+    """A suppressed flag as bool; None, NaN and NA are False."""
+    return flag is not None and not pd.isna(flag) and bool(flag)

@@ -13,8 +13,16 @@ from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
 from core.format import format_date, format_number
 from core.offers import active_offers
+from core.privacy import (
+    WITHHELD_LEGEND,
+    WITHHELD_SIGN,
+    WITHHELD_TEXT,
+    shows_withheld,
+    with_withheld_note,
+    withheld,
+)
 from core.profile import area_networks, indicator_panels, population_by_phase, profile_rows
-from core.reports.profile_pdf import profile_content, profile_pdf_bytes
+from core.reports.profile_pdf import chain_status, profile_content, profile_pdf_bytes
 from ui.badges import data_status
 from ui.filters import current
 from ui.profile_charts import location_map
@@ -30,13 +38,14 @@ NO_AREAS = "Für diese Auswahl sind keine Sozialräume geladen."
 POPULATION = "Kinder und Jugendliche nach Lebensphase"
 POPULATION_AID = (
     "Einwohnerinnen und Einwohner im Alter der Lebensphase. Die Phasen überschneiden "
-    "sich (rund um die Geburt ist Teil der Krippe). Weniger als 3 wird als „<3“ gezeigt."
+    f"sich (rund um die Geburt ist Teil der Krippe). „{WITHHELD_SIGN}“: {WITHHELD_TEXT}."
 )
 INDICATORS = "Indikatoren"
 INDICATORS_AID = (
     "So lesen Sie die Tabelle: Wert des Sozialraums zum Ende des Berichtsquartals mit "
     "seinem Stichtag, daneben Kommune und Kreis zum Vergleich. Die Linie zeigt die "
-    "Entwicklung über die Quartale; gesperrte oder fehlende Quartale werden übersprungen."
+    "Entwicklung über die Quartale; nicht ausgewiesene oder fehlende Quartale werden "
+    "übersprungen."
 )
 CHAIN = "Präventionskette im Sozialraum"
 CHAIN_AID = (
@@ -178,9 +187,11 @@ st.dataframe(
         "Quelle": st.column_config.TextColumn(width="medium"),
     },
 )
+if shows_withheld(table.drop(columns="Entwicklung")):
+    st.caption(WITHHELD_LEGEND)
 st.download_button(
     "Indikatoren als CSV",
-    to_csv_bytes(table.drop(columns="Entwicklung")),
+    to_csv_bytes(with_withheld_note(table.drop(columns="Entwicklung"))),
     f"steckbrief_{area_id}.csv",
     "text/csv",
 )
@@ -188,28 +199,27 @@ st.download_button(
 st.markdown(f"#### {CHAIN}")
 st.caption(CHAIN_AID)
 mine = cells[cells["area_id"] == area_id]
-st.dataframe(
-    pd.DataFrame(
-        {
-            "Lebensphase": mine["phase"],
-            "Angebote": mine["offers"],
-            "Plätze": [format_number(p, 0) if p else "–" for p in mine["places"]],
-            "Versorgung": [
-                "gesperrt" if s else f"{format_number(c, 1)} {m}"
-                for c, s, m in zip(
-                    mine["coverage"], mine["suppressed"], mine["metric_label"], strict=True
-                )
-            ],
-            "Ziel": [format_number(t, 0) for t in mine["target"]],
-            "Status": [
-                s if isinstance(s, str) else ("Lücke" if g is True else "–")
-                for s, g in zip(mine["status"], mine["gap"], strict=True)
-            ],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+chain = pd.DataFrame(
+    {
+        "Lebensphase": mine["phase"],
+        "Angebote": mine["offers"],
+        "Plätze": [format_number(p, 0) if p else "–" for p in mine["places"]],
+        "Versorgung": [
+            withheld(f"{format_number(c, 1)} {m}", s)
+            for c, s, m in zip(
+                mine["coverage"], mine["suppressed"], mine["metric_label"], strict=True
+            )
+        ],
+        "Ziel": [format_number(t, 0) for t in mine["target"]],
+        "Status": [
+            withheld(chain_status(s, g), h)
+            for s, g, h in zip(mine["status"], mine["gap"], mine["suppressed"], strict=True)
+        ],
+    }
 )
+st.dataframe(chain, hide_index=True, width="stretch")
+if shows_withheld(chain):
+    st.caption(WITHHELD_LEGEND)
 
 left, right = st.columns(2)
 with left:

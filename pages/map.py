@@ -19,6 +19,7 @@ from core.errors import PraevError
 from core.escaping import html_text, markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
 from core.map_data import MapView, map_table, map_view, offer_points
+from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT, shows_withheld
 from core.quarters import parse_quarter
 from ui.badges import data_status
 from ui.filters import current, indicator_filter, link
@@ -65,8 +66,8 @@ PROFILE_LINK = "Steckbrief von {name} öffnen"
 READ_MAP = "So lesen Sie die Karte"
 READ_MAP_TEXT = (
     "Jede Fläche ist ein {level_one}. Die Farbe zeigt, in welcher Klasse sein Wert liegt; "
-    "{direction} Grau schraffierte Flächen sind aus Datenschutzgründen gesperrt "
-    "(zu kleine Fallzahlen), hellgraue haben keine Daten. Fahren Sie mit der Maus über "
+    "{direction} Grau schraffierte Flächen: " + WITHHELD_TEXT + "; "
+    "hellgraue haben keine Daten. Fahren Sie mit der Maus über "
     "ein Gebiet, um Wert, Stand und die Vergleichswerte von Kommune und Kreis zu sehen. "
     "Dicke Linien sind Gemeindegrenzen, die dickste die Kreisgrenze."
 )
@@ -80,12 +81,13 @@ RANK_HEADING = "Rangfolge"
 READ_RANK = (
     "So lesen Sie das Diagramm: Jeder Balken ist ein Gebiet, oben steht das Gebiet mit "
     "dem größten Handlungsbedarf. Die senkrechte Linie ist der Wert des ganzen Kreises. "
-    "Gesperrte Gebiete stehen unten mit „gesperrt“, ohne Balken."
+    f"Gebiete ohne ausgewiesenen Wert stehen unten ohne Balken; „{WITHHELD_SIGN}“: "
+    f"{WITHHELD_TEXT}."
 )
 TABLE_HEADING = "Daten"
 DOWNLOAD = "Tabelle als CSV (Excel) herunterladen"
 KREIS_LINE = "Kreis: {value}"
-SUPPRESSED_TEXT = "gesperrt"
+SUPPRESSED_TEXT = WITHHELD_SIGN
 NO_DATA_TEXT = "keine Daten"
 AXIS_VALUE = "Wert ({unit})"
 
@@ -268,7 +270,10 @@ with rank_col:
 
 with table_col:
     st.markdown(f"**{TABLE_HEADING}**")
-    st.dataframe(map_table(view), hide_index=True, width="stretch")
+    table = map_table(view)
+    st.dataframe(table, hide_index=True, width="stretch")
+    if shows_withheld(table):
+        st.caption(WITHHELD_LEGEND)
     st.download_button(
         DOWNLOAD,
         to_csv_bytes(map_table(view, export=True)),

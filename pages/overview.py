@@ -14,6 +14,7 @@ from core.exporting import to_csv_bytes
 from core.format import format_date, format_number
 from core.indicators import time_series
 from core.key_figures import key_figures, new_data, stage_changes
+from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, shows_withheld, with_withheld_note
 from ui.badges import data_status
 from ui.filters import PARAM_MUNICIPALITY, PARAM_QUARTER, current
 from ui.inventory import load_inventory
@@ -49,7 +50,7 @@ LOOK_FIRST = "Wo zuerst hinschauen?"
 LOOK_FIRST_AID = (
     "So lesen Sie die Liste: Sie nennt die Sozialräume mit dem höchsten Bedarf "
     "(SGB-II-Quote unter 15 über dem Kreiswert) und zugleich der niedrigsten Versorgung "
-    "(im Mittel weniger als 90 % der Zielwerte über alle Lebensphasen). Oben steht, wo "
+    "(im Mittel unter 90 % der Zielwerte über alle Lebensphasen). Oben steht, wo "
     "beides am stärksten zusammenkommt."
 )
 LOOK_FIRST_NONE = (
@@ -58,8 +59,8 @@ LOOK_FIRST_NONE = (
 TRENDS = "Entwicklung über die Quartale"
 TRENDS_AID = (
     "So lesen Sie die Diagramme: Die durchgezogene Linie ist die Auswahl, die gestrichelte "
-    "der Rhein-Kreis Neuss. Lücken in der Linie sind Quartale ohne Wert oder mit aus "
-    "Datenschutzgründen gesperrtem Wert."
+    "der Rhein-Kreis Neuss. Lücken in der Linie sind Quartale ohne Wert oder mit einem "
+    "Wert, der aus Datenschutzgründen nicht ausgewiesen ist."
 )
 TREND_INDICATORS = ("sgb2_u15", "u3_care", "ue3_care", "ogs", "hze", "welcome_visits")
 CHANGES = "Was hat sich seit dem Vorquartal geändert?"
@@ -151,6 +152,8 @@ for start in range(0, len(figures), 4):
             border=True,
         )
         col.caption(stand)
+if any(f.value == WITHHELD_SIGN for f in figures):
+    st.caption(WITHHELD_LEGEND)
 
 st.markdown(f"#### {LOOK_FIRST}")
 st.caption(LOOK_FIRST_AID)
@@ -185,7 +188,11 @@ st.plotly_chart(
 with st.expander("Daten der Diagramme"):
     table = to_frame(series)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(DOWNLOAD, to_csv_bytes(table), "entwicklung.csv", "text/csv")
+    if shows_withheld(table):
+        st.caption(WITHHELD_LEGEND)
+    st.download_button(
+        DOWNLOAD, to_csv_bytes(with_withheld_note(table)), "entwicklung.csv", "text/csv"
+    )
 
 st.markdown(f"#### {CHANGES}")
 left, right = st.columns(2)

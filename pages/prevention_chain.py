@@ -12,7 +12,7 @@ from core.errors import PraevError
 from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
 from core.format import format_date, format_number
-from core.privacy import PrivacyRules
+from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT, shows_withheld
 from ui.badges import data_status
 from ui.chain_charts import (
     chain_figure,
@@ -54,7 +54,7 @@ HEAT_AID = (
     "So lesen Sie die Karte: eine Zeile je Sozialraum, oben der mit der höchsten "
     "SGB-II-Quote unter 15 (Wert hinter dem Namen). Die Farbe zeigt die Zielerreichung: "
     "orange unter dem Ziel, weiß am Ziel, lila darüber (ab 200 % gleich dunkel). "
-    "Grau mit „gesperrt“: aus Datenschutzgründen nicht gezeigt (zu wenige Kinder)."
+    f"Grau mit „{WITHHELD_SIGN}“: {WITHHELD_TEXT}."
 )
 COMPLETE_TITLE = "Vollständigkeit: Angebotsarten je Lebensphase"
 COMPLETE_METRIC = "Vollständigkeit der Kette"
@@ -91,12 +91,15 @@ PRIORITY_AID = (
     "am Ziel. „Lücken“ nennt die Lebensphasen unter Ziel oder ohne Angebot."
 )
 NO_PRIORITY = "Kein Sozialraum dieser Auswahl hat zugleich hohen Bedarf und niedrige Versorgung."
-HIDDEN_POINTS = "{n} Sozialräume ohne gezeigten Wert (gesperrt oder ohne Daten) fehlen im Diagramm."
+HIDDEN_POINTS = (
+    "{n} Sozialräume ohne ausgewiesenen Wert (" + WITHHELD_TEXT + " oder ohne Daten) "
+    "fehlen im Diagramm."
+)
 TREND_TITLE = "Entwicklung der Versorgung über die Quartale"
 TREND_AID = (
     "So lesen Sie das Diagramm: eine Linie je Lebensphase, die Zielerreichung je Quartal "
     "bis zum Berichtsquartal. Über der gestrichelten Linie (100 %) ist das Ziel erreicht. "
-    "Eine Lücke in der Linie heißt: Wert aus Datenschutzgründen gesperrt."
+    f"Eine Lücke in der Linie heißt: Wert {WITHHELD_TEXT}."
 )
 TABLE_EXPANDER = "Daten als Tabelle"
 DOWNLOAD = "CSV herunterladen"
@@ -106,7 +109,6 @@ CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"
 
 sel = current()
 quarter = sel.quarter
-mask = PrivacyRules.from_settings().mask()
 st.title(TITLE)
 st.caption(INTRO)
 
@@ -173,6 +175,8 @@ def data_table(tables: tuple[pd.DataFrame, pd.DataFrame], file_name: str) -> Non
                 if c in shown.columns
             },
         )
+        if shows_withheld(shown):
+            st.caption(WITHHELD_LEGEND)
         st.download_button(
             DOWNLOAD,
             to_csv_bytes(export),
@@ -192,19 +196,21 @@ with chain_box:
     st.plotly_chart(chain_figure(summary), config=CONFIG, key="chain_links")
     st.info(markdown_text(view.weakest), icon=":material/link_off:")
     st.caption(CHAIN_AID)
+    if summary["suppressed"].any():
+        st.caption(WITHHELD_LEGEND)
     st.caption(stand)
-    data_table(chain_table(summary, mask), "praeventionskette")
+    data_table(chain_table(summary), "praeventionskette")
 
 with heat_box:
     st.subheader(HEAT_TITLE)
     if cells.empty:
         st.info(NO_AREAS, icon=":material/info:")
     else:
-        figure = heatmap_figure(cells, with_municipality=sel.municipality_id is None, mask=mask)
+        figure = heatmap_figure(cells, with_municipality=sel.municipality_id is None)
         st.plotly_chart(figure, config=CONFIG, key="chain_heatmap")
         st.caption(HEAT_AID)
         st.caption(stand)
-        data_table(cells_table(cells, mask), "versorgung_sozialraeume")
+        data_table(cells_table(cells), "versorgung_sozialraeume")
 
 with complete_box:
     st.subheader(COMPLETE_TITLE)

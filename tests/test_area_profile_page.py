@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.areas import areas
 from core.indicators import indicator_values
+from core.privacy import WITHHELD_SIGN
 from tests.untrusted_support import as_shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -52,9 +53,9 @@ def test_small_area_shows_small_counts_as_suppressed(monkeypatch, demo_url) -> N
     at.selectbox(key="profile_area").set_value("05162024-03").run()
     assert at.header[0].value == "Hafengebiet"
     population = table_with(at, "Alter")
-    assert "<3" in population["Anzahl"].tolist()
+    assert WITHHELD_SIGN in population["Anzahl"].tolist()
     values = table_with(at, "Indikator").set_index("Indikator")
-    assert values.loc["SGB-II-Quote u15", "Wert"] == "gesperrt"
+    assert values.loc["SGB-II-Quote u15", "Wert"] == WITHHELD_SIGN
 
 
 def test_invalid_area_falls_back_with_a_note(monkeypatch, demo_url) -> None:

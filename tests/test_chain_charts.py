@@ -10,6 +10,7 @@ import pytest
 
 from core.coverage import QUADRANTS
 from core.exporting import to_csv_bytes
+from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
 from ui.chain_charts import (
     chain_figure,
     completeness_figure,
@@ -93,7 +94,7 @@ def test_chain_has_six_links_with_status_words_and_the_weakest_marked() -> None:
     assert any("✖ Lücke" in t for t in texts)
     assert any("◐ knapp" in t for t in texts)
     assert any("✔ erreicht" in t for t in texts)
-    assert "<b>gesperrt</b>" in texts  # the suppressed link shows no number
+    assert f"<b>{WITHHELD_SIGN}</b>" in texts  # the withheld link shows no number
     weakest = [a for a in fig.layout.annotations if "schwächstes Glied" in a.text]
     assert len(weakest) == 1 and weakest[0].x == 2  # Kita, 50 %
     assert rects[2].line.width > rects[0].line.width
@@ -146,8 +147,9 @@ def test_heatmap_keeps_the_need_order_caps_colours_and_marks_suppressed_cells() 
     assert heat.z[0][0] == 200  # 250 % is drawn as 200 %, the scale's end
     assert heat.text[0][0] == "✔ 250 %"  # but the text tells the truth
     assert heat.z[1][0] == 50 and heat.text[1][0] == "✖ 50 %"
-    assert heat.z[1][2] is None and heat.text[1][2] == "gesperrt"
-    assert "Kinder: <3" in heat.hovertext[1][2]
+    assert heat.z[1][2] is None and heat.text[1][2] == WITHHELD_SIGN
+    assert f"Kinder: {WITHHELD_SIGN}" in heat.hovertext[1][2]
+    assert WITHHELD_LEGEND in heat.hovertext[1][2]
     assert "Plätze: 1.500" in heat.hovertext[0][1]
     assert heat.zmid == 100
 
@@ -195,7 +197,9 @@ def need_frame() -> pd.DataFrame:
                 "municipality_id": "M",
                 "municipality_name": "Stadt",
                 "need": need,
-                "need_display": "gesperrt" if need is None else f"{need:.1f} %".replace(".", ","),
+                "need_display": WITHHELD_SIGN
+                if need is None
+                else f"{need:.1f} %".replace(".", ","),
                 "need_stand": STAND,
                 "district_value": 14.1,
                 "need_suppressed": need is None,
@@ -254,7 +258,7 @@ def test_pct(ratio, text) -> None:
         ("erreicht", False, "✔ erreicht"),
         ("knapp", False, "◐ knapp"),
         ("Lücke", False, "✖ Lücke"),
-        (None, True, "gesperrt"),
+        (None, True, WITHHELD_SIGN),
         (None, False, "–"),
     ],
 )
@@ -263,15 +267,15 @@ def test_status_text(status, suppressed, text) -> None:
 
 
 @pytest.mark.parametrize(
-    ("children", "suppression", "text"),
-    [(1234.0, None, "1.234"), (None, "small_count", "<3"), (None, "secondary", "gesperrt")],
+    ("children", "suppressed", "text"),
+    [(1234.0, False, "1.234"), (None, True, WITHHELD_SIGN)],
 )
-def test_children_text(children, suppression, text) -> None:
-    assert children_text(children, suppression, "<3") == text
+def test_children_text(children, suppressed, text) -> None:
+    assert children_text(children, suppressed) == text
 
 
 def test_tables_have_german_headers_and_keep_suppressed_cells_hidden() -> None:
-    shown, export = chain_table(summary_frame([1.5, 0.85, 0.5, 1.0, None, 0.7]), "<3")
+    shown, export = chain_table(summary_frame([1.5, 0.85, 0.5, 1.0, None, 0.7]))
     assert list(export.columns[:5]) == [
         "Lebensphase",
         "Versorgung",
@@ -280,13 +284,14 @@ def test_tables_have_german_headers_and_keep_suppressed_cells_hidden() -> None:
         "Zielerreichung %",
     ]
     hidden = export.iloc[4]
-    assert hidden["Versorgung"] == "gesperrt" and hidden["Kinder"] == "gesperrt"
+    assert hidden["Versorgung"] == WITHHELD_SIGN and hidden["Kinder"] == WITHHELD_SIGN
+    assert hidden["Datenschutz"] == WITHHELD_TEXT and export.iloc[1]["Datenschutz"] == ""
     assert shown.iloc[1]["Plätze"] == "1.234" and shown.iloc[1]["Zielerreichung %"] == "85 %"
     csv = to_csv_bytes(export).decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("Lebensphase;Versorgung;Maß;Ziel;Zielerreichung %")
     assert ";38,2;" in csv  # 0,85 × 45 with a decimal comma
-    shown, export = cells_table(cells_frame(), "<3")
+    shown, export = cells_table(cells_frame())
     kita_sued = export[(export["Sozialraum"] == "Süd") & (export["Lebensphase"] == "Kita (3–6)")]
-    assert kita_sued["Kinder"].iloc[0] == "<3"
-    assert kita_sued["Versorgung"].iloc[0] == "gesperrt"
+    assert kita_sued["Kinder"].iloc[0] == WITHHELD_SIGN
+    assert kita_sued["Versorgung"].iloc[0] == WITHHELD_SIGN
     assert shown["SGB-II-Quote u15"].iloc[0] == "30,0 %"

@@ -8,6 +8,7 @@ import pytest
 from core.cli import main
 from core.coverage import coverage_cells
 from core.indicators import indicator_values
+from core.privacy import WITHHELD_SIGN, WITHHELD_TEXT
 
 
 def read_german_csv(path) -> pd.DataFrame:
@@ -45,8 +46,9 @@ def test_coverage_csv_has_one_row_per_sozialraum_and_phase(demo_url, demo_engine
     assert float(row["Versorgung"].replace(",", ".")) == pytest.approx(cell["coverage"], abs=0.05)
     assert row["Stand Kinder"] == "31.12.2025"
     small = df[df["Sozialraum"] == "Hafengebiet"]
-    assert (small["Versorgung"] == "gesperrt").all()
-    assert small["Datenschutz"].str.contains("Datenschutz").all()
+    assert (small["Versorgung"] == WITHHELD_SIGN).all()
+    assert (small["Kinder"] == WITHHELD_SIGN).all()
+    assert (small["Datenschutz"] == WITHHELD_TEXT).all()
     assert df["Quelle"].str.startswith("Demodaten").all()
 
 
@@ -85,8 +87,8 @@ def test_indicator_export_equals_core_values(demo_url, demo_engine, tmp_path, fm
     for r in core.itertuples():
         shown = areas.loc[r.area_id, "Wert"]
         if r.suppressed:
-            assert shown == "gesperrt"
-            assert pd.isna(areas.loc[r.area_id, "Zähler"])
+            assert shown == WITHHELD_SIGN
+            assert areas.loc[r.area_id, "Zähler"] == WITHHELD_SIGN
         else:
             assert value(shown) == pytest.approx(round(r.value, 1))
     assert (df["Stand"] == "30.06.2026").all()

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from core.indicators import indicator_values, time_series
-from core.privacy import PrivacyRules
+from core.privacy import WITHHELD_SIGN, PrivacyRules
 from core.quarters import parse_quarter
 from tests.builders import add_tiny_areas, add_values
 
@@ -122,7 +122,7 @@ def test_small_count_is_suppressed_and_its_neighbour_too(tiny) -> None:
         areas = by_id(indicator_values(conn, "sgb2_u15", "2025-Q4", "area", rules=RULES))
         munis = by_id(indicator_values(conn, "sgb2_u15", "2025-Q4", "municipality", rules=RULES))
     assert areas.loc["M1-02", "suppression"] == "small_count"
-    assert areas.loc["M1-02", "display"] == "gesperrt"
+    assert areas.loc["M1-02", "display"] == WITHHELD_SIGN
     # M1's total is shown, so M1-01 must be hidden too, or M1-02 could be recomputed
     assert areas.loc["M1-01", "suppression"] == "secondary"
     assert areas.loc["M2-01", "display"] == "20,0 %"

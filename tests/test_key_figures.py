@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from core.key_figures import indicator_figure, key_figures, new_data, stage_changes
+from core.privacy import WITHHELD_SIGN
 from core.profile import area_networks, indicator_profile, population_by_phase
 from core.quarters import parse_quarter
 from tests.builders import add_network, add_population, add_tiny_areas, add_values
@@ -77,7 +78,7 @@ def test_profile_parts(tiny) -> None:
         pop = population_by_phase(conn, "M1-02", "2025-Q2").set_index("life_phase_id")
         prof = indicator_profile(conn, "M1-01", "2025-Q2", quarters).set_index("indicator_id")
         nets = area_networks(conn, "M1-01", "2025-Q2")
-    assert pop.loc["crib", "display"] == "<3"
+    assert pop.loc["crib", "display"] == WITHHELD_SIGN
     assert prof.loc["sgb2_u15", "display"] == "15,0 %"
     assert prof.loc["sgb2_u15", "municipality_display"] == "15,0 %"
     assert prof.loc["sgb2_u15", "series"] == pytest.approx([10.0, 15.0])

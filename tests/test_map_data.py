@@ -21,6 +21,7 @@ from core.map_data import (
     offer_points,
 )
 from core.models import AppMeta, Area
+from core.privacy import WITHHELD_SIGN, WITHHELD_TEXT
 from tests.builders import add_offer, add_tiny_areas, add_values
 
 EVIL = "<script>alert(1)</script>"
@@ -91,7 +92,7 @@ def test_every_area_is_drawn_and_suppressed_areas_are_hatched(tiny: Engine) -> N
     props = _props(view)
     assert set(props) == {"M1-01", "M1-02", "M2-01", "M2-02"}
     assert props["M2-01"]["hatched"] and props["M2-02"]["hatched"]
-    assert props["M2-01"]["display"] == "gesperrt"
+    assert props["M2-01"]["display"] == WITHHELD_SIGN
     assert not props["M1-01"]["hatched"]
     # only the two shown values (15,0 % and 20,0 %) make the breaks
     assert view.classification.edges[0] == pytest.approx(15.0)
@@ -99,7 +100,7 @@ def test_every_area_is_drawn_and_suppressed_areas_are_hatched(tiny: Engine) -> N
     assert props["M1-01"]["color"] != props["M1-02"]["color"]
     kinds = {e.kind: e for e in view.legend}
     assert kinds["suppressed"].count == 2
-    assert kinds["suppressed"].label == "gesperrt (Datenschutz)"
+    assert kinds["suppressed"].label == WITHHELD_TEXT
     assert view.district_display == "15,3 %"
 
 
@@ -180,18 +181,19 @@ def test_display_geometry_is_simplified_and_rounded(tiny: Engine) -> None:
     assert again.equals(shapes)
 
 
-def test_table_shows_and_exports_suppressed_as_gesperrt(tiny: Engine) -> None:
+def test_table_shows_and_exports_withheld_cells_as_the_one_sign(tiny: Engine) -> None:
     with tiny.connect() as conn:
         view = map_view(conn, "sgb2_u15", QUARTER)
     screen = map_table(view)
     assert list(screen.columns) == ["Sozialraum", "Kennung", "Kommune", "Wert", "Stand", "Hinweis"]
     rows = screen.set_index("Kennung")
     assert rows.loc["M1-01", "Wert"] == "15,0 %"
-    assert rows.loc["M2-01", "Wert"] == "gesperrt"
-    assert rows.loc["M2-01", "Hinweis"] == "weniger als 3 Fälle (Datenschutz)"
+    assert rows.loc["M2-01", "Wert"] == WITHHELD_SIGN
+    # one text for every withheld cell: a small count and its secondary partner alike
+    assert rows.loc["M2-01", "Hinweis"] == rows.loc["M2-02", "Hinweis"] == WITHHELD_TEXT
     export = map_table(view, export=True).set_index("Kennung")
     assert export.loc["M1-01", "Wert"] == 15.0
-    assert export.loc["M2-02", "Wert"] == "gesperrt"
+    assert export.loc["M2-02", "Wert"] == WITHHELD_SIGN
     assert export.loc["M1-01", "Quartal"] == "3. Quartal 2026"
     assert export.loc["M1-02", "Sozialraum"] == EVIL  # CSV is data, not HTML
 

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from core.areas import areas_in
 from core.catalogue import load_catalogue
 from core.db import make_engine, migrate
+from core.privacy import WITHHELD_TEXT
 from tests.test_map_data import EVIL, EVIL_OFFER, add_tiny_map
 from tests.untrusted_support import as_shown
 
@@ -102,7 +103,7 @@ def test_map_renders_every_area_without_cdn(
     assert all(link.startswith("../../app/static/") for link in args["css_links"])
     legend = "\n".join(m.value for m in at.markdown)
     assert re.search(r"\d+,\d %", legend), "die Legende zeigt keine Klassen"
-    assert ("gesperrt (Datenschutz)" in legend) == (level == "area")  # demo: 2 suppressed
+    assert (WITHHELD_TEXT in legend) == (level == "area")  # demo: 2 withheld
     assert "Kreis gesamt:" in legend
     table = at.dataframe[0].value
     assert len(table) == len(expected)

@@ -7,9 +7,15 @@ from core.privacy import (
     REASON_SECONDARY,
     REASON_SMALL_COUNT,
     REASON_SMALL_DENOMINATOR,
+    WITHHELD_COLUMN,
+    WITHHELD_SIGN,
+    WITHHELD_TEXT,
     PrivacyRules,
     display_value,
+    shows_withheld,
     suppress,
+    with_withheld_note,
+    withheld_values,
 )
 
 RULES = PrivacyRules(min_count=3, min_denominator=20)
@@ -46,7 +52,6 @@ def test_thresholds_are_configurable() -> None:
     strict = PrivacyRules(min_count=5, min_denominator=50)
     out = suppress(cells([("a", "g", 4, 100, 4.0), ("b", "g", 6, 40, 15.0)]), strict, kind="rate")
     assert out["suppression"].tolist() == [REASON_SMALL_COUNT, REASON_SMALL_DENOMINATOR]
-    assert strict.mask() == "<5"
 
 
 def test_secondary_hides_the_smallest_other_cell_in_the_group() -> None:
@@ -91,11 +96,31 @@ def test_small_denominator_is_emptied_too() -> None:
     ("value", "reason", "kind", "text"),
     [
         (12.345, None, "rate", "12,3 %"),
-        (None, REASON_SMALL_COUNT, "count", "<3"),
-        (None, REASON_SMALL_COUNT, "rate", "gesperrt"),
-        (None, REASON_SECONDARY, "rate", "gesperrt"),
+        (None, REASON_SMALL_COUNT, "count", WITHHELD_SIGN),
+        (None, REASON_SMALL_COUNT, "rate", WITHHELD_SIGN),
+        (None, REASON_SMALL_DENOMINATOR, "rate", WITHHELD_SIGN),
+        (None, REASON_SECONDARY, "rate", WITHHELD_SIGN),
+        (None, REASON_SECONDARY, "count", WITHHELD_SIGN),
         (1234.5, None, "count", "1.234,5 %"),
     ],
 )
 def test_display(value, reason, kind, text) -> None:
     assert display_value(value, reason, RULES, 1, "%", kind) == text
+
+
+def test_one_sign_whatever_the_reason() -> None:
+    shown = {
+        display_value(None, reason, RULES, 0, "", kind)
+        for reason in (REASON_SMALL_COUNT, REASON_SMALL_DENOMINATOR, REASON_SECONDARY, "other")
+        for kind in ("rate", "count")
+    }
+    assert shown == {WITHHELD_SIGN}
+
+
+def test_withheld_values_and_the_export_note() -> None:
+    assert withheld_values([1.5, 2, None], [False, True, None]) == [1.5, WITHHELD_SIGN, None]
+    frame = pd.DataFrame({"Wert": [1.5, WITHHELD_SIGN], "Datenschutz": ["x", "y"]})
+    assert shows_withheld(frame) and not shows_withheld(frame.iloc[:1])
+    note = with_withheld_note(frame)
+    assert list(note.columns) == ["Wert", WITHHELD_COLUMN]
+    assert note[WITHHELD_COLUMN].tolist() == ["", WITHHELD_TEXT]

@@ -20,6 +20,7 @@ from core.coverage import chain_summary
 from core.errors import NotFoundError
 from core.indicators import indicator_values
 from core.key_figures import key_figures
+from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
 from core.reports import SLIDE_KEYS
 from core.reports.cli import add_report_parser, run_report
 from core.reports.content import build_report, select_slides
@@ -137,8 +138,9 @@ def test_xlsx_map_values_equal_core_and_suppressed_cells_stay_suppressed(
     sheet = workbook["3 Karte"]
     header = [c.value for c in sheet[1]]
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
-    assert rows["Hafengebiet"]["Wert"] == "gesperrt"
-    assert rows["Hafengebiet"]["Datenschutz"]
+    assert rows["Hafengebiet"]["Wert"] == WITHHELD_SIGN
+    assert rows["Hafengebiet"]["Datenschutz"] == WITHHELD_TEXT
+    assert rows["Erfttal"]["Datenschutz"] is None
     for name, row in core.iterrows():
         shown = row["display"] if row["suppressed"] else round(row["value"], 1)
         assert rows[name]["Wert"] == shown, name
@@ -178,7 +180,8 @@ def test_pdf_is_a4_with_page_numbers_sources_and_umlauts(report, pdf_bytes) -> N
         assert spec["title"] in text.replace("\n", " "), spec["title"]
     assert "Quelle: Statistik der Bundesagentur für Arbeit" in text.replace("\n", " ")
     assert "Übergang Schule–Beruf" in text
-    assert "gesperrt" in text  # Hafengebiet in the annex
+    assert WITHHELD_SIGN in text  # Hafengebiet in the annex
+    assert WITHHELD_LEGEND in text.replace("\n", " ")
 
 
 def test_pdf_first_page_renders_to_png(pdf_bytes, tmp_path: Path) -> None:
@@ -282,8 +285,8 @@ def test_profile_pdf_shows_what_the_page_shows(demo_engine, tmp_path) -> None:
     text = reader.pages[0].extract_text()
     assert len(reader.pages) == 1
     assert "Steckbrief Hafengebiet" in text
-    assert "gesperrt" in text and "<3" in text
+    assert WITHHELD_SIGN in text and WITHHELD_LEGEND in text.replace("\n", " ")
     assert "Demodaten" in text
     assert "Seite 1 von 1" in text
     sgb2 = next(r for r in content["indicators"]["rows"] if r[0] == "SGB-II-Quote u15")
-    assert sgb2[1] == "gesperrt"
+    assert sgb2[1] == WITHHELD_SIGN

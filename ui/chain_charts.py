@@ -5,8 +5,8 @@ draw them: the chain of six links, the heatmap Sozialraum × life phase, the
 completeness matrix, need against coverage with its quadrants, and the trend. Numbers
 are formatted de-DE (``separators=",."`` and :mod:`core.format`); the status of a link
 is shown by colour *and* by symbol and word, with colour-blind-safe colours
-(Okabe-Ito and ColorBrewer PuOr). Suppressed values arrive empty from core and are
-written "gesperrt", never computed here.
+(Okabe-Ito and ColorBrewer PuOr). Withheld values arrive empty from core and are
+written as the one sign (:data:`core.privacy.WITHHELD_SIGN`), never computed here.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from core.coverage import QUADRANTS
 from core.escaping import html_text
 from core.format import format_date, format_number
+from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN
 from ui.chain_tables import (
     STATUS_SYMBOLS,
     SUPPRESSED,
@@ -148,16 +149,16 @@ def chain_figure(summary: pd.DataFrame, height: int = 300) -> go.Figure:
 
 
 def _chain_hover(row: dict) -> str:
-    return "<br>".join(
-        [
-            f"<b>{row['phase']}</b>",
-            f"Versorgung: {coverage_text(row['coverage'], row['suppressed'], row['metric_label'])}",
-            f"Ziel: {format_number(row['target'], 0)} · Zielerreichung {pct(row['ratio'])}",
-            f"Angebote: {format_number(row['offers'], 0)} · "
-            f"Plätze: {format_number(row['places'], 0)}",
-            f"Sozialräume mit Lücke: {row['gap_areas']} von {row['areas']}",
-        ]
-    )
+    lines = [
+        f"<b>{row['phase']}</b>",
+        f"Versorgung: {coverage_text(row['coverage'], row['suppressed'], row['metric_label'])}",
+        f"Ziel: {format_number(row['target'], 0)} · Zielerreichung {pct(row['ratio'])}",
+        f"Angebote: {format_number(row['offers'], 0)} · Plätze: {format_number(row['places'], 0)}",
+        f"Sozialräume mit Lücke: {row['gap_areas']} von {row['areas']}",
+    ]
+    if row["suppressed"]:
+        lines.append(WITHHELD_LEGEND)
+    return "<br>".join(lines)
 
 
 def area_label(row: dict, with_municipality: bool) -> str:
@@ -172,11 +173,11 @@ def area_label(row: dict, with_municipality: bool) -> str:
     return f"{name} · {need}" if isinstance(need, str) and need else name
 
 
-def heatmap_figure(cells: pd.DataFrame, with_municipality: bool, mask: str = "<3") -> go.Figure:
+def heatmap_figure(cells: pd.DataFrame, with_municipality: bool) -> go.Figure:
     """Sozialraum × life phase: target attainment as colour, highest need on top.
 
     ``cells`` come in heatmap order (:class:`core.coverage.ChainView`). Suppressed
-    cells stay grey with the text "gesperrt"; colours stop at 200 % of the target.
+    cells stay grey with the one sign; colours stop at 200 % of the target.
     """
     phases = cells.drop_duplicates("life_phase_id").sort_values("position")
     areas = cells.drop_duplicates("area_id")
@@ -192,7 +193,7 @@ def heatmap_figure(cells: pd.DataFrame, with_municipality: bool, mask: str = "<3
         else:
             z[i][j] = min(float(r["ratio"]) * 100, RATIO_MAX) if pd.notna(r["ratio"]) else None
             text[i][j] = f"{STATUS_STYLE.get(r['status'], STATUS_STYLE[None])[0]} {pct(r['ratio'])}"
-        hover[i][j] = _cell_hover(r, mask)
+        hover[i][j] = _cell_hover(r)
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -232,18 +233,20 @@ def heatmap_figure(cells: pd.DataFrame, with_municipality: bool, mask: str = "<3
     return fig
 
 
-def _cell_hover(r: dict, mask: str) -> str:
+def _cell_hover(r: dict) -> str:
     lines = [
         f"<b>{html_text(r['area_name'])}</b> ({html_text(r['municipality_name'])})",
         f"{r['phase']}",
         f"Versorgung: {coverage_text(r['coverage'], r['suppressed'], r['metric_label'])}",
         f"Ziel: {format_number(r['target'], 0)} · Zielerreichung {pct(r['ratio'])}",
         f"Angebote: {format_number(r['offers'], 0)} · Plätze: {format_number(r['places'], 0)}",
-        f"Kinder: {children_text(r['children'], r['suppression'], mask)}"
+        f"Kinder: {children_text(r['children'], bool(r['suppressed']))}"
         f" (Stand {format_date(r['children_stand']) if pd.notna(r['children_stand']) else '–'})",
     ]
     if isinstance(r.get("need_display"), str):
         lines.append(f"SGB-II-Quote unter 15: {r['need_display']}")
+    if r["suppressed"] or r.get("need_display") == WITHHELD_SIGN:
+        lines.append(WITHHELD_LEGEND)
     return "<br>".join(lines)
 
 

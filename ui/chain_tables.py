@@ -2,9 +2,10 @@
 
 Each ``*_table`` returns two frames with German headers: ``shown`` with numbers as
 de-DE text (``1.234,5``, ``79 %``) for ``st.dataframe``, and ``export`` with numbers
-as numbers for the CSV download (:func:`core.exporting.to_csv_bytes`). Suppressed
-values arrive empty from core and are written "gesperrt" (children ``<3`` where the
-count itself is small), in both.
+as numbers for the CSV download (:func:`core.exporting.to_csv_bytes`). Withheld
+values arrive empty from core and are written as the one sign
+(:data:`core.privacy.WITHHELD_SIGN`) whatever the reason, in both; the export explains
+it in its ``Datenschutz`` column.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import pandas as pd
 
 from core.format import format_date, format_number
+from core.privacy import WITHHELD_SIGN, with_withheld_note
 
-SUPPRESSED = "gesperrt"
+SUPPRESSED = WITHHELD_SIGN
 #: status -> symbol; the status is never shown by colour alone
+NO_QUADRANT = "ohne ausgewiesenen Wert"
 STATUS_SYMBOLS = {"erreicht": "✔", "knapp": "◐", "Lücke": "✖"}
 TextAndNumbers = tuple[pd.DataFrame, pd.DataFrame]
 
@@ -25,7 +28,7 @@ def pct(ratio: float | None) -> str:
 
 
 def status_text(status: str | None, suppressed: bool = False) -> str:
-    """``"✔ erreicht"``, ``"◐ knapp"``, ``"✖ Lücke"``, ``"gesperrt"`` or ``"–"``."""
+    """``"✔ erreicht"``, ``"◐ knapp"``, ``"✖ Lücke"``, the one sign or ``"–"``."""
     if suppressed:
         return SUPPRESSED
     if status is None or pd.isna(status):
@@ -33,17 +36,15 @@ def status_text(status: str | None, suppressed: bool = False) -> str:
     return f"{STATUS_SYMBOLS.get(status, '')} {status}".strip()
 
 
-def children_text(children: float | None, suppression: str | None, mask: str) -> str:
-    """Children as shown: the count, ``"<3"`` for a small count, or ``"gesperrt"``."""
-    if suppression == "small_count":
-        return mask
-    if suppression:
+def children_text(children: float | None, suppressed: bool) -> str:
+    """Children as shown: the count, or the one sign when withheld."""
+    if suppressed:
         return SUPPRESSED
     return format_number(children, 0)
 
 
 def coverage_text(coverage: float | None, suppressed: bool, metric_label: str = "") -> str:
-    """Coverage as shown: ``"38,9 Plätze je 100 Kinder"`` or ``"gesperrt"``."""
+    """Coverage as shown: ``"38,9 Plätze je 100 Kinder"`` or the one sign."""
     if suppressed:
         return SUPPRESSED
     return f"{format_number(coverage, 1)} {metric_label}".strip()
@@ -65,7 +66,7 @@ def _date(values: pd.Series) -> list[str]:
     return [format_date(d) if pd.notna(d) else "" for d in values]
 
 
-def _coverage_columns(df: pd.DataFrame, mask: str | None) -> TextAndNumbers:
+def _coverage_columns(df: pd.DataFrame, children: bool) -> TextAndNumbers:
     """Versorgung, Maß, Ziel, Zielerreichung, Status, Angebote, Plätze (and Kinder)."""
     hidden = df["suppressed"].astype(bool)
     export = pd.DataFrame(
@@ -86,10 +87,9 @@ def _coverage_columns(df: pd.DataFrame, mask: str | None) -> TextAndNumbers:
         },
         index=df.index,
     )
-    if mask is not None:
+    if children:
         export["Kinder"] = [
-            children_text(c, r, mask)
-            for c, r in zip(df["children"], df["suppression"], strict=True)
+            children_text(c, h) for c, h in zip(df["children"], hidden, strict=True)
         ]
     shown = export.assign(
         Versorgung=[coverage_text(v, h) for v, h in zip(df["coverage"], hidden, strict=True)],
@@ -105,9 +105,9 @@ def _coverage_columns(df: pd.DataFrame, mask: str | None) -> TextAndNumbers:
     return shown, export
 
 
-def chain_table(summary: pd.DataFrame, mask: str) -> TextAndNumbers:
+def chain_table(summary: pd.DataFrame) -> TextAndNumbers:
     """One row per life phase of the chain."""
-    shown, export = _coverage_columns(summary, mask)
+    shown, export = _coverage_columns(summary, children=True)
     extra = {
         "Sozialräume mit Lücke": summary["gap_areas"].astype(int),
         "Sozialräume": summary["areas"].astype(int),
@@ -116,13 +116,13 @@ def chain_table(summary: pd.DataFrame, mask: str) -> TextAndNumbers:
     head = {"Lebensphase": summary["phase"]}
     return (
         pd.DataFrame(head).join(shown).assign(**extra),
-        pd.DataFrame(head).join(export).assign(**extra),
+        with_withheld_note(pd.DataFrame(head).join(export).assign(**extra)),
     )
 
 
-def cells_table(cells: pd.DataFrame, mask: str) -> TextAndNumbers:
+def cells_table(cells: pd.DataFrame) -> TextAndNumbers:
     """One row per Sozialraum and life phase, in heatmap order (highest need first)."""
-    shown, export = _coverage_columns(cells, mask)
+    shown, export = _coverage_columns(cells, children=True)
     head = pd.DataFrame(
         {
             "Sozialraum": cells["area_name"],
@@ -132,7 +132,7 @@ def cells_table(cells: pd.DataFrame, mask: str) -> TextAndNumbers:
         }
     )
     stand = {"Stand Kinder": _date(cells["children_stand"])}
-    return head.join(shown).assign(**stand), head.join(export).assign(**stand)
+    return head.join(shown).assign(**stand), with_withheld_note(head.join(export).assign(**stand))
 
 
 def completeness_table(grid: pd.DataFrame) -> TextAndNumbers:
@@ -158,18 +158,18 @@ def need_table(need: pd.DataFrame, need_label: str) -> TextAndNumbers:
             "Zielerreichung %": [
                 None if pd.isna(r) else round(float(r) * 100) for r in need["coverage_ratio"]
             ],
-            "Quadrant": need["quadrant"].fillna("ohne Wert (gesperrt oder fehlend)"),
+            "Quadrant": need["quadrant"].fillna(NO_QUADRANT),
             "Lücken": need["gaps"].replace("", "keine"),
             "Stand Bedarf": _date(need["need_stand"]),
         }
     )
     shown = export.assign(**{"Zielerreichung %": [pct(r) for r in need["coverage_ratio"]]})
-    return shown, export
+    return shown, with_withheld_note(export)
 
 
 def trend_table(trend: pd.DataFrame) -> TextAndNumbers:
     """Coverage per life phase and quarter."""
-    shown, export = _coverage_columns(trend, None)
+    shown, export = _coverage_columns(trend, children=False)
     head = pd.DataFrame({"Quartal": trend["label"], "Lebensphase": trend["phase"]})
     stand = {"Stand Kinder": _date(trend["children_stand"])}
-    return head.join(shown).assign(**stand), head.join(export).assign(**stand)
+    return head.join(shown).assign(**stand), with_withheld_note(head.join(export).assign(**stand))

@@ -17,7 +17,8 @@ import streamlit as st
 from core.escaping import html_text, markdown_text
 from core.exporting import to_csv_bytes
 from core.format import format_number
-from core.reports.spec import footer_text, format_cell, slide_table
+from core.privacy import WITHHELD_LEGEND, with_withheld_note
+from core.reports.spec import footer_text, format_cell, slide_table, table_shows_withheld
 from ui.charts import german
 
 KEY_INDEX = "_session_slide"
@@ -243,6 +244,8 @@ def slide_data(spec: dict[str, Any], key: str) -> None:
     with st.expander(SLIDE_DATA):
         for i, table in enumerate(spec["tables"]):
             frame = pd.DataFrame(table["rows"], columns=table["columns"], dtype=object)
+            if table_shows_withheld(table):
+                frame = with_withheld_note(frame)
             shown = pd.DataFrame(
                 [
                     [format_cell(v, d) for v, d in zip(row, table["decimals"], strict=True)]
@@ -252,6 +255,8 @@ def slide_data(spec: dict[str, Any], key: str) -> None:
             )
             st.markdown(f"**{markdown_text(table['name'])}**")
             st.dataframe(shown, hide_index=True, width="stretch")
+            if table_shows_withheld(table):
+                st.caption(markdown_text(WITHHELD_LEGEND))
             st.download_button(
                 DOWNLOAD_CSV.format(name=table["name"]),
                 to_csv_bytes(frame),

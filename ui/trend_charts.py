@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.escaping import html_text
+from core.privacy import withheld
 from ui.charts import DISTRICT_COLOUR, SELECTION_COLOUR, german
 
 
@@ -95,7 +96,8 @@ def sparkline(values: list[float | None], labels: list[str], unit: str) -> go.Fi
 
 
 def to_frame(series: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The data behind the small multiples as one table with German headers."""
+    """The data behind the small multiples as one table with German headers; a withheld
+    value of the selection is the one sign."""
     rows = []
     for title, df in series.items():
         for r in df.itertuples():
@@ -103,7 +105,7 @@ def to_frame(series: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 {
                     "Indikator": title,
                     "Quartal": r.label,
-                    "Auswahl": r.value,
+                    "Auswahl": withheld(r.value, getattr(r, "suppressed", False)),
                     "Rhein-Kreis Neuss": r.district_value,
                 }
             )

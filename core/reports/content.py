@@ -11,8 +11,9 @@ A report::
 
 A slide: ``key``, ``title``, ``lead`` (the one message), ``bullets``, ``figures``
 (key-figure tiles), ``charts`` (bar/stacked_bar/line specs), ``image`` (base64 PNG),
-``tables`` (``columns``, ``rows`` with numbers as numbers and suppressed cells as
-text, ``decimals`` per column), ``reading_aid``, ``source`` and ``stand`` (German text).
+``tables`` (``columns``, ``rows`` with numbers as numbers and withheld cells as the
+one sign ``WITHHELD_SIGN``, ``decimals`` per column), ``reading_aid``, ``source`` and
+``stand`` (German text).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from core.catalogue import indicators
 from core.format import format_date
 from core.inventory import data_fingerprint, is_demo
 from core.key_figures import KEY_INDICATORS, key_figures
-from core.privacy import PrivacyRules
+from core.privacy import WITHHELD_LEGEND, PrivacyRules
 from core.quarters import parse_quarter
 from core.reports import SLIDE_KEYS, SLIDE_TITLES
 from core.reports.indicator_slides import (
@@ -68,9 +69,9 @@ def _sources_slide(
     bullets = [
         "Werte zum Ende des Berichtsquartals: je Indikator der neueste Wert, dessen Stichtag "
         "am oder vor dem Quartalsende liegt.",
-        f"Datenschutz: Fallzahlen unter {rules.min_count} erscheinen als „{rules.mask()}“, "
-        f"Quoten mit einer Bezugsgröße unter {rules.min_denominator} als „gesperrt“; "
-        "zusätzlich gesperrt wird, was sich aus Summen zurückrechnen ließe.",
+        f"Datenschutz: {WITHHELD_LEGEND}. Nicht ausgewiesen werden Fallzahlen unter "
+        f"{rules.min_count}, Quoten mit einer Bezugsgröße unter {rules.min_denominator} "
+        "und Werte, aus denen sich diese zurückrechnen ließen; alle mit demselben Zeichen.",
         "Quoten größerer Gebiete sind aus Zählern und Nennern summiert, nie gemittelt.",
         f"Datengrundlage (Prüfsumme): {meta['data_hash'][:12]}",
     ]

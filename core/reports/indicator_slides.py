@@ -15,7 +15,7 @@ from core.coverage import chain_summary, need_vs_coverage, weakest_link
 from core.format import format_date, format_value
 from core.indicators import indicator_values
 from core.key_figures import KEY_INDICATORS, key_figures
-from core.privacy import PrivacyRules
+from core.privacy import WITHHELD_TEXT, PrivacyRules, withheld_values
 from core.reports.maps import render_map
 from core.reports.spec import masked, slide, table
 
@@ -87,17 +87,16 @@ def map_slide(
         {
             "Sozialraum": values["name"],
             "Kommune": values["municipality_name"],
-            "Wert": masked(values["value"], values["display"], values["suppressed"], decimals),
+            "Wert": masked(values["value"], values["suppressed"], decimals),
             "Einheit": unit,
             "Stand": [format_date(d) if pd.notna(d) else "" for d in values["stand"]],
-            "Datenschutz": [rules.reason_text(r) for r in values["suppression"]],
         }
     )
     worst = "höchsten" if entry["polarity"] != "higher_better" else "niedrigsten"
     hidden = int(values["suppressed"].sum())
     bullets = [f"{r.name}: {r.display}" for r in top.itertuples()]
     if hidden:
-        bullets.append(f"{hidden} Sozialräume gesperrt (Datenschutz)")
+        bullets.append(f"{hidden} Sozialräume {WITHHELD_TEXT}")
     where = area(conn, muni)["name"] if muni else DISTRICT_NAME
     return slide(
         "map",
@@ -112,7 +111,7 @@ def map_slide(
         reading_aid=(
             f"So lesen Sie die Karte: Je dunkler ein Sozialraum, desto höher die "
             f"{entry['short_name']}. Die Farbstufen teilen die gezeigten Sozialräume in fünf "
-            "etwa gleich große Gruppen. Schraffiert: aus Datenschutzgründen gesperrt; "
+            f"etwa gleich große Gruppen. Schraffiert: {WITHHELD_TEXT}; "
             f"hellgrau: kein Wert. {entry['definition']}"
         ),
         source=str(entry["source"]),
@@ -125,23 +124,18 @@ def map_slide(
 def chain_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) -> dict:
     df = chain_summary(conn, q, muni, rules)
     attainment = [None if pd.isna(r) else round(float(r) * 100) for r in df["ratio"]]
-    children = [
-        rules.mask() if r == "small_count" else ("gesperrt" if s else c)
-        for c, r, s in zip(df["children"], df["suppression"], df["suppressed"], strict=True)
-    ]
+    hidden = df["suppressed"]
     frame = pd.DataFrame(
         {
             "Lebensphase": df["phase"],
             "Angebote": df["offers"],
             "Plätze": df["places"].round(0),
-            "Kinder": children,
-            "Versorgung": masked(
-                df["coverage"], pd.Series(["gesperrt"] * len(df)), df["suppressed"], 1
-            ),
+            "Kinder": withheld_values(df["children"], hidden),
+            "Versorgung": masked(df["coverage"], hidden, 1),
             "Maß": df["metric_label"],
             "Ziel": df["target"],
-            "Zielerreichung %": attainment,
-            "Status": df["status"].fillna(""),
+            "Zielerreichung %": withheld_values(attainment, hidden),
+            "Status": withheld_values(df["status"].fillna(""), hidden),
             "Sozialräume mit Lücke": [
                 f"{g} von {a}" for g, a in zip(df["gap_areas"], df["areas"], strict=True)
             ],
@@ -231,9 +225,10 @@ def gaps_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) 
         ],
         reading_aid=(
             "So lesen Sie die Tabelle: Sie nennt die Sozialräume, deren SGB-II-Quote unter 15 "
-            "über dem Kreiswert liegt und deren Präventionskette im Mittel weniger als 90 % "
+            "über dem Kreiswert liegt und deren Präventionskette im Mittel unter 90 % "
             "der Zielwerte erreicht. Oben steht, wo beides am stärksten zusammenkommt. "
-            "Gesperrte Sozialräume (Datenschutz) sind nicht eingeordnet."
+            f"Sozialräume ohne ausgewiesenen Wert ({WITHHELD_TEXT}) sind nicht "
+            "eingeordnet."
         ),
         source="SGB II: Statistik der Bundesagentur für Arbeit; Angebote: Angebotsdatenbank",
         stand=format_date(stands.max()) if len(stands) else "",

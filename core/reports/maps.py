@@ -1,9 +1,10 @@
 """The indicator map as a PNG, rendered without a browser (matplotlib via geopandas).
 
 Colours come from the privacy-suppressed values that ``indicator_values`` returns:
-suppressed Sozialräume are hatched grey, Sozialräume without a value plain light grey,
-both named in the legend. Class breaks are quantiles of the shown values, labelled
-de-DE (``"8,0 – 12,3 %"``). An attribution line names the source of the boundaries.
+withheld Sozialräume are hatched grey (one hatching and one legend entry, whatever
+the reason), Sozialräume without a value plain light grey, both named in the legend.
+Class breaks are quantiles of the shown values, labelled de-DE (``"8,0 – 12,3 %"``).
+An attribution line names the source of the boundaries.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from core.escaping import matplotlib_text
 from core.format import format_number
 from core.inventory import is_demo
 from core.models import AppMeta
+from core.privacy import WITHHELD_TEXT
 
 CLASSES = 5
 SUPPRESSED_COLOUR = "#d9d9d9"
@@ -31,7 +33,7 @@ MISSING_COLOUR = "#f4f4f4"
 EDGE_COLOUR = "#ffffff"
 BORDER_COLOUR = "#333333"
 PALETTES = {"higher_worse": "OrRd", "higher_better": "Blues", "neutral": "Purples"}
-LEGEND_SUPPRESSED = "gesperrt (Datenschutz)"
+LEGEND_SUPPRESSED = WITHHELD_TEXT
 LEGEND_MISSING = "kein Wert"
 DEMO_ATTRIBUTION = "Gebietsgrenzen: schematische Demodaten"
 DEFAULT_ATTRIBUTION = "Gebietsgrenzen: Rhein-Kreis Neuss"

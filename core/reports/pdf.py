@@ -19,8 +19,9 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from core.format import format_date
+from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN
 from core.reports.figures import chart_png
-from core.reports.spec import footer_text, format_cell, iso_date
+from core.reports.spec import footer_text, format_cell, iso_date, table_shows_withheld
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -124,7 +125,7 @@ def _table(pdf: Vorlage, spec: dict[str, Any], size: float = 7.5) -> None:
         [format_cell(v, d) for v, d in zip(r, spec["decimals"], strict=True)] for r in spec["rows"]
     ]
     numeric = [
-        all(isinstance(r[i], int | float) or r[i] in ("gesperrt", None) for r in spec["rows"])
+        all(isinstance(r[i], int | float) or r[i] in (WITHHELD_SIGN, None) for r in spec["rows"])
         for i in range(len(columns))
     ]
     pdf.set_font(FONT, "", size)
@@ -220,4 +221,6 @@ def to_pdf_bytes(report: dict[str, Any]) -> bytes:
         pdf.multi_cell(TEXT_W, 7, f"Anhang {i}: {title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
         _table(pdf, spec)
+        if table_shows_withheld(spec):
+            _paragraph(pdf, WITHHELD_LEGEND, 8, "", MUTED)
     return bytes(pdf.output())

@@ -19,6 +19,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from core.privacy import WITHHELD_SIGN
 from core.reports.spec import footer_text, slide_table
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -173,7 +174,7 @@ def column_widths(header: list[str], body: list[list[str]], total: int, size: in
 def _table(slide: Any, spec: dict, x: int, y: int, w: int, h: int, size: int = 13) -> Any:
     header, body = slide_table(spec)
     numeric = [
-        all(isinstance(r[i], int | float) or r[i] in ("gesperrt", None) for r in spec["rows"])
+        all(isinstance(r[i], int | float) or r[i] in (WITHHELD_SIGN, None) for r in spec["rows"])
         for i in (spec["columns"].index(c) for c in header)
     ]
     row_h = Inches(0.4)

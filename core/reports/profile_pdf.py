@@ -16,12 +16,19 @@ from core.catalogue import indicators
 from core.coverage import coverage_cells
 from core.format import format_date, format_number
 from core.inventory import data_fingerprint, is_demo, quarters_with_data
-from core.privacy import PrivacyRules
+from core.privacy import WITHHELD_LEGEND, PrivacyRules, withheld
 from core.profile import indicator_panels, population_by_phase, profile_rows
 from core.quarters import parse_quarter
 from core.reports.pdf import MUTED, Vorlage, _paragraph, _table
 
 PROFILE_TABLES = ["area", "indicator_value", "population", "offer", "offer_life_phase"]
+
+
+def chain_status(status: object, gap: object) -> str:
+    """The status of a life phase in the Sozialraum: ``"erreicht"``, ``"Lücke"``, ``"–"``."""
+    if isinstance(status, str):
+        return status
+    return "Lücke" if gap is True else "–"
 
 
 def _spec(columns: list[str], rows: list[list[Any]]) -> dict[str, Any]:
@@ -73,11 +80,9 @@ def profile_content(
                 [
                     r.phase,
                     int(r.offers),
-                    "gesperrt"
-                    if r.suppressed
-                    else f"{format_number(r.coverage, 1)} {r.metric_label}",
+                    withheld(f"{format_number(r.coverage, 1)} {r.metric_label}", r.suppressed),
                     format_number(r.target, 0),
-                    r.status if isinstance(r.status, str) else ("Lücke" if r.gap is True else "–"),
+                    withheld(chain_status(r.status, r.gap), r.suppressed),
                 ]
                 for r in cells.itertuples()
             ],
@@ -106,11 +111,5 @@ def profile_pdf_bytes(content: dict[str, Any]) -> bytes:
         _table(pdf, content[key])
     _paragraph(pdf, "Quellen", size=10, style="B")
     _paragraph(pdf, "; ".join(content["sources"]), size=7.5, colour=MUTED)
-    _paragraph(
-        pdf,
-        "Datenschutz: Fallzahlen unter 3 erscheinen als „<3“, Quoten mit einer Bezugsgröße "
-        "unter 20 werden nicht gezeigt („gesperrt“).",
-        size=7.5,
-        colour=MUTED,
-    )
+    _paragraph(pdf, f"Datenschutz: {WITHHELD_LEGEND}", size=7.5, colour=MUTED)
     return bytes(pdf.output())

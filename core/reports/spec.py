@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from core.format import format_date, format_number
+from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, withheld
 from core.reports import SLIDE_TITLES
 
 
@@ -78,16 +79,30 @@ def slide(key: str, **fields: Any) -> dict[str, Any]:
     return base
 
 
-def masked(values: pd.Series, displays: pd.Series, suppressed: pd.Series, decimals: int) -> list:
+def masked(values: pd.Series, suppressed: pd.Series, decimals: int) -> list:
+    """Rounded numbers for a table spec, the one sign where withheld."""
     return [
-        d if s else (None if pd.isna(v) else round(float(v), decimals))
-        for v, d, s in zip(values, displays, suppressed, strict=True)
+        withheld(None if pd.isna(v) else round(float(v), decimals), s)
+        for v, s in zip(values, suppressed, strict=True)
     ]
 
 
+def table_shows_withheld(spec: dict[str, Any]) -> bool:
+    """True when a table spec has a withheld cell (the one sign)."""
+    return any(v == WITHHELD_SIGN for row in spec["rows"] for v in row)
+
+
+def shows_withheld(s: dict[str, Any]) -> bool:
+    """True when a slide shows the one sign: in a key figure or a table cell."""
+    return any(f.get("value") == WITHHELD_SIGN for f in s.get("figures", [])) or any(
+        table_shows_withheld(t) for t in s.get("tables", [])
+    )
+
+
 def footer_text(report: dict[str, Any], s: dict[str, Any]) -> str:
-    """The footer of a slide or page: source, Stand and "Demodaten" where it applies."""
-    parts = []
+    """The footer of a slide or page: the legend of the one sign where the slide shows
+    it, source, Stand and "Demodaten" where it applies."""
+    parts = [WITHHELD_LEGEND] if shows_withheld(s) else []
     if s.get("source"):
         parts.append(f"Quelle: {s['source']}")
     if s.get("stand"):

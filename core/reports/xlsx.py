@@ -1,6 +1,6 @@
 """The report as an Excel workbook: the table behind every slide, a sheet each, plus the
-definitions and sources. Numbers stay numbers; suppressed cells keep their text
-("gesperrt", "<3"), exactly as on the slides."""
+definitions and sources. Numbers stay numbers; withheld cells show the one sign, exactly
+as on the slides, and a sheet that shows it explains it in its ``Datenschutz`` column."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pandas as pd
 
 from core.exporting import to_xlsx_bytes
 from core.format import format_date
-from core.reports.spec import iso_date
+from core.privacy import with_withheld_note
+from core.reports.spec import iso_date, table_shows_withheld
 
 OVERVIEW_SHEET = "Übersicht"
 DEFINITIONS_SHEET = "Definitionen und Quellen"
@@ -49,6 +50,8 @@ def sheets(report: dict[str, Any]) -> dict[str, pd.DataFrame]:
                 frame["Quelle"] = spec["source"]
             if spec.get("stand") and "Stand" not in frame.columns:
                 frame["Stand"] = spec["stand"]
+            if table_shows_withheld(table):
+                frame = with_withheld_note(frame)
             out[f"{number} {table['name']}"[:31]] = frame
     definitions = report.get("definitions") or []
     for i, table in enumerate(definitions):
