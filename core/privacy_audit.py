@@ -26,7 +26,7 @@ import math
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 import highspy
@@ -43,13 +43,14 @@ _BANNER_SILENCED = False
 @contextmanager
 def _quiet_stdout() -> Iterator[None]:
     """Silence file descriptor 1 (HiGHS prints a banner when the first model is made)."""
+    fd = 1
     try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
+        saved = os.dup(fd)
+    except OSError:
         yield
         return
-    sys.stdout.flush()
-    saved = os.dup(fd)
+    with suppress(AttributeError, OSError, ValueError):
+        sys.stdout.flush()
     try:
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), fd)
