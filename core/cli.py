@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     from core.users_cli import add_users_parser
 
     add_users_parser(sub)
+
+    from core.privacy_cli import add_privacy_parser
+
+    add_privacy_parser(sub)
     _database_url_everywhere(p)
     return p
 
@@ -154,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from core.users_cli import run_users
 
             return run_users(url, args)
+        if args.command == "privacy":
+            from core.privacy_cli import run_privacy
+
+            return run_privacy(make_engine(url), args)
     except PraevError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1

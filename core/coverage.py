@@ -34,6 +34,8 @@ from core.coverage_grid import (  # noqa: F401 (METRIC_LABELS, STATUS_* and stat
     read_inputs,
     status_of,
     suppressed_cells,
+    total_area,
+    withheld_for,
 )
 from core.format import format_number
 from core.offers import offer_phase_links
@@ -57,8 +59,10 @@ def coverage_cells(
     """
     rules = rules or PrivacyRules.from_settings()
     q = parse_quarter(quarter)
-    grid = coverage_grid(read_inputs(conn, q.end), quarter_days([q]), municipality_id)
-    return suppressed_cells(grid, rules).drop(columns="quarter").reset_index(drop=True)
+    days = quarter_days([q])
+    grid = coverage_grid(read_inputs(conn, q.end), days, municipality_id)
+    cells = suppressed_cells(grid, rules, withheld_for(conn, days, rules))
+    return cells.drop(columns="quarter").reset_index(drop=True)
 
 
 def chain_summary(
@@ -77,7 +81,9 @@ def chain_summary(
     q = parse_quarter(quarter)
     inp, days = read_inputs(conn, q.end), quarter_days([q])
     grid = coverage_grid(inp, days, municipality_id)
-    totals = phase_totals(grid, suppressed_cells(grid, rules), inp.phases, days, rules)
+    withheld, total = withheld_for(conn, days, rules), total_area(inp, municipality_id)
+    cells = suppressed_cells(grid, rules, withheld)
+    totals = phase_totals(grid, cells, inp.phases, days, rules, withheld, total)
     return totals.drop(columns="quarter")
 
 
@@ -267,7 +273,9 @@ def coverage_trend(
         return pd.DataFrame()
     inp, days = read_inputs(conn, max(q.end for q in qs)), quarter_days(sorted(set(qs)))
     grid = coverage_grid(inp, days, municipality_id)
-    return _trend(phase_totals(grid, suppressed_cells(grid, rules), inp.phases, days, rules), qs)
+    withheld, total = withheld_for(conn, days, rules), total_area(inp, municipality_id)
+    cells = suppressed_cells(grid, rules, withheld)
+    return _trend(phase_totals(grid, cells, inp.phases, days, rules, withheld, total), qs)
 
 
 def _trend(summaries: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame:
@@ -332,8 +340,9 @@ def chain_view(
     inp = read_inputs(conn, qs[-1].end)
     days = quarter_days(qs)
     grid = coverage_grid(inp, days, municipality_id)
-    all_cells = suppressed_cells(grid, rules)
-    summaries = phase_totals(grid, all_cells, inp.phases, days, rules)
+    withheld, total = withheld_for(conn, days, rules), total_area(inp, municipality_id)
+    all_cells = suppressed_cells(grid, rules, withheld)
+    summaries = phase_totals(grid, all_cells, inp.phases, days, rules, withheld, total)
     summary, cells = _one_quarter(summaries, q.key), _one_quarter(all_cells, q.key)
     grid_c, share = _completeness(
         inp.links[active_mask(inp.links, days[days["quarter"] == q.key])[:, 0]],

@@ -14,6 +14,7 @@ quarter. :mod:`core.coverage` builds its public functions on it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,8 @@ from sqlalchemy import Connection, select
 from core.areas import areas
 from core.catalogue import life_phases
 from core.models import Offer, OfferLifePhase, Population
-from core.privacy import PrivacyRules, suppress
+from core.privacy import PrivacyRules
+from core.publication import REASON_WITHHELD, population_key, withheld_cells
 from core.quarters import Quarter, parse_quarter
 
 METRIC_LABELS = {
@@ -175,17 +177,57 @@ def coverage_grid(
     return grid
 
 
-def suppressed_cells(grid: pd.DataFrame, rules: PrivacyRules) -> pd.DataFrame:
-    """Suppress the grid's cells (secondary within each Kommune, phase and quarter)."""
-    cells = grid.assign(
-        numerator=grid["children"],
-        denominator=grid["children"],
-        value=grid["coverage"],
-        group=grid["quarter"] + "|" + grid["municipality_id"] + "|" + grid["life_phase_id"],
+#: Quarter key -> the keys its protected publication withholds
+#: (:func:`core.publication.withheld_cells`).
+Withheld = Mapping[str, frozenset[str]]
+
+
+def withheld_for(conn: Connection, days: pd.DataFrame, rules: PrivacyRules) -> Withheld:
+    """The withheld keys of each quarter of ``days`` (see :func:`quarter_days`)."""
+    return {q: withheld_cells(conn, q, rules) for q in days["quarter"].unique()}
+
+
+def total_area(inp: CoverageInputs, municipality_id: str | None) -> str | None:
+    """The area whose totals a selection shows: the Kommune, else the Kreis."""
+    if municipality_id:
+        return municipality_id
+    kreis = inp.meta.loc[inp.meta["level"] == "district", "id"]
+    return str(kreis.iloc[0]) if len(kreis) else None
+
+
+def _withhold(
+    children: pd.Series, coverage: pd.Series, hidden: np.ndarray, rules: PrivacyRules
+) -> pd.DataFrame:
+    """Children as published and coverage shown only for a published, large enough count
+    (coverage beside its offers or places would give the count back)."""
+    kids = children.to_numpy(dtype=float)
+    small = np.isnan(kids) | (kids < rules.min_denominator)
+    return pd.DataFrame(
+        {
+            "children": np.where(hidden, np.nan, kids),
+            "coverage": np.where(hidden | small, np.nan, coverage.to_numpy(dtype=float)),
+            "suppressed": hidden | (small & ~np.isnan(kids)),
+            "suppression": np.where(hidden, REASON_WITHHELD, None).astype(object),
+        },
+        index=children.index,
     )
-    cells = suppress(cells, rules, kind="rate", group="group")
-    cells["children"] = cells["numerator"]
-    cells["coverage"] = cells["value"].astype(float)
+
+
+def suppressed_cells(grid: pd.DataFrame, rules: PrivacyRules, withheld: Withheld) -> pd.DataFrame:
+    """The grid's cells as published: children withheld where the quarter's publication
+    withholds them (the same cells as the population table)."""
+    hidden = np.array(
+        [
+            population_key(a, p) in withheld.get(q, frozenset())
+            for q, a, p in zip(grid["quarter"], grid["area_id"], grid["life_phase_id"], strict=True)
+        ],
+        dtype=bool,
+    )
+    cells = grid.copy()
+    shown = _withhold(grid["children"], grid["coverage"], hidden, rules)
+    for col in shown.columns:
+        cells[col] = shown[col]
+    cells["coverage"] = cells["coverage"].astype(float)
     cells["ratio"] = cells["coverage"] / cells["target"]
     cells["status"] = statuses(cells["ratio"])
     ratio = cells["ratio"].to_numpy(dtype=float)
@@ -228,8 +270,11 @@ def phase_totals(
     phases: pd.DataFrame,
     days: pd.DataFrame,
     rules: PrivacyRules,
+    withheld: Withheld,
+    total_area: str | None,
 ) -> pd.DataFrame:
-    """One row per quarter and life phase: sums over the Sozialräume, then suppressed.
+    """One row per quarter and life phase: sums over the Sozialräume of ``total_area``
+    (the Kommune or the Kreis), its children withheld as its population cell is.
 
     Uses the grid's layout (quarter × Sozialraum × phase, see :func:`coverage_grid`);
     ``cells`` keep the grid's index, so their gaps are counted in the same layout.
@@ -269,10 +314,17 @@ def phase_totals(
             "areas": n_areas,
         }
     )
-    df = suppress(df, rules, kind="rate")
-    df = df.rename(columns={"numerator": "children", "value": "coverage"}).drop(
-        columns=["denominator"]
+    hidden = np.array(
+        [
+            total_area is not None and population_key(total_area, p) in withheld.get(q, frozenset())
+            for q, p in zip(df["quarter"], df["life_phase_id"], strict=True)
+        ],
+        dtype=bool,
     )
+    shown = _withhold(df["numerator"], df["value"], hidden, rules)
+    df = df.drop(columns=["numerator", "denominator", "value"])
+    for col in shown.columns:
+        df[col] = shown[col]
     df["coverage"] = df["coverage"].astype(float)
     df["ratio"] = df["coverage"] / df["target"]
     df["status"] = statuses(df["ratio"])

@@ -21,8 +21,8 @@ from sqlalchemy import Connection, and_, func, select
 from core.areas import areas
 from core.catalogue import indicator as indicator_entry
 from core.models import IndicatorValue
-from core.privacy import PrivacyRules, display_value, suppress
-from core.quarters import Quarter, parse_quarter
+from core.privacy import PrivacyRules, display_value
+from core.quarters import Quarter, parse_quarter, quarter_of
 
 COLUMNS = [
     "area_id",
@@ -193,7 +193,7 @@ def indicator_values(
     q = parse_quarter(quarter)
     entry = indicator_entry(conn, indicator_id)
     full = hierarchy_values(conn, indicator_id, q.end)
-    shown = _suppressed_levels(full, entry, rules)
+    shown = _suppressed_levels(conn, full, entry, rules, {"asof": q})
     out = shown[shown["level"] == level].copy()
     if municipality_id and level != "district":
         out = out[out["municipality_id"] == municipality_id]
@@ -212,18 +212,44 @@ def indicator_values(
 
 
 def _suppressed_levels(
-    full: pd.DataFrame, entry: dict[str, Any], rules: PrivacyRules
+    conn: Connection,
+    full: pd.DataFrame,
+    entry: dict[str, Any],
+    rules: PrivacyRules,
+    quarters: dict[Any, Quarter],
 ) -> pd.DataFrame:
-    """Suppress each level with its parent as the group whose total is shown."""
-    parts = []
-    full = full.assign(group=full["asof"].astype(str) + "|" + full["parent_id"].fillna(""))
-    for level in ("district", "municipality", "area"):
-        part = full[full["level"] == level]
-        if part.empty:
-            continue
-        parts.append(suppress(part, rules, kind=entry["kind"], group="group"))
-    out = pd.concat(parts, ignore_index=True).drop(columns="group")
-    out["value"] = out["value"].astype(float)
+    """Withhold what the quarter's protected publication withholds (``quarters`` maps
+    each ``asof`` key of ``full`` to its quarter): a withheld numerator or denominator
+    hides the value and the numerator, a withheld denominator also itself."""
+    from core.publication import REASON_WITHHELD, indicator_key, withheld_cells
+
+    withheld = {key: withheld_cells(conn, q, rules) for key, q in quarters.items()}
+    ind = entry["id"]
+    asof, area_ids = full["asof"].tolist(), full["area_id"].tolist()
+    num_hidden = np.array(
+        [
+            indicator_key(ind, a, "num") in withheld.get(k, frozenset())
+            for k, a in zip(asof, area_ids, strict=True)
+        ],
+        dtype=bool,
+    )
+    den_hidden = np.array(
+        [
+            indicator_key(ind, a, "den") in withheld.get(k, frozenset())
+            for k, a in zip(asof, area_ids, strict=True)
+        ],
+        dtype=bool,
+    )
+    hidden = num_hidden | den_hidden
+    out = full.copy()
+    out["suppressed"] = hidden
+    out["suppression"] = pd.Series(
+        np.where(hidden, REASON_WITHHELD, None), index=out.index, dtype=object
+    )
+    out.loc[hidden, ["numerator", "value"]] = None
+    out.loc[den_hidden, "denominator"] = None
+    for col in ("numerator", "denominator", "value"):
+        out[col] = out[col].astype(float)
     return out
 
 
@@ -234,10 +260,15 @@ def value_on(
     day: dt.date,
     rules: PrivacyRules | None = None,
 ) -> float | None:
-    """The privacy-suppressed value of one area as of a day (None when hidden or missing)."""
+    """The published value of one area as of the last quarter that ended on or before
+    ``day`` (None when withheld or missing): what the product showed for that quarter."""
     rules = rules or PrivacyRules.from_settings()
     entry = indicator_entry(conn, indicator_id)
-    shown = _suppressed_levels(hierarchy_values(conn, indicator_id, day), entry, rules)
+    q = quarter_of(day)
+    if q.end > day:
+        q = q.previous()
+    full = hierarchy_values(conn, indicator_id, q.end)
+    shown = _suppressed_levels(conn, full, entry, rules, {"asof": q})
     row = shown[shown["area_id"] == area_id]
     if row.empty or pd.isna(row["value"].iloc[0]):
         return None
@@ -262,7 +293,8 @@ def panel(
         return pd.DataFrame(columns=[*COLUMNS, "suppressed", "suppression", "quarter", "label"])
     stored = _stored_values(conn, indicator_id, max(q.end for q in quarters))
     full = _hierarchy(entry, meta, _latest(stored, {q.key: q.end for q in quarters}))
-    out = _suppressed_levels(full, entry, rules).rename(columns={"asof": "quarter"})
+    by_key = {q.key: q for q in quarters}
+    out = _suppressed_levels(conn, full, entry, rules, by_key).rename(columns={"asof": "quarter"})
     out["label"] = out["quarter"].map({q.key: q.short_label for q in quarters})
     return out
 
@@ -300,7 +332,8 @@ def values_for_areas(
     frames = []
     for ind in indicators(conn).to_dict("records"):
         q = parse_quarter(quarter)
-        full = _suppressed_levels(hierarchy_values(conn, ind["id"], q.end), ind, rules)
+        full = hierarchy_values(conn, ind["id"], q.end)
+        full = _suppressed_levels(conn, full, ind, rules, {"asof": q})
         if area_ids is not None:
             full = full[full["area_id"].isin(area_ids)]
         full = full.assign(indicator_id=ind["id"], indicator=ind["short_name"], unit=ind["unit"])

@@ -313,6 +313,21 @@ class LoginAttempt(Base):
     client: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
+class Publication(Base):
+    """The protection of one quarter's publication: the withheld cell keys, stored under
+    the hash of the table set they protect (:mod:`core.publication`). Derived data:
+    recomputed when missing, never part of a Datenstand's checksum."""
+
+    __tablename__ = "publication"
+    __table_args__ = (UniqueConstraint("quarter", "table_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    quarter: Mapped[str] = mapped_column(String(7), index=True)
+    table_hash: Mapped[str] = mapped_column(String(64))
+    data_version: Mapped[str] = mapped_column(String(200), index=True)
+    withheld: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
 class Snapshot(Base):
     """A frozen Datenstand for a committee session."""
 

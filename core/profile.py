@@ -11,7 +11,8 @@ from core.format import format_value
 from core.indicators import panel
 from core.networks import networks, status_table
 from core.population import children_as_of
-from core.privacy import PrivacyRules, display_value, suppress
+from core.privacy import PrivacyRules, display_value
+from core.publication import REASON_WITHHELD, population_key, withheld_cells
 from core.quarters import Quarter, parse_quarter
 
 
@@ -30,10 +31,11 @@ def population_by_phase(
     df = phases[["id", "label", "age_from", "age_to", "position"]].merge(
         kids, how="left", left_on="id", right_on="life_phase_id"
     )
-    cells = suppress(
-        df.assign(numerator=df["children"], denominator=None, value=df["children"]),
-        rules,
-        kind="count",
+    withheld = withheld_cells(conn, q, rules)
+    hidden = [population_key(area_id, phase) in withheld for phase in df["id"]]
+    cells = df.assign(
+        value=df["children"].astype(float).where(~pd.Series(hidden, index=df.index)),
+        suppression=[REASON_WITHHELD if h else None for h in hidden],
     )
     return pd.DataFrame(
         {
