@@ -25,8 +25,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 
 import highspy
@@ -40,34 +39,22 @@ _UNBOUNDED_OR_INFEASIBLE = highspy.HighsModelStatus.kUnboundedOrInfeasible
 _BANNER_SILENCED = False
 
 
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Silence file descriptor 1 (HiGHS prints a banner when the first model is made)."""
-    fd = 1
-    try:
-        saved = os.dup(fd)
-    except OSError:
-        yield
-        return
-    with suppress(AttributeError, OSError, ValueError):
-        sys.stdout.flush()
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), fd)
-        yield
-    finally:
-        os.dup2(saved, fd)
-        os.close(saved)
-
-
 def _new_highs() -> highspy.Highs:
-    """A silent HiGHS instance."""
+    """A silent HiGHS instance (the first one made prints a banner on descriptor 1)."""
     global _BANNER_SILENCED
-    if _BANNER_SILENCED:
+    saved = None
+    if not _BANNER_SILENCED:
+        with suppress(AttributeError, OSError, ValueError):
+            sys.stdout.flush()
+        with suppress(OSError), open(os.devnull, "w") as null:
+            saved = os.dup(1)
+            os.dup2(null.fileno(), 1)
+    try:
         lp = highspy.Highs()
-    else:
-        with _quiet_stdout():
-            lp = highspy.Highs()
+    finally:
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
         _BANNER_SILENCED = True
     lp.setOptionValue("output_flag", False)
     return lp
@@ -130,13 +117,6 @@ def problem_text(low: float, high: float, min_count: int) -> str | None:
             f"{_fmt(high)} (kleiner als {min_count})"
         )
     return None
-
-
-def range_text(low: float, high: float) -> str:
-    """German description of a safe range (for listings of the tightest cells)."""
-    if high == INF:
-        return f"Spielraum {_fmt(low)} bis unbegrenzt"
-    return f"Spielraum {_fmt(low)} bis {_fmt(high)}"
 
 
 class Subsystem:
@@ -435,6 +415,8 @@ def worst(table: CellTable, withheld: set[str], min_count: int, n: int = 10) -> 
         ),
     )
     return [
-        Breach(key, lo, hi, problem_text(lo, hi, min_count) or range_text(lo, hi))
+        Breach(
+            key, lo, hi, problem_text(lo, hi, min_count) or f"Spielraum {_fmt(lo)} bis {_fmt(hi)}"
+        )
         for key, (lo, hi) in ordered[:n]
     ]
