@@ -21,7 +21,7 @@ from fpdf.fonts import FontFace
 from core.format import format_date
 from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN
 from core.reports.figures import chart_png
-from core.reports.spec import footer_text, format_cell, iso_date, table_shows_withheld
+from core.reports.spec import BULLET, footer_text, format_cell, iso_date, table_shows_withheld
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -183,7 +183,7 @@ def _section(pdf: Vorlage, number: int, spec: dict[str, Any]) -> None:
         png = base64.b64decode(spec["image"]["png_base64"])
         _image(pdf, png, TEXT_W * 0.85, spec["image"]["alt"])
     for bullet in spec["bullets"]:
-        _paragraph(pdf, f"• {bullet}", 9.5)
+        _paragraph(pdf, f"{BULLET} {bullet}", 9.5)
     for chart in spec["charts"]:
         _image(pdf, chart_png(chart), TEXT_W * 0.9, chart["title"])
     if spec["tables"]:

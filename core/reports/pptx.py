@@ -20,7 +20,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from core.privacy import WITHHELD_SIGN
-from core.reports.spec import footer_text, slide_table
+from core.reports.spec import BULLET, footer_text, slide_table
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -288,12 +288,12 @@ def _body(slide: Any, report: dict, spec: dict) -> None:
         pic = slide.shapes.add_picture(io.BytesIO(png), x, y, height=h)
         pic.name = spec["image"]["alt"][:250]
         right = x + pic.width + Inches(0.3)
-        text = "\n".join(f"• {b}" for b in spec["bullets"])
+        text = "\n".join(f"{BULLET} {b}" for b in spec["bullets"])
         _text(slide, right, y + Inches(0.2), WIDTH - MARGIN - right, h, text, 18)
         return
     tables = [t for t in spec["tables"] if t.get("slide_columns") != []]
     if spec["bullets"]:
-        text = "\n".join(f"• {b}" for b in spec["bullets"])
+        text = "\n".join(f"{BULLET} {b}" for b in spec["bullets"])
         size = 14 if tables else 18
         height = Inches(0.34) * len(spec["bullets"]) + Inches(0.2) if tables else h
         _text(slide, x, y, w, height, text, size)

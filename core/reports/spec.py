@@ -13,6 +13,10 @@ from core.format import format_date, format_number
 from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, withheld
 from core.reports import SLIDE_TITLES
 
+#: List marker of bullet lines on slides and in the PDF; never the sign of withheld
+#: cells (``WITHHELD_SIGN``), so a reader cannot mistake one for the other.
+BULLET = "–"
+
 
 def iso_date(text: str | None) -> dt.date | None:
     """``"2026-06-30"`` -> ``date(2026, 6, 30)``; None stays None (dates in the JSON)."""
