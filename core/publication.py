@@ -28,13 +28,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.areas import areas
 from core.catalogue import indicators, life_phases
@@ -45,6 +46,7 @@ from core.population import children_as_of
 from core.privacy import PrivacyRules
 from core.quarters import Quarter, parse_quarter
 
+log = logging.getLogger(__name__)
 #: The internal reason of every withheld cell (outputs show one sign, never a reason).
 REASON_WITHHELD = "withheld"
 #: Indicators whose denominator is the population of a life phase (the same figure).
@@ -293,9 +295,26 @@ def withheld_cells(
     return withheld
 
 
+def publish_all(engine: Engine, rules: PrivacyRules | None = None) -> int:
+    """Protect every quarter with data now, after a data change (demo build, import,
+    rollback), so that page views only read the stored result; returns the number of
+    quarters. A quarter that fails the audit is logged and stays unpublished."""
+    from core.inventory import quarters_with_data
+
+    rules = rules or PrivacyRules.from_settings()
+    with engine.connect() as conn:
+        quarters = list(quarters_with_data(conn))
+        for q in quarters:
+            try:
+                withheld_cells(conn, q, rules)
+            except PublicationError as exc:
+                log.warning("%s", exc)
+    return len(quarters)
+
+
 def _protected(conn: Connection, q: Quarter, rules: PrivacyRules, version: str) -> frozenset[str]:
     from core.privacy_audit import audit
-    from core.protection import protect
+    from core.protection import ProtectionError, protect
 
     table = cell_table(conn, q, rules)
     digest = table_hash(table, rules)
@@ -305,43 +324,58 @@ def _protected(conn: Connection, q: Quarter, rules: PrivacyRules, version: str) 
         )
     ).scalar()
     if stored is not None:
-        withheld = set(stored)
+        withheld = set(stored)  # the same table set under another data version
     else:
-        withheld = protect(table, rules.min_count)
-        breaches = audit(table, withheld, rules.min_count)
+        try:
+            withheld = protect(table, rules.min_count)
+            breaches = audit(table, withheld, rules.min_count)
+        except (ProtectionError, ValueError) as exc:
+            log.warning("protection of %s failed: %r", q.key, exc)
+            breaches = [exc]
         if breaches:
             raise PublicationError(
                 f"Die Veröffentlichung für {q.label} besteht die Datenschutzprüfung nicht "
                 f"({len(breaches)} Zelle(n)); es wird nichts gezeigt. Bitte die Daten prüfen "
                 "und „python -m core privacy audit“ ausführen."
             )
-    _store(conn, q, digest, version, withheld)
-    return frozenset(withheld)
+    return _store(conn, q, digest, version, withheld)
 
 
-def _store(conn: Connection, q: Quarter, digest: str, version: str, withheld: set[str]) -> None:
-    """Store a result in a connection of its own (the caller may only be reading). When
-    that is not possible now (a writer holds SQLite's lock, another process stored the
-    same result first), the next reader computes it again: nothing is lost."""
+def _store(
+    conn: Connection, q: Quarter, digest: str, version: str, withheld: set[str]
+) -> frozenset[str]:
+    """Store a result in a connection of its own (the caller may only be reading) and
+    return the stored one: when another process stored the same table set first, its
+    result wins, so every process publishes the same cells. When storing is not possible
+    now (a writer holds SQLite's lock), the result is used and computed again later."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    values = {
-        "quarter": q.key,
-        "table_hash": digest,
-        "data_version": version,
-        "withheld": sorted(withheld),
-        "created_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-    }
+    where = (Publication.quarter == q.key, Publication.table_hash == digest)
     try:
         with conn.engine.connect() as own:
             if own.dialect.name == "sqlite":
                 own.exec_driver_sql("PRAGMA busy_timeout = 200")
+            first = own.execute(select(Publication.withheld).where(*where)).scalar()
+            if first is not None:
+                own.execute(update(Publication).where(*where).values(data_version=version))
+                own.commit()
+                return frozenset(first)
             own.execute(
-                delete(Publication).where(
-                    Publication.quarter == q.key, Publication.table_hash == digest
+                insert(Publication).values(
+                    quarter=q.key,
+                    table_hash=digest,
+                    data_version=version,
+                    withheld=sorted(withheld),
+                    created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
                 )
             )
-            own.execute(insert(Publication).values(**values))
             own.commit()
     except SQLAlchemyError:
-        return
+        try:
+            with conn.engine.connect() as own:
+                first = own.execute(select(Publication.withheld).where(*where)).scalar()
+            if first is not None:
+                return frozenset(first)
+        except SQLAlchemyError:
+            pass
+    return frozenset(withheld)

@@ -105,3 +105,6 @@ def build_demo(engine: Engine, seed: int = DEFAULT_SEED) -> None:
             phase_links.extend({"offer_id": new_id, "life_phase_id": p} for p in phases)
         conn.execute(insert(OfferLifePhase), phase_links)
         set_demo(conn, True)
+    from core.publication import publish_all
+
+    publish_all(engine)  # the protection of every quarter, before the first page view

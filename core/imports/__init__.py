@@ -30,6 +30,7 @@ from core.imports.options import ImportOptions
 from core.imports.rollback import batches, delete_demo, rollback
 from core.imports.tables import ImportFile
 from core.inventory import is_demo
+from core.publication import publish_all
 
 KINDS: dict[str, Callable[[Connection, list[ImportFile], ImportOptions], Plan]] = {
     "areas": areas.prepare,
@@ -153,13 +154,17 @@ def run_import(
         if plan.warnings and not accept_warnings:
             raise WarningsNotAcceptedError(plan.warnings)
         batch_id = write_plan(conn, plan, user, progress)
+    if batch_id and kind != "networks":  # network status holds no person counts
+        publish_all(engine)
     return ImportResult(batch_id, plan.counts(), plan.warnings, replaced)
 
 
 def rollback_batch(engine: Engine, batch_id: int, user: str = "system") -> int:
     """Undo an import batch in one transaction; returns the number of rows reverted."""
     with engine.begin() as conn:
-        return rollback(conn, batch_id, user)
+        reverted = rollback(conn, batch_id, user)
+    publish_all(engine)
+    return reverted
 
 
 __all__ = [
