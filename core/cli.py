@@ -101,6 +101,7 @@ def cmd_init_db(url: str | None, demo: bool) -> int:
         empty = is_empty(conn)
     if demo and empty:
         from core.demo import build_demo
+
         build_demo(engine)
         print("Demodaten geladen.")
     elif demo:

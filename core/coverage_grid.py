@@ -14,7 +14,6 @@ quarter. :mod:`core.coverage` builds its public functions on it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +24,7 @@ from core.areas import areas
 from core.catalogue import life_phases
 from core.models import Offer, OfferLifePhase, Population
 from core.privacy import PrivacyRules
-from core.publication import REASON_WITHHELD, population_key, withheld_cells
+from core.publication import REASON_WITHHELD, Protected, population_cells, protected
 from core.quarters import Quarter, parse_quarter
 
 METRIC_LABELS = {
@@ -177,14 +176,9 @@ def coverage_grid(
     return grid
 
 
-#: Quarter key -> the keys its protected publication withholds
-#: (:func:`core.publication.withheld_cells`).
-Withheld = Mapping[str, frozenset[str]]
-
-
-def withheld_for(conn: Connection, days: pd.DataFrame, rules: PrivacyRules) -> Withheld:
-    """The withheld keys of each quarter of ``days`` (see :func:`quarter_days`)."""
-    return {q: withheld_cells(conn, q, rules) for q in days["quarter"].unique()}
+def withheld_for(conn: Connection, days: pd.DataFrame, rules: PrivacyRules) -> Protected:
+    """The protected publication the grid's cells are checked against."""
+    return protected(conn, rules)
 
 
 def total_area(inp: CoverageInputs, municipality_id: str | None) -> str | None:
@@ -213,16 +207,13 @@ def _withhold(
     )
 
 
-def suppressed_cells(grid: pd.DataFrame, rules: PrivacyRules, withheld: Withheld) -> pd.DataFrame:
-    """The grid's cells as published: children withheld where the quarter's publication
-    withholds them (the same cells as the population table)."""
-    hidden = np.array(
-        [
-            population_key(a, p) in withheld.get(q, frozenset())
-            for q, a, p in zip(grid["quarter"], grid["area_id"], grid["life_phase_id"], strict=True)
-        ],
-        dtype=bool,
+def suppressed_cells(grid: pd.DataFrame, rules: PrivacyRules, guard: Protected) -> pd.DataFrame:
+    """The grid's cells as published: children withheld where the publication withholds
+    them (the same cells as the population table)."""
+    keys = population_cells(
+        grid["area_id"], grid["life_phase_id"], grid["children_stand"], grid["children"]
     )
+    hidden = np.array([guard.hides(k) for k in keys], dtype=bool)
     cells = grid.copy()
     shown = _withhold(grid["children"], grid["coverage"], hidden, rules)
     for col in shown.columns:
@@ -270,7 +261,7 @@ def phase_totals(
     phases: pd.DataFrame,
     days: pd.DataFrame,
     rules: PrivacyRules,
-    withheld: Withheld,
+    guard: Protected,
     total_area: str | None,
 ) -> pd.DataFrame:
     """One row per quarter and life phase: sums over the Sozialräume of ``total_area``
@@ -314,13 +305,10 @@ def phase_totals(
             "areas": n_areas,
         }
     )
-    hidden = np.array(
-        [
-            total_area is not None and population_key(total_area, p) in withheld.get(q, frozenset())
-            for q, p in zip(df["quarter"], df["life_phase_id"], strict=True)
-        ],
-        dtype=bool,
+    keys = population_cells(
+        [total_area] * len(df), df["life_phase_id"], df["children_stand"], df["numerator"]
     )
+    hidden = np.array([total_area is None or guard.hides(k) for k in keys], dtype=bool)
     shown = _withhold(df["numerator"], df["value"], hidden, rules)
     df = df.drop(columns=["numerator", "denominator", "value"])
     for col in shown.columns:

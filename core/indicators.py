@@ -141,6 +141,14 @@ def _fill_from_children(
     return df
 
 
+def hierarchy_panel(conn: Connection, indicator_id: str, quarters: list[Quarter]) -> pd.DataFrame:
+    """Unsuppressed values of every area at every level as of each quarter's end (one
+    read; column ``asof`` holds the quarter key). Internal use: outputs withhold first."""
+    entry = indicator_entry(conn, indicator_id)
+    stored = _stored_values(conn, indicator_id, max(q.end for q in quarters))
+    return _hierarchy(entry, areas(conn), _latest(stored, {q.key: q.end for q in quarters}))
+
+
 def hierarchy_values(conn: Connection, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
     """Unsuppressed values of every area at every level as of a day (internal use).
 
@@ -193,7 +201,7 @@ def indicator_values(
     q = parse_quarter(quarter)
     entry = indicator_entry(conn, indicator_id)
     full = hierarchy_values(conn, indicator_id, q.end)
-    shown = _suppressed_levels(conn, full, entry, rules, {"asof": q})
+    shown = _suppressed_levels(conn, full, entry, rules)
     out = shown[shown["level"] == level].copy()
     if municipality_id and level != "district":
         out = out[out["municipality_id"] == municipality_id]
@@ -212,34 +220,16 @@ def indicator_values(
 
 
 def _suppressed_levels(
-    conn: Connection,
-    full: pd.DataFrame,
-    entry: dict[str, Any],
-    rules: PrivacyRules,
-    quarters: dict[Any, Quarter],
+    conn: Connection, full: pd.DataFrame, entry: dict[str, Any], rules: PrivacyRules
 ) -> pd.DataFrame:
-    """Withhold what the quarter's protected publication withholds (``quarters`` maps
-    each ``asof`` key of ``full`` to its quarter): a withheld numerator or denominator
-    hides the value and the numerator, a withheld denominator also itself."""
-    from core.publication import REASON_WITHHELD, indicator_key, withheld_cells
+    """Withhold what the protected publication withholds: a withheld numerator or
+    denominator hides the value and the numerator, a withheld denominator also itself."""
+    from core.publication import REASON_WITHHELD, indicator_cells, protected
 
-    withheld = {key: withheld_cells(conn, q, rules) for key, q in quarters.items()}
-    ind = entry["id"]
-    asof, area_ids = full["asof"].tolist(), full["area_id"].tolist()
-    num_hidden = np.array(
-        [
-            indicator_key(ind, a, "num") in withheld.get(k, frozenset())
-            for k, a in zip(asof, area_ids, strict=True)
-        ],
-        dtype=bool,
-    )
-    den_hidden = np.array(
-        [
-            indicator_key(ind, a, "den") in withheld.get(k, frozenset())
-            for k, a in zip(asof, area_ids, strict=True)
-        ],
-        dtype=bool,
-    )
+    guard = protected(conn, rules)
+    num_keys, den_keys = indicator_cells(entry, full)
+    num_hidden = np.array([guard.hides(k) for k in num_keys], dtype=bool)
+    den_hidden = np.array([guard.hides(k) for k in den_keys], dtype=bool)
     hidden = num_hidden | den_hidden
     out = full.copy()
     out["suppressed"] = hidden
@@ -268,7 +258,7 @@ def value_on(
     if q.end > day:
         q = q.previous()
     full = hierarchy_values(conn, indicator_id, q.end)
-    shown = _suppressed_levels(conn, full, entry, rules, {"asof": q})
+    shown = _suppressed_levels(conn, full, entry, rules)
     row = shown[shown["area_id"] == area_id]
     if row.empty or pd.isna(row["value"].iloc[0]):
         return None
@@ -288,13 +278,10 @@ def panel(
     """
     rules = rules or PrivacyRules.from_settings()
     entry = indicator_entry(conn, indicator_id)
-    meta = areas(conn)
     if not quarters:
         return pd.DataFrame(columns=[*COLUMNS, "suppressed", "suppression", "quarter", "label"])
-    stored = _stored_values(conn, indicator_id, max(q.end for q in quarters))
-    full = _hierarchy(entry, meta, _latest(stored, {q.key: q.end for q in quarters}))
-    by_key = {q.key: q for q in quarters}
-    out = _suppressed_levels(conn, full, entry, rules, by_key).rename(columns={"asof": "quarter"})
+    full = hierarchy_panel(conn, indicator_id, quarters)
+    out = _suppressed_levels(conn, full, entry, rules).rename(columns={"asof": "quarter"})
     out["label"] = out["quarter"].map({q.key: q.short_label for q in quarters})
     return out
 
@@ -333,7 +320,7 @@ def values_for_areas(
     for ind in indicators(conn).to_dict("records"):
         q = parse_quarter(quarter)
         full = hierarchy_values(conn, ind["id"], q.end)
-        full = _suppressed_levels(conn, full, ind, rules, {"asof": q})
+        full = _suppressed_levels(conn, full, ind, rules)
         if area_ids is not None:
             full = full[full["area_id"].isin(area_ids)]
         full = full.assign(indicator_id=ind["id"], indicator=ind["short_name"], unit=ind["unit"])

@@ -314,16 +314,16 @@ class LoginAttempt(Base):
 
 
 class Publication(Base):
-    """The protection of one quarter's publication: the withheld cell keys, stored under
-    the hash of the table set they protect (:mod:`core.publication`). Derived data:
-    recomputed when missing, never part of a Datenstand's checksum."""
+    """The protection of the publication for one state of the data: every cell of the
+    table set and the withheld ones, stored under the hash of the table set
+    (:mod:`core.publication`). Derived data: recomputed when missing, never part of a
+    Datenstand's checksum."""
 
     __tablename__ = "publication"
-    __table_args__ = (UniqueConstraint("quarter", "table_hash"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    quarter: Mapped[str] = mapped_column(String(7), index=True)
-    table_hash: Mapped[str] = mapped_column(String(64))
+    table_hash: Mapped[str] = mapped_column(String(64), unique=True)
     data_version: Mapped[str] = mapped_column(String(200), index=True)
+    cells: Mapped[list[Any]] = mapped_column(JSON, default=list)
     withheld: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from core.format import format_number
 from core.inventory import quarters_with_data
 from core.privacy import PrivacyRules
-from core.quarters import Quarter, parse_quarter
+from core.quarters import parse_quarter
 
 WORST = 10
 
@@ -27,50 +27,48 @@ def add_privacy_parser(sub: Any) -> None:
     """Register ``privacy audit`` and ``privacy protect``."""
     privacy = sub.add_parser("privacy", help="Datenschutz: Schutz prüfen oder berechnen")
     group = privacy.add_subparsers(dest="privacy_command", required=True, metavar="AKTION")
-    for name, text in (
-        ("audit", "Angriff auf die Veröffentlichung prüfen (Exit-Code 1 bei einer Lücke)"),
-        ("protect", "Schutz berechnen und speichern (sonst beim ersten Aufruf)"),
-    ):
-        cmd = group.add_parser(name, help=text)
-        which = cmd.add_mutually_exclusive_group(required=True)
-        which.add_argument("--quarter", help="Berichtsquartal, z. B. 2026-Q3")
-        which.add_argument("--all", action="store_true", help="alle Quartale mit Daten")
-
-
-def _quarters(engine: Engine, args: argparse.Namespace) -> list[Quarter]:
-    if args.all:
-        with engine.connect() as conn:
-            return list(quarters_with_data(conn))
-    return [parse_quarter(args.quarter)]
+    audit = group.add_parser(
+        "audit", help="Angriff auf die Veröffentlichung prüfen (Exit-Code 1 bei einer Lücke)"
+    )
+    which = audit.add_mutually_exclusive_group(required=True)
+    which.add_argument("--quarter", help="nur was dieses Quartal veröffentlicht, z. B. 2026-Q3")
+    which.add_argument("--all", action="store_true", help="alle Quartale zusammen")
+    group.add_parser("protect", help="Schutz berechnen und speichern (sonst beim ersten Aufruf)")
 
 
 def run_privacy(engine: Engine, args: argparse.Namespace) -> int:
     """Carry out ``privacy audit`` or ``privacy protect``."""
     from core.privacy_audit import audit, worst
-    from core.publication import cell_table, withheld_cells
+    from core.publication import cell_table, protected
 
     rules = PrivacyRules.from_settings()
-    breached = 0
-    for q in _quarters(engine, args):
-        with engine.connect() as conn:
-            withheld = withheld_cells(conn, q, rules)
-            if args.privacy_command == "protect":
-                print(f"{q.label}: {format_number(len(withheld), 0)} Zellen zurückgehalten.")
-                continue
-            table = cell_table(conn, q, rules)
-        breaches = audit(table, set(withheld), rules.min_count)
-        breached += len(breaches)
-        print(
-            f"{q.label}: {format_number(len(table.values), 0)} Zellen, "
-            f"{format_number(len(withheld), 0)} zurückgehalten, "
-            f"{format_number(len(breaches), 0)} Lücke(n)."
-        )
-        for breach in breaches[:WORST]:
-            print(f"  LÜCKE {breach.key}: {breach.problem}")
-        if not breaches:
-            for cell in worst(table, set(withheld), rules.min_count, WORST):
-                print(f"  engste Spanne {cell.key}: {cell.problem}")
-    if breached:
-        print(f"Fehler: {breached} zurückgehaltene Zelle(n) lassen sich eingrenzen.")
+    with engine.connect() as conn:
+        guard = protected(conn, rules)
+        if args.privacy_command == "protect":
+            print(
+                f"{format_number(len(guard.cells), 0)} Zellen, "
+                f"{format_number(len(guard.withheld), 0)} zurückgehalten."
+            )
+            return 0
+        quarters = None if args.all else [parse_quarter(args.quarter)]
+        if quarters is None and not quarters_with_data(conn):
+            print("Keine Daten: nichts zu prüfen.")
+            return 0
+        table = cell_table(conn, rules, quarters)
+    withheld = set(guard.withheld) & table.values.keys()
+    unknown = table.values.keys() - guard.cells
+    breaches = audit(table, withheld | unknown, rules.min_count)
+    scope = "alle Quartale" if quarters is None else quarters[0].label
+    print(
+        f"{scope}: {format_number(len(table.values), 0)} Zellen, "
+        f"{format_number(len(withheld | unknown), 0)} zurückgehalten, "
+        f"{format_number(len(breaches), 0)} Lücke(n)."
+    )
+    for breach in breaches[:WORST]:
+        print(f"  LÜCKE {breach.key}: {breach.problem}")
+    if breaches:
+        print(f"Fehler: {len(breaches)} zurückgehaltene Zelle(n) lassen sich eingrenzen.")
         return 1
+    for cell in worst(table, withheld | unknown, rules.min_count, WORST):
+        print(f"  engste Spanne {cell.key}: {cell.problem}")
     return 0

@@ -12,7 +12,7 @@ from core.indicators import panel
 from core.networks import networks, status_table
 from core.population import children_as_of
 from core.privacy import PrivacyRules, display_value
-from core.publication import REASON_WITHHELD, population_key, withheld_cells
+from core.publication import REASON_WITHHELD, population_cells, protected
 from core.quarters import Quarter, parse_quarter
 
 
@@ -31,8 +31,9 @@ def population_by_phase(
     df = phases[["id", "label", "age_from", "age_to", "position"]].merge(
         kids, how="left", left_on="id", right_on="life_phase_id"
     )
-    withheld = withheld_cells(conn, q, rules)
-    hidden = [population_key(area_id, phase) in withheld for phase in df["id"]]
+    guard = protected(conn, rules)
+    keys = population_cells([area_id] * len(df), df["id"], df["stand"], df["children"])
+    hidden = [guard.hides(k) for k in keys]
     cells = df.assign(
         value=df["children"].astype(float).where(~pd.Series(hidden, index=df.index)),
         suppression=[REASON_WITHHELD if h else None for h in hidden],

@@ -109,7 +109,7 @@ def _bundles(tables: list[CellTable], n: int) -> list[list[CellTable]]:
 def _protect_many(tables: list[CellTable], min_count: int, prune: bool) -> set[str]:
     result: set[str] = set()
     for t in tables:
-        result |= protect_component(t, min_count, prune=prune)
+        result |= protect_component(t, min_count, prune=prune)  # one fix per breach per round
     return result
 
 
@@ -138,8 +138,15 @@ def levels(table: CellTable) -> dict[str, int]:
     return level
 
 
-def protect_component(table: CellTable, min_count: int, *, prune: bool = True) -> set[str]:
-    """Protect one table (usually one connected component) in a single process."""
+def protect_component(
+    table: CellTable, min_count: int, *, prune: bool = True, cautious: bool = False
+) -> set[str]:
+    """Protect one table (usually one connected component) in a single process.
+
+    Each round fixes every breach it finds (one more cell each); with ``cautious`` only
+    breaches that share no fact with a cell hidden in the same round, which hides fewer
+    cells in large linked tables but needs many more rounds. The final pruning shows
+    unnecessary cells again either way."""
     model = AttackModel(table)
     level = levels(table)
     withheld = table.primary & table.values.keys()
@@ -152,10 +159,15 @@ def protect_component(table: CellTable, min_count: int, *, prune: bool = True) -
         if not found:
             break
         added: set[str] = set()
+        facts: dict[frozenset[str], set[str]] = {}
         for keys, breach in sorted(found, key=lambda kb: kb[1].key):
-            if added & _facts_of(model, keys):
+            if keys not in facts:
+                facts[keys] = _facts_of(model, keys)
+            if cautious and added & facts[keys]:
                 continue  # a cell just hidden may already help; the next round tells
             options = _candidates(model, keys, breach, withheld, min_count)
+            if not options and added & facts[keys]:
+                continue  # what could help was hidden this round; the next round tells
             if not options:
                 raise ProtectionError(f"{breach.key!r}: {breach.problem}")
             best = min(

@@ -1,26 +1,29 @@
-"""The one protected publication of a quarter: which person counts are withheld.
+"""The one protected publication: which person counts are withheld, in every quarter.
 
-Everything the product publishes about persons for a quarter (as of its end) is one set
-of linked tables (:class:`core.cell_table.CellTable`):
+Everything the product publishes about persons is one set of linked tables
+(:class:`core.cell_table.CellTable`), over *all* quarters at once:
 
 * every indicator's numerator and denominator at every level (Sozialraum, Kommune, Kreis,
-  and any further level), keys ``ind|<indicator>|<area>|num`` and ``…|den``; a count
-  indicator has only ``num``;
-* the children per area and life phase, keys ``pop|<area>|<phase>``; the coverage tables
-  publish the same figures, so they are the same cells.
+  and any further level) as of every quarter; a count indicator has only a numerator;
+* the children per area and life phase as of every quarter; the coverage tables publish
+  the same figures, so they are the same cells.
 
-An attacker knows how these cells hang together, so the table set carries it as
-relations: a parent is the sum of its children (wherever the published figures add up),
-a denominator that *is* a population figure (children under 3 for the SGB-II-u3 rate)
-equals it, a numerator is at most its denominator, a nested life phase ("rund um die
-Geburt" inside "Krippe") at most the phase around it.
+A figure shown with the same Stand and the same number in several quarters (an annual
+value is shown in four) is *one* cell: its key holds the Stand and the number
+(:func:`indicator_cells`, :func:`population_cells`), so it is withheld in every quarter
+or in none, and a reader cannot combine quarters to recover it. An attacker knows how
+the cells hang together, so the table set carries it as relations, quarter by quarter: a
+parent is the sum of its children (wherever the published figures add up), a denominator
+that *is* a population figure (children under 3 for the SGB-II-u3 rate) equals it, a
+numerator is at most its denominator, a nested life phase ("rund um die Geburt" inside
+"Krippe") at most the phase around it.
 
 :func:`core.protection.protect` decides what to withhold (primary: person counts
 1 … ``min_count``−1, numerators of rates whose denominator is below ``min_denominator``;
 secondary: what the audit needs), :func:`core.privacy_audit.audit` proves it, and the
-result is stored in the table ``publication`` under a hash of the table set, so it is
-computed once per data change and read by every output. A result that fails the audit
-is never stored or used: :func:`withheld_cells` raises instead.
+result is stored in the table ``publication`` (when the data change: demo build, import,
+rollback; or on first use). A result that fails the audit is never stored or used. A
+cell an output asks for that is not in the protected table set is withheld (fail closed).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from core.errors import PraevError
 from core.models import Area, AuditLog, ImportBatch, IndicatorValue, Population, Publication
 from core.population import children_as_of
 from core.privacy import PrivacyRules
-from core.quarters import Quarter, parse_quarter
+from core.quarters import Quarter
 
 log = logging.getLogger(__name__)
 #: The internal reason of every withheld cell (outputs show one sign, never a reason).
@@ -61,173 +64,231 @@ DENOMINATOR_PHASES: dict[str, str] = {
 LEVEL_COST = {"area": 1.0, "municipality": 1_000.0, "district": 1_000_000.0}
 
 
-def indicator_key(indicator_id: str, area_id: str, part: str) -> str:
-    """Key of an indicator cell; ``part`` is ``"num"`` or ``"den"``."""
-    return f"ind|{indicator_id}|{area_id}|{part}"
+def _stand(day: Any) -> str:
+    if day is None or (not isinstance(day, str) and pd.isna(day)):
+        return ""
+    return pd.Timestamp(day).date().isoformat()
 
 
-def population_key(area_id: str, phase_id: str) -> str:
-    """Key of the children of one area and life phase."""
-    return f"pop|{area_id}|{phase_id}"
-
-
-class PublicationError(PraevError):
-    """The protection of a quarter did not pass the audit: nothing is published."""
-
-
-@dataclass
-class _Builder:
-    """Collects cells, relations and costs."""
-
-    table: CellTable
-    levels: dict[str, str]
-    parents: dict[str, str | None]
-
-    def cell(self, key: str, value: float, area_id: str) -> None:
-        self.table.values[key] = float(value)
-        level_cost = LEVEL_COST.get(self.levels.get(area_id, "area"), 1.0)
-        self.table.cost[key] = level_cost * (1.0 + float(value))
-
-    def sums(self, values: dict[str, float], key_of: Any) -> None:
-        """A relation parent = sum of children wherever the published figures add up."""
-        children: dict[str, list[str]] = {}
-        for area_id, parent in self.parents.items():
-            if parent is not None:
-                children.setdefault(parent, []).append(area_id)
-        for parent, kids in children.items():
-            if parent not in values or not all(k in values for k in kids):
-                continue
-            if abs(sum(values[k] for k in kids) - values[parent]) < 1e-9:
-                self.table.relations.append(
-                    Relation(key_of(parent), tuple(key_of(k) for k in kids))
-                )
-
-
-def _whole(value: Any) -> float | None:
+def _number(value: Any) -> float | None:
     if value is None or pd.isna(value):
         return None
     return float(value)
 
 
-def cell_table(conn: Connection, quarter: str | Quarter, rules: PrivacyRules) -> CellTable:
-    """Every person count published for the quarter, with the relations between them."""
-    q = parse_quarter(quarter)
-    meta = areas(conn)
-    builder = _Builder(
-        CellTable(values={}, relations=[], at_most=[], cost={}, primary=set()),
-        dict(zip(meta["id"], meta["level"], strict=True)),
-        {
-            a: (p if isinstance(p, str) else None)
-            for a, p in zip(meta["id"], meta["parent_id"], strict=True)
-        },
-    )
-    population = _population(conn, q.end, builder, rules)
-    from core.indicators import hierarchy_values
+def indicator_key(indicator_id: str, area_id: str, part: str, stand: Any, value: float) -> str:
+    """Key of an indicator cell: ``part`` is ``"num"`` or ``"den"``; the same Stand and
+    number in several quarters is the same cell."""
+    return f"ind|{indicator_id}|{area_id}|{part}|{_stand(stand)}|{value:.10g}"
 
+
+def population_key(area_id: str, phase_id: str, stand: Any, value: float) -> str:
+    """Key of the children of one area and life phase with their Stand."""
+    return f"pop|{area_id}|{phase_id}|{_stand(stand)}|{value:.10g}"
+
+
+def indicator_cells(
+    entry: dict[str, Any], full: pd.DataFrame
+) -> tuple[list[str | None], list[str | None]]:
+    """The numerator and denominator cell keys of each row of an unsuppressed hierarchy
+    frame (None where there is no figure); used by the protection and by every output."""
+    rate = entry["kind"] == "rate"
+    nums: list[str | None] = []
+    dens: list[str | None] = []
+    for area_id, stand, num, den, value in zip(
+        full["area_id"],
+        full["stand"],
+        full["numerator"],
+        full["denominator"],
+        full["value"],
+        strict=True,
+    ):
+        n = _number(num) if rate else _number(num if pd.notna(num) else value)
+        d = _number(den) if rate else None
+        nums.append(None if n is None else indicator_key(entry["id"], area_id, "num", stand, n))
+        dens.append(None if d is None else indicator_key(entry["id"], area_id, "den", stand, d))
+    return nums, dens
+
+
+def population_cells(area_ids: Any, phases: Any, stands: Any, children: Any) -> list[str | None]:
+    """The population cell keys of children figures (None where there is none)."""
+    return [
+        None if _number(c) is None else population_key(a, p, s, float(c))
+        for a, p, s, c in zip(area_ids, phases, stands, children, strict=True)
+    ]
+
+
+class PublicationError(PraevError):
+    """The protection did not pass the audit: nothing is published."""
+
+
+@dataclass(frozen=True)
+class Protected:
+    """The protected publication: every cell of the table set and the withheld ones."""
+
+    cells: frozenset[str]
+    withheld: frozenset[str]
+
+    def hides(self, key: str | None) -> bool:
+        """Whether an output must withhold the cell ``key`` (None: no figure, nothing to
+        hide). A cell outside the protected table set is withheld: fail closed."""
+        return key is not None and (key in self.withheld or key not in self.cells)
+
+
+class _Builder:
+    """Collects cells, relations and costs of all quarters; a cell seen again (the same
+    Stand and number in another quarter) is the same cell."""
+
+    def __init__(self, meta: pd.DataFrame, rules: PrivacyRules):
+        self.table = CellTable(values={}, relations=[], at_most=[], cost={}, primary=set())
+        self.rules = rules
+        self.levels = dict(zip(meta["id"], meta["level"], strict=True))
+        self.children: dict[str, list[str]] = {}
+        for area_id, parent in zip(meta["id"], meta["parent_id"], strict=True):
+            if isinstance(parent, str):
+                self.children.setdefault(parent, []).append(area_id)
+        self._relations: set[Relation] = set()
+        self._at_most: set[tuple[str, str]] = set()
+
+    def cell(self, key: str, value: float, area_id: str, small: bool = True) -> None:
+        """A person count; ``small`` counts 1 … min_count−1 are withheld (primary)."""
+        self.table.values[key] = value
+        self.table.cost[key] = LEVEL_COST.get(self.levels.get(area_id, "area"), 1.0) * (1.0 + value)
+        if small and 0 < value < self.rules.min_count:
+            self.table.primary.add(key)
+
+    def relation(self, total: str, parts: tuple[str, ...]) -> None:
+        rel = Relation(total, parts)
+        if rel not in self._relations:
+            self._relations.add(rel)
+            self.table.relations.append(rel)
+
+    def at_most(self, small: str, big: str) -> None:
+        if (small, big) not in self._at_most:
+            self._at_most.add((small, big))
+            self.table.at_most.append((small, big))
+
+    def sums(self, cells: dict[str, tuple[str, float]]) -> None:
+        """``cells``: area -> (key, value) of one quarter and table; parent = sum of its
+        children wherever all children have a figure and the figures add up."""
+        for parent, kids in self.children.items():
+            if parent not in cells or not all(k in cells for k in kids):
+                continue
+            if abs(sum(cells[k][1] for k in kids) - cells[parent][1]) < 1e-9:
+                self.relation(cells[parent][0], tuple(cells[k][0] for k in kids))
+
+
+def cell_table(
+    conn: Connection, rules: PrivacyRules, quarters: list[Quarter] | None = None
+) -> CellTable:
+    """Every person count published in the quarters (default: all with data), with the
+    relations between them."""
+    from core.indicators import hierarchy_panel
+    from core.inventory import quarters_with_data
+
+    qs = list(quarters if quarters is not None else quarters_with_data(conn))
+    builder = _Builder(areas(conn), rules)
+    if not qs:
+        return builder.table
+    population = {q.key: _population(conn, q, builder) for q in qs}
     for entry in indicators(conn).to_dict("records"):
-        full = hierarchy_values(conn, entry["id"], q.end)
-        _indicator(entry, full, builder, rules, population)
+        full = hierarchy_panel(conn, entry["id"], qs)
+        nums, dens = indicator_cells(entry, full)
+        frame = full.assign(num_key=nums, den_key=dens)
+        for key, part in frame.groupby("asof", sort=False):
+            _indicator(entry, part, builder, population.get(key, {}))
     return builder.table
 
 
 def _indicator(
     entry: dict[str, Any],
-    full: pd.DataFrame,
+    part: pd.DataFrame,
     builder: _Builder,
-    rules: PrivacyRules,
-    population: dict[str, dict[str, float]],
+    population: dict[str, dict[str, tuple[str, float]]],
 ) -> None:
-    table, ind = builder.table, entry["id"]
+    """One indicator as of one quarter."""
     rate = entry["kind"] == "rate"
-    nums: dict[str, float] = {}
-    dens: dict[str, float] = {}
-    for row in full.itertuples():
-        num = _whole(
-            row.numerator if rate else (row.numerator if pd.notna(row.numerator) else row.value)
-        )
-        den = _whole(row.denominator) if rate else None
-        if num is not None:
-            nums[row.area_id] = num
-            builder.cell(indicator_key(ind, row.area_id, "num"), num, row.area_id)
-            if 0 < num < rules.min_count:
-                table.primary.add(indicator_key(ind, row.area_id, "num"))
-        if den is not None:
-            dens[row.area_id] = den
-            builder.cell(indicator_key(ind, row.area_id, "den"), den, row.area_id)
-            if 0 < den < rules.min_count:
-                table.primary.add(indicator_key(ind, row.area_id, "den"))
-        if rate and num is not None and (den is None or den < rules.min_denominator):
-            table.primary.add(indicator_key(ind, row.area_id, "num"))
-        if num is not None and den is not None and num <= den:
-            table.at_most.append(
-                (indicator_key(ind, row.area_id, "num"), indicator_key(ind, row.area_id, "den"))
-            )
-    builder.sums(nums, lambda a: indicator_key(ind, a, "num"))
-    builder.sums(dens, lambda a: indicator_key(ind, a, "den"))
-    phase = DENOMINATOR_PHASES.get(ind)
-    if phase:
-        kids = population.get(phase, {})
-        for area_id, den in dens.items():
-            if kids.get(area_id) == den:  # the same figure in two tables: one cell
-                table.relations.append(
-                    Relation(indicator_key(ind, area_id, "den"), (population_key(area_id, phase),))
-                )
+    nums: dict[str, tuple[str, float]] = {}
+    dens: dict[str, tuple[str, float]] = {}
+    for area_id, num_cell, den_cell in zip(
+        part["area_id"], part["num_key"], part["den_key"], strict=True
+    ):
+        num_key = num_cell if isinstance(num_cell, str) else None  # pandas: None -> NaN
+        den_key = den_cell if isinstance(den_cell, str) else None
+        if num_key is not None:
+            nums[area_id] = (num_key, _value_of(num_key))
+            builder.cell(num_key, nums[area_id][1], area_id)
+        if den_key is not None:
+            dens[area_id] = (den_key, _value_of(den_key))
+            builder.cell(den_key, dens[area_id][1], area_id)
+        if not rate or num_key is None:
+            continue
+        if den_key is None or dens[area_id][1] < builder.rules.min_denominator:
+            builder.table.primary.add(num_key)
+        elif nums[area_id][1] <= dens[area_id][1]:
+            builder.at_most(num_key, den_key)
+    builder.sums(nums)
+    builder.sums(dens)
+    phase = DENOMINATOR_PHASES.get(entry["id"])
+    kids = population.get(phase, {}) if phase else {}
+    for area_id, (den_key, den) in dens.items():
+        if area_id in kids and kids[area_id][1] == den:  # one figure in two tables
+            builder.relation(den_key, (kids[area_id][0],))
+
+
+def _value_of(key: str) -> float:
+    return float(key.rsplit("|", 1)[1])
 
 
 def _population(
-    conn: Connection, day: dt.date, builder: _Builder, rules: PrivacyRules
-) -> dict[str, dict[str, float]]:
-    """Children per phase and area (parents as sums where not stored); returns
-    phase -> area -> children."""
-    kids = children_as_of(conn, day)
+    conn: Connection, q: Quarter, builder: _Builder
+) -> dict[str, dict[str, tuple[str, float]]]:
+    """Children per phase and area as of the quarter (a parent without a count of its
+    own: the sum of its children, Stand the newest of theirs); phase -> area -> cell."""
+    kids = children_as_of(conn, q.end)
     phases = life_phases(conn)
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, tuple[str, float]]] = {}
     for phase in phases["id"]:
-        stored = kids[kids["life_phase_id"] == phase]
-        values = {
-            a: float(c)
-            for a, c in zip(stored["area_id"], stored["children"], strict=True)
-            if pd.notna(c)
+        mine = kids[(kids["life_phase_id"] == phase) & kids["children"].notna()]
+        figures = {
+            a: (float(c), s)
+            for a, c, s in zip(mine["area_id"], mine["children"], mine["stand"], strict=True)
         }
-        _fill_parents(values, builder.parents)
-        out[phase] = values
-        for area_id, value in values.items():
-            key = population_key(area_id, phase)
+        _fill_parents(figures, builder.children)
+        cells = {a: (population_key(a, phase, s, v), v) for a, (v, s) in figures.items()}
+        for area_id, (key, value) in cells.items():
             builder.cell(key, value, area_id)
-            if 0 < value < rules.min_count:
-                builder.table.primary.add(key)
-        builder.sums(values, lambda a, p=phase: population_key(a, p))
+        builder.sums(cells)
+        out[phase] = cells
     bands = phases.set_index("id")[["age_from", "age_to"]].to_dict("index")
     for inner, band in bands.items():
         for outer, around in bands.items():
             nested = around["age_from"] <= band["age_from"] and band["age_to"] <= around["age_to"]
             if inner == outer or not nested:
                 continue
-            for area_id, value in out.get(inner, {}).items():
-                if out.get(outer, {}).get(area_id, -1.0) >= value:
-                    builder.table.at_most.append(
-                        (population_key(area_id, inner), population_key(area_id, outer))
-                    )
+            for area_id, (key, value) in out.get(inner, {}).items():
+                other = out.get(outer, {}).get(area_id)
+                if other is not None and other[1] >= value:
+                    builder.at_most(key, other[0])
     return out
 
 
-def _fill_parents(values: dict[str, float], parents: dict[str, str | None]) -> None:
-    """Give every ancestor without a value the sum of its children (bottom up)."""
-    children: dict[str, list[str]] = {}
-    for area_id, parent in parents.items():
-        if parent is not None:
-            children.setdefault(parent, []).append(area_id)
+def _fill_parents(figures: dict[str, tuple[float, Any]], children: dict[str, list[str]]) -> None:
+    """Give every ancestor without a figure the sum of its children (bottom up)."""
 
-    def total(area_id: str) -> float | None:
-        if area_id in values:
-            return values[area_id]
+    def total(area_id: str) -> tuple[float, Any] | None:
+        if area_id in figures:
+            return figures[area_id]
         kids = [total(k) for k in children.get(area_id, [])]
         if not kids or any(k is None for k in kids):
             return None
-        values[area_id] = float(np.sum(kids))
-        return values[area_id]
+        figures[area_id] = (
+            float(np.sum([k[0] for k in kids])),
+            max(pd.Timestamp(k[1]) for k in kids),
+        )
+        return figures[area_id]
 
-    for area_id in children:
+    for area_id in list(children):
         total(area_id)
 
 
@@ -243,7 +304,7 @@ def table_hash(table: CellTable, rules: PrivacyRules) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-_CACHE: dict[tuple[str, str, str], frozenset[str]] = {}
+_CACHE: dict[tuple[str, str], Protected] = {}
 _LOCK = threading.Lock()
 
 
@@ -265,63 +326,55 @@ def data_version(conn: Connection) -> str:
     return "|".join("" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in row)
 
 
-def withheld_cells(
-    conn: Connection, quarter: str | Quarter, rules: PrivacyRules | None = None
-) -> frozenset[str]:
-    """The keys withheld in the quarter's publication.
+def protected(conn: Connection, rules: PrivacyRules | None = None) -> Protected:
+    """The protected publication for the current data.
 
     Read from the table ``publication`` (one query) when it holds the result for this
     state of the data; otherwise the table set is built, and a stored result for the same
     table set (hash) is used, or the protection is computed, audited and stored.
     """
     rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
     version = f"{data_version(conn)}|{rules.min_count}|{rules.min_denominator}"
-    cache_key = (str(conn.engine.url), q.key, version)
+    cache_key = (str(conn.engine.url), version)
     with _LOCK:
         hit = _CACHE.get(cache_key)
     if hit is not None:
         return hit
-    stored = conn.execute(
-        select(Publication.withheld).where(
-            Publication.quarter == q.key, Publication.data_version == version
-        )
-    ).scalar()
-    withheld = frozenset(stored) if stored is not None else _protected(conn, q, rules, version)
+    row = conn.execute(
+        select(Publication.cells, Publication.withheld).where(Publication.data_version == version)
+    ).first()
+    result = (
+        Protected(frozenset(row.cells), frozenset(row.withheld))
+        if row is not None
+        else _protected(conn, rules, version)
+    )
     with _LOCK:
-        if len(_CACHE) > 512:
+        if len(_CACHE) > 64:
             _CACHE.clear()
-        _CACHE[cache_key] = withheld
-    return withheld
+        _CACHE[cache_key] = result
+    return result
 
 
 def publish_all(engine: Engine, rules: PrivacyRules | None = None) -> int:
-    """Protect every quarter with data now, after a data change (demo build, import,
-    rollback), so that page views only read the stored result; returns the number of
-    quarters. A quarter that fails the audit is logged and stays unpublished."""
-    from core.inventory import quarters_with_data
-
-    rules = rules or PrivacyRules.from_settings()
-    with engine.connect() as conn:
-        quarters = list(quarters_with_data(conn))
-        for q in quarters:
-            try:
-                withheld_cells(conn, q, rules)
-            except PublicationError as exc:
-                log.warning("%s", exc)
-    return len(quarters)
+    """Protect the publication now, after a data change (demo build, import, rollback),
+    so that page views only read the stored result; returns the number of withheld
+    cells. A protection that fails the audit is logged and nothing is published."""
+    try:
+        with engine.connect() as conn:
+            return len(protected(conn, rules).withheld)
+    except PublicationError as exc:
+        log.warning("%s", exc)
+        return 0
 
 
-def _protected(conn: Connection, q: Quarter, rules: PrivacyRules, version: str) -> frozenset[str]:
+def _protected(conn: Connection, rules: PrivacyRules, version: str) -> Protected:
     from core.privacy_audit import audit
     from core.protection import ProtectionError, protect
 
-    table = cell_table(conn, q, rules)
+    table = cell_table(conn, rules)
     digest = table_hash(table, rules)
     stored = conn.execute(
-        select(Publication.withheld).where(
-            Publication.quarter == q.key, Publication.table_hash == digest
-        )
+        select(Publication.withheld).where(Publication.table_hash == digest)
     ).scalar()
     if stored is not None:
         withheld = set(stored)  # the same table set under another data version
@@ -330,19 +383,20 @@ def _protected(conn: Connection, q: Quarter, rules: PrivacyRules, version: str) 
             withheld = protect(table, rules.min_count)
             breaches = audit(table, withheld, rules.min_count)
         except (ProtectionError, ValueError) as exc:
-            log.warning("protection of %s failed: %r", q.key, exc)
+            log.warning("protection failed: %r", exc)
             breaches = [exc]
         if breaches:
             raise PublicationError(
-                f"Die Veröffentlichung für {q.label} besteht die Datenschutzprüfung nicht "
+                f"Die Veröffentlichung besteht die Datenschutzprüfung nicht "
                 f"({len(breaches)} Zelle(n)); es wird nichts gezeigt. Bitte die Daten prüfen "
-                "und „python -m core privacy audit“ ausführen."
+                "und „python -m core privacy audit --all“ ausführen."
             )
-    return _store(conn, q, digest, version, withheld)
+    cells = frozenset(table.values)
+    return Protected(cells, _store(conn, digest, version, cells, withheld))
 
 
 def _store(
-    conn: Connection, q: Quarter, digest: str, version: str, withheld: set[str]
+    conn: Connection, digest: str, version: str, cells: frozenset[str], withheld: set[str]
 ) -> frozenset[str]:
     """Store a result in a connection of its own (the caller may only be reading) and
     return the stored one: when another process stored the same table set first, its
@@ -350,21 +404,21 @@ def _store(
     now (a writer holds SQLite's lock), the result is used and computed again later."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    where = (Publication.quarter == q.key, Publication.table_hash == digest)
+    where = Publication.table_hash == digest
     try:
         with conn.engine.connect() as own:
             if own.dialect.name == "sqlite":
                 own.exec_driver_sql("PRAGMA busy_timeout = 200")
-            first = own.execute(select(Publication.withheld).where(*where)).scalar()
+            first = own.execute(select(Publication.withheld).where(where)).scalar()
             if first is not None:
-                own.execute(update(Publication).where(*where).values(data_version=version))
+                own.execute(update(Publication).where(where).values(data_version=version))
                 own.commit()
                 return frozenset(first)
             own.execute(
                 insert(Publication).values(
-                    quarter=q.key,
                     table_hash=digest,
                     data_version=version,
+                    cells=sorted(cells),
                     withheld=sorted(withheld),
                     created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
                 )
@@ -373,7 +427,7 @@ def _store(
     except SQLAlchemyError:
         try:
             with conn.engine.connect() as own:
-                first = own.execute(select(Publication.withheld).where(*where)).scalar()
+                first = own.execute(select(Publication.withheld).where(where)).scalar()
             if first is not None:
                 return frozenset(first)
         except SQLAlchemyError:
