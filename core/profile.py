@@ -19,7 +19,8 @@ from core.quarters import Quarter, parse_quarter
 def population_by_phase(
     conn: Connection, area_id: str, quarter: str | Quarter, rules: PrivacyRules | None = None
 ) -> pd.DataFrame:
-    """Children of one area per life phase as of the quarter, small counts shown as "<3".
+    """Children of one area per life phase as of the quarter, withheld as the protected
+    publication withholds them (:mod:`core.publication`).
 
     Columns: life_phase_id, phase, age band text, children (NaN when hidden), display, stand.
     """
