@@ -106,6 +106,10 @@ def cmd_init_db(url: str | None, demo: bool) -> int:
         print("Demodaten geladen.")
     elif demo:
         print("Die Datenbank enthält bereits Daten; Demodaten wurden nicht geladen.")
+    if not empty:
+        from core.publication import publish_all
+
+        publish_all(engine)  # read if stored, else computed once before the first page view
     print(f"Datenbank bereit: {engine.url.render_as_string(hide_password=True)}")
     return 0
 
