@@ -201,9 +201,12 @@ def _withhold(
             "children": np.where(hidden, np.nan, kids),
             "coverage": np.where(hidden | small, np.nan, coverage.to_numpy(dtype=float)),
             "suppressed": hidden | (small & ~np.isnan(kids)),
-            "suppression": np.where(hidden, REASON_WITHHELD, None).astype(object),
         },
         index=children.index,
+    ).assign(
+        suppression=pd.Series(
+            np.where(hidden, REASON_WITHHELD, None), index=children.index, dtype=object
+        )
     )
 
 

@@ -178,15 +178,33 @@ class _Builder:
                 self.relation(cells[parent][0], tuple(cells[k][0] for k in kids))
 
 
+def published_quarters(conn: Connection) -> list[Quarter]:
+    """Every quarter from the first to the last with person counts (indicator values,
+    population) or anything else the pages offer as a quarter: a later quarter shows the
+    same figures as the last of them, so it needs no cells of its own."""
+    from core.inventory import quarters_with_data
+    from core.quarters import quarter_of, quarter_range
+
+    days = conn.execute(
+        select(
+            select(func.min(IndicatorValue.period_end)).scalar_subquery(),
+            select(func.max(IndicatorValue.period_end)).scalar_subquery(),
+            select(func.min(Population.period_end)).scalar_subquery(),
+            select(func.max(Population.period_end)).scalar_subquery(),
+        )
+    ).one()
+    known = [quarter_of(d) for d in days if d is not None] + list(quarters_with_data(conn))
+    return quarter_range(min(known), max(known)) if known else []
+
+
 def cell_table(
     conn: Connection, rules: PrivacyRules, quarters: list[Quarter] | None = None
 ) -> CellTable:
     """Every person count published in the quarters (default: all with data), with the
     relations between them."""
     from core.indicators import hierarchy_panel
-    from core.inventory import quarters_with_data
 
-    qs = list(quarters if quarters is not None else quarters_with_data(conn))
+    qs = list(quarters if quarters is not None else published_quarters(conn))
     builder = _Builder(areas(conn), rules)
     if not qs:
         return builder.table

@@ -143,7 +143,7 @@ def test_small_counts_stay_hidden_in_the_heatmap_frame(tiny) -> None:
     dorf_kita = view.cells[
         (view.cells["area_id"] == "M2-01") & (view.cells["life_phase_id"] == "kita")
     ]
-    assert dorf_kita["suppression"].iloc[0] == "small_count"
+    assert dorf_kita["suppressed"].iloc[0]
     assert dorf_kita["children"].isna().all()
     assert dorf_kita["coverage"].isna().all()
 
