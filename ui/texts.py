@@ -27,7 +27,7 @@ TABLE_LABELS: dict[str, str] = {
     "offer_life_phase": "Zuordnungen Angebot–Lebensphase",
     "offer_type": "Angebotsarten",
     "population": "Bevölkerungszahlen (Kinder je Lebensphase)",
-    "publication": "Datenschutzprüfungen je Quartal",
+    "publication": "Geschützte Veröffentlichungen (Datenschutz, je Datenstand)",
     "quality_block": "Qualitätsbausteine",
     "quality_item": "Punkte der Qualitätsbausteine",
     "quality_progress": "Stand der Qualitätsbausteine",
