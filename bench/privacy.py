@@ -163,7 +163,7 @@ def demo_database() -> None:
     from core.demo import build_demo
     from core.indicators import indicator_values
     from core.privacy import PrivacyRules
-    from core.publication import cell_table
+    from core.published_cells import cell_table
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'demo.sqlite'}")

@@ -35,11 +35,11 @@ from core.coverage_grid import (  # noqa: F401 (METRIC_LABELS, STATUS_* and stat
     status_of,
     suppressed_cells,
     total_area,
-    withheld_for,
 )
 from core.format import format_number
 from core.offers import offer_phase_links
 from core.privacy import PrivacyRules
+from core.publication import protected
 from core.quarters import Quarter, parse_quarter
 
 LOW_ATTAINMENT = 0.9
@@ -61,7 +61,7 @@ def coverage_cells(
     q = parse_quarter(quarter)
     days = quarter_days([q])
     grid = coverage_grid(read_inputs(conn, q.end), days, municipality_id)
-    cells = suppressed_cells(grid, rules, withheld_for(conn, days, rules))
+    cells = suppressed_cells(grid, rules, protected(conn, rules))
     return cells.drop(columns="quarter").reset_index(drop=True)
 
 
@@ -81,9 +81,9 @@ def chain_summary(
     q = parse_quarter(quarter)
     inp, days = read_inputs(conn, q.end), quarter_days([q])
     grid = coverage_grid(inp, days, municipality_id)
-    withheld, total = withheld_for(conn, days, rules), total_area(inp, municipality_id)
-    cells = suppressed_cells(grid, rules, withheld)
-    totals = phase_totals(grid, cells, inp.phases, days, rules, withheld, total)
+    guard, total = protected(conn, rules), total_area(inp, municipality_id)
+    cells = suppressed_cells(grid, rules, guard)
+    totals = phase_totals(grid, cells, inp.phases, days, rules, guard, total)
     return totals.drop(columns="quarter")
 
 
@@ -273,9 +273,9 @@ def coverage_trend(
         return pd.DataFrame()
     inp, days = read_inputs(conn, max(q.end for q in qs)), quarter_days(sorted(set(qs)))
     grid = coverage_grid(inp, days, municipality_id)
-    withheld, total = withheld_for(conn, days, rules), total_area(inp, municipality_id)
-    cells = suppressed_cells(grid, rules, withheld)
-    return _trend(phase_totals(grid, cells, inp.phases, days, rules, withheld, total), qs)
+    guard, total = protected(conn, rules), total_area(inp, municipality_id)
+    cells = suppressed_cells(grid, rules, guard)
+    return _trend(phase_totals(grid, cells, inp.phases, days, rules, guard, total), qs)
 
 
 def _trend(summaries: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame:
@@ -340,9 +340,9 @@ def chain_view(
     inp = read_inputs(conn, qs[-1].end)
     days = quarter_days(qs)
     grid = coverage_grid(inp, days, municipality_id)
-    withheld, total = withheld_for(conn, days, rules), total_area(inp, municipality_id)
-    all_cells = suppressed_cells(grid, rules, withheld)
-    summaries = phase_totals(grid, all_cells, inp.phases, days, rules, withheld, total)
+    guard, total = protected(conn, rules), total_area(inp, municipality_id)
+    all_cells = suppressed_cells(grid, rules, guard)
+    summaries = phase_totals(grid, all_cells, inp.phases, days, rules, guard, total)
     summary, cells = _one_quarter(summaries, q.key), _one_quarter(all_cells, q.key)
     grid_c, share = _completeness(
         inp.links[active_mask(inp.links, days[days["quarter"] == q.key])[:, 0]],

@@ -24,7 +24,8 @@ from core.areas import areas
 from core.catalogue import life_phases
 from core.models import Offer, OfferLifePhase, Population
 from core.privacy import PrivacyRules
-from core.publication import REASON_WITHHELD, Protected, population_cells, protected
+from core.publication import REASON_WITHHELD, Protected
+from core.published_cells import population_cells
 from core.quarters import Quarter, parse_quarter
 
 METRIC_LABELS = {
@@ -174,11 +175,6 @@ def coverage_grid(
     coverage = per_100.where(grid["metric"] == "places_per_100", per_1000)
     grid["coverage"] = coverage.where(children > 0)
     return grid
-
-
-def withheld_for(conn: Connection, days: pd.DataFrame, rules: PrivacyRules) -> Protected:
-    """The protected publication the grid's cells are checked against."""
-    return protected(conn, rules)
 
 
 def total_area(inp: CoverageInputs, municipality_id: str | None) -> str | None:

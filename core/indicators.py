@@ -224,7 +224,8 @@ def _suppressed_levels(
 ) -> pd.DataFrame:
     """Withhold what the protected publication withholds: a withheld numerator or
     denominator hides the value and the numerator, a withheld denominator also itself."""
-    from core.publication import REASON_WITHHELD, indicator_cells, protected
+    from core.publication import REASON_WITHHELD, protected
+    from core.published_cells import indicator_cells
 
     guard = protected(conn, rules)
     num_keys, den_keys = indicator_cells(entry, full)

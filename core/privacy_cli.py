@@ -39,7 +39,8 @@ def add_privacy_parser(sub: Any) -> None:
 def run_privacy(engine: Engine, args: argparse.Namespace) -> int:
     """Carry out ``privacy audit`` or ``privacy protect``."""
     from core.privacy_audit import audit, worst
-    from core.publication import cell_table, protected
+    from core.publication import protected
+    from core.published_cells import cell_table
 
     rules = PrivacyRules.from_settings()
     with engine.connect() as conn:

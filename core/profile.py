@@ -12,7 +12,8 @@ from core.indicators import panel
 from core.networks import networks, status_table
 from core.population import children_as_of
 from core.privacy import PrivacyRules, display_value
-from core.publication import REASON_WITHHELD, population_cells, protected
+from core.publication import REASON_WITHHELD, protected
+from core.published_cells import population_cells
 from core.quarters import Quarter, parse_quarter
 
 

@@ -18,7 +18,8 @@ from core.models import Area
 from core.privacy import PrivacyRules
 from core.privacy_audit import audit
 from core.profile import population_by_phase
-from core.publication import cell_table, protected
+from core.publication import protected
+from core.published_cells import cell_table
 from tests.builders import add_population, add_tiny_areas, add_values
 
 RULES = PrivacyRules(min_count=3, min_denominator=20)
