@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData
 
+from core.catalogue import indicator
 from core.cli import main
 from core.coverage import (
     chain_completeness,
@@ -37,6 +38,7 @@ from core.coverage import (
 from core.db import make_engine
 from core.indicators import indicator_values
 from core.inventory import quarters_with_data
+from core.quarters import parse_quarter
 
 TARGET_MS = 150.0
 NEUSS = "05162024"
@@ -84,7 +86,9 @@ def bench(engine: Engine, label: str, runs: int) -> None:
 
         def need_only(muni: str | None = muni) -> None:
             with engine.connect() as conn:
-                indicator_values(conn, "sgb2_u15", newest, "area", muni)
+                indicator_values(
+                    conn, indicator(conn, "sgb2_u15"), parse_quarter(newest), "area", muni
+                )
 
         rows = [
             (f"chain_view ({scope}, alle Quartale)", view),

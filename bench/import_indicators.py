@@ -22,9 +22,9 @@ from sqlalchemy import insert  # noqa: E402
 
 from core.catalogue import load_catalogue  # noqa: E402
 from core.db import make_engine, migrate  # noqa: E402
-from core.format import format_number  # noqa: E402
 from core.imports import ImportFile, run_import  # noqa: E402
 from core.models import Area  # noqa: E402
+from core.present.numbers import format_number  # noqa: E402
 
 TARGET_SECONDS = 10.0
 INDICATORS = ("sgb2_u15", "sgb2_u3", "sgb2_3_6", "single_parent_bg")

@@ -18,11 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.catalogue import indicator
 from core.cli import main
 from core.db import make_engine
 from core.indicators import indicator_values
 from core.inventory import quarters_with_data
 from core.map_data import geojson_size, map_view, offer_points
+from core.quarters import parse_quarter
 
 
 def median_ms(func: Callable[[], Any], runs: int) -> tuple[float, Any]:
@@ -54,7 +56,10 @@ def run() -> None:
     with engine.connect() as conn:
         quarter = quarters_with_data(conn)[-1].key
         steps: list[tuple[str, Callable[[], Any]]] = [
-            ("indicator_values (Sozialräume)", lambda: indicator_values(conn, "sgb2_u15", quarter)),
+            (
+                "indicator_values (Sozialräume)",
+                lambda: indicator_values(conn, indicator(conn, "sgb2_u15"), parse_quarter(quarter)),
+            ),
             ("map_view Sozialräume", lambda: map_view(conn, "sgb2_u15", quarter, "area")),
             (
                 "map_view Sozialräume, Jenks 7",

@@ -158,12 +158,13 @@ def demo_database() -> None:
     import tempfile
     from pathlib import Path
 
-    from core.catalogue import load_catalogue
+    from core.catalogue import indicator, load_catalogue
     from core.db import make_engine, migrate
     from core.demo import build_demo
     from core.indicators import indicator_values
     from core.privacy import PrivacyRules
     from core.published_cells import cell_table
+    from core.quarters import Quarter
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'demo.sqlite'}")
@@ -180,9 +181,9 @@ def demo_database() -> None:
             t2 = time.perf_counter()
             breaches = audit(table, withheld, MIN_COUNT)
             t3 = time.perf_counter()
-            indicator_values(conn, "sgb2_u15", "2026-Q3", rules=rules)
+            indicator_values(conn, indicator(conn, "sgb2_u15"), Quarter(2026, 3), rules=rules)
             t4 = time.perf_counter()
-            indicator_values(conn, "sgb2_u15", "2026-Q3", rules=rules)
+            indicator_values(conn, indicator(conn, "sgb2_u15"), Quarter(2026, 3), rules=rules)
             t5 = time.perf_counter()
         engine.dispose()
     print(

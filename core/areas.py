@@ -12,8 +12,6 @@ from sqlalchemy import Connection, select
 from core.errors import NotFoundError
 from core.models import Area, YouthOffice
 
-LEVEL_LABELS = {"district": "Kreis", "municipality": "Kommune", "area": "Sozialraum"}
-
 
 def areas(conn: Connection) -> pd.DataFrame:
     """All areas without geometry: id, name, level, parent_id, youth office, and the

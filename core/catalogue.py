@@ -4,6 +4,8 @@ quality blocks. Loaded from ``data/catalogue/*.json`` into the database by ``ini
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +83,43 @@ def indicators(conn: Connection) -> pd.DataFrame:
     return _frame(conn, Indicator, Indicator.position)
 
 
-def indicator(conn: Connection, indicator_id: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class IndicatorEntry:
+    """One indicator of the catalogue: fetched once, then passed to core functions."""
+
+    id: str
+    name: str
+    short_name: str
+    kind: str  # rate | count
+    unit: str
+    scale: float
+    definition: str
+    numerator_label: str
+    denominator_label: str | None
+    source: str
+    reference_note: str
+    periodicity: str  # monthly | quarterly | annual
+    polarity: str  # higher_worse | higher_better | neutral
+    decimals: int
+    topic: str
+    position: int = 0
+
+    @property
+    def higher_is_better(self) -> bool:
+        """True for indicators where a high value is good (care rates, visits)."""
+        return self.polarity == "higher_better"
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> IndicatorEntry:
+        """An entry from a database row or a catalogue frame's record."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in dict(row).items() if k in names}
+        values["decimals"] = int(values.get("decimals") or 0)
+        values["scale"] = float(values.get("scale") or 0.0)
+        return cls(**values)
+
+
+def indicator(conn: Connection, indicator_id: str) -> IndicatorEntry:
     """One catalogue entry; raises NotFoundError for an unknown id."""
     from core.errors import NotFoundError
 
@@ -90,7 +128,12 @@ def indicator(conn: Connection, indicator_id: str) -> dict[str, Any]:
     if found is None:
         known = ", ".join(indicators(conn)["id"].tolist())
         raise NotFoundError(f"Den Indikator „{indicator_id}“ gibt es nicht. Bekannt sind: {known}.")
-    return dict(found)
+    return IndicatorEntry.from_row(found)
+
+
+def indicator_entries(conn: Connection) -> list[IndicatorEntry]:
+    """Every catalogue entry in display order."""
+    return [IndicatorEntry.from_row(r) for r in indicators(conn).to_dict("records")]
 
 
 def network_kinds(conn: Connection) -> pd.DataFrame:

@@ -116,8 +116,8 @@ def cmd_init_db(url: str | None, demo: bool) -> int:
 
 def cmd_info(url: str | None) -> int:
     """Print row counts per table and the newest reference date."""
-    from core.format import format_date
     from core.inventory import is_demo, newest_reference_date, table_counts
+    from core.present.numbers import format_date
 
     engine = make_engine(url)
     if schema_revision(engine) is None:

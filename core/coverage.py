@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from core.areas import areas
-from core.catalogue import indicators, life_phases, offer_types
+from core.catalogue import indicator, indicators, life_phases, offer_types
 from core.coverage_grid import (  # noqa: F401 (METRIC_LABELS, STATUS_* and status_of re-exported)
     CLOSE_SHARE,
     METRIC_LABELS,
@@ -36,8 +36,8 @@ from core.coverage_grid import (  # noqa: F401 (METRIC_LABELS, STATUS_* and stat
     suppressed_cells,
     total_area,
 )
-from core.format import format_number
 from core.offers import offer_phase_links
+from core.present.numbers import format_number
 from core.privacy import PrivacyRules
 from core.publication import protected
 from core.quarters import Quarter, parse_quarter
@@ -190,10 +190,18 @@ def need_vs_coverage(
     (whole chain). ``priority`` orders where to look first: need relative to the Kreis
     times the missing share of the target.
     """
+    from core.catalogue import indicator
     from core.indicators import indicator_values
 
     rules = rules or PrivacyRules.from_settings()
-    need = indicator_values(conn, need_indicator, quarter, "area", municipality_id, rules)
+    need = indicator_values(
+        conn,
+        indicator(conn, need_indicator),
+        parse_quarter(quarter),
+        "area",
+        municipality_id,
+        rules,
+    )
     return _need_vs(need, coverage_cells(conn, quarter, municipality_id, rules), phase)
 
 
@@ -352,10 +360,12 @@ def chain_view(
         municipality_id,
         None,
     )
-    order = indicator_values(conn, HEATMAP_NEED, q, "area", municipality_id, rules)
+    order = indicator_values(conn, indicator(conn, HEATMAP_NEED), q, "area", municipality_id, rules)
     need = order
     if need_indicator != HEATMAP_NEED:
-        need = indicator_values(conn, need_indicator, q, "area", municipality_id, rules)
+        need = indicator_values(
+            conn, indicator(conn, need_indicator), q, "area", municipality_id, rules
+        )
     by_area = order.set_index("area_id")
     cells = cells.assign(
         need=cells["area_id"].map(by_area["value"]).astype(float),

@@ -19,15 +19,17 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Connection, Engine
 
-from core.areas import LEVEL_LABELS, area
-from core.catalogue import indicators
+from core.areas import area
+from core.catalogue import IndicatorEntry, indicators
 from core.coverage import coverage_cells
 from core.escaping import is_formula, spreadsheet_text
-from core.format import format_date
 from core.indicators import indicator_values
 from core.inventory import is_demo
 from core.networks import status_table
-from core.privacy import PrivacyRules, with_withheld_note, withheld_values
+from core.present.numbers import format_date
+from core.present.tables import with_withheld_note
+from core.present.vocabulary import LEVEL_LABELS
+from core.privacy import PrivacyRules, withheld_values
 from core.quarters import Quarter, parse_quarter
 
 DEMO_NOTE = "Demodaten (erfunden, nur zur Ansicht)"
@@ -53,11 +55,13 @@ def indicator_table(
 
             indicator(conn, indicator_id)  # raises NotFoundError with the known ids
     frames = []
+    q = parse_quarter(quarter)
     for ind in catalogue.to_dict("records"):
+        entry = IndicatorEntry.from_row(ind)
         parts = [
-            indicator_values(conn, ind["id"], quarter, "district", None, rules),
-            indicator_values(conn, ind["id"], quarter, "municipality", municipality_id, rules),
-            indicator_values(conn, ind["id"], quarter, "area", municipality_id, rules),
+            indicator_values(conn, entry, q, "district", None, rules),
+            indicator_values(conn, entry, q, "municipality", municipality_id, rules),
+            indicator_values(conn, entry, q, "area", municipality_id, rules),
         ]
         df = pd.concat(parts, ignore_index=True)
         value = df["value"].round(int(ind["decimals"]))

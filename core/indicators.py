@@ -12,17 +12,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, and_, func, select
 
 from core.areas import areas
-from core.catalogue import indicator as indicator_entry
+from core.catalogue import IndicatorEntry
 from core.models import IndicatorValue
 from core.privacy import PrivacyRules, display_value
-from core.quarters import Quarter, parse_quarter, quarter_of
+from core.quarters import Quarter, quarter_of
 
 COLUMNS = [
     "area_id",
@@ -83,25 +82,25 @@ def _latest(stored: pd.DataFrame, days: dict[str, dt.date]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else stored.assign(asof=None)
 
 
-def rate_value(num: float | None, den: float | None, entry: dict[str, Any]) -> float | None:
-    if entry["kind"] == "count":
+def rate_value(num: float | None, den: float | None, entry: IndicatorEntry) -> float | None:
+    if entry.kind == "count":
         return num
     if num is None or den is None or pd.isna(num) or pd.isna(den) or den == 0:
         return None
-    return float(num) / float(den) * float(entry["scale"])
+    return float(num) / float(den) * entry.scale
 
 
-def _rates(num: pd.Series, den: pd.Series, entry: dict[str, Any]) -> pd.Series:
+def _rates(num: pd.Series, den: pd.Series, entry: IndicatorEntry) -> pd.Series:
     """Vectorised :func:`rate_value`."""
     num = num.astype(float)
-    if entry["kind"] == "count":
+    if entry.kind == "count":
         return num
     den = den.astype(float)
-    return (num / den.where(den != 0) * float(entry["scale"])).astype(float)
+    return (num / den.where(den != 0) * entry.scale).astype(float)
 
 
 def _fill_from_children(
-    df: pd.DataFrame, level: str, child_level: str, entry: dict[str, Any]
+    df: pd.DataFrame, level: str, child_level: str, entry: IndicatorEntry
 ) -> pd.DataFrame:
     """Give areas of ``level`` without a stored value the sum of their children.
 
@@ -114,14 +113,14 @@ def _fill_from_children(
         return df
     g = kids.groupby(["asof", "parent_id"])
     incomplete = g["numerator"].count() < g.size()
-    if entry["kind"] == "rate":
+    if entry.kind == "rate":
         incomplete |= g["denominator"].count() < g.size()
     agg = pd.DataFrame(
         {
             "stand": g["stand"].min(),
             "numerator": g["numerator"].sum().where(~incomplete),
             "denominator": g["denominator"].sum().where(~incomplete)
-            if entry["kind"] == "rate"
+            if entry.kind == "rate"
             else np.nan,
             "provisional": kids.assign(p=kids["provisional"].fillna(False).astype(bool))
             .groupby(["asof", "parent_id"])["p"]
@@ -141,26 +140,26 @@ def _fill_from_children(
     return df
 
 
-def hierarchy_panel(conn: Connection, indicator_id: str, quarters: list[Quarter]) -> pd.DataFrame:
+def hierarchy_panel(
+    conn: Connection, entry: IndicatorEntry, quarters: list[Quarter]
+) -> pd.DataFrame:
     """Unsuppressed values of every area at every level as of each quarter's end (one
     read; column ``asof`` holds the quarter key). Internal use: outputs withhold first."""
-    entry = indicator_entry(conn, indicator_id)
-    stored = _stored_values(conn, indicator_id, max(q.end for q in quarters))
+    stored = _stored_values(conn, entry.id, max(q.end for q in quarters))
     return _hierarchy(entry, areas(conn), _latest(stored, {q.key: q.end for q in quarters}))
 
 
-def hierarchy_values(conn: Connection, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
+def hierarchy_values(conn: Connection, entry: IndicatorEntry, as_of: dt.date) -> pd.DataFrame:
     """Unsuppressed values of every area at every level as of a day (internal use).
 
     Sozialräume take their stored values; a Kommune and the Kreis take a stored
     value of their own if there is one, else the aggregate of the level below.
     """
-    entry = indicator_entry(conn, indicator_id)
-    stored = _stored_values(conn, indicator_id, as_of, latest_only=True)
+    stored = _stored_values(conn, entry.id, as_of, latest_only=True)
     return _hierarchy(entry, areas(conn), _latest(stored, {"asof": as_of}))
 
 
-def _hierarchy(entry: dict[str, Any], meta: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
+def _hierarchy(entry: IndicatorEntry, meta: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
     """Every area at every level for every as-of key of ``latest`` (column ``asof``)."""
     keys = pd.DataFrame({"asof": latest["asof"].dropna().unique()})
     if keys.empty:
@@ -184,8 +183,8 @@ def _hierarchy(entry: dict[str, Any], meta: pd.DataFrame, latest: pd.DataFrame) 
 
 def indicator_values(
     conn: Connection,
-    indicator_id: str,
-    quarter: str | Quarter,
+    entry: IndicatorEntry,
+    q: Quarter,
     level: str = "area",
     municipality_id: str | None = None,
     rules: PrivacyRules | None = None,
@@ -198,9 +197,7 @@ def indicator_values(
     Secondary suppression works within each Kommune (Sozialräume) or the Kreis (Kommunen).
     """
     rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
-    entry = indicator_entry(conn, indicator_id)
-    full = hierarchy_values(conn, indicator_id, q.end)
+    full = hierarchy_values(conn, entry, q.end)
     shown = _suppressed_levels(conn, full, entry, rules)
     out = shown[shown["level"] == level].copy()
     if municipality_id and level != "district":
@@ -211,7 +208,7 @@ def indicator_values(
     out["municipality_value"] = out["municipality_id"].map(muni_value)
     out["district_value"] = muni_value.get(district_ids[0]) if district_ids else None
     out["display"] = [
-        display_value(v, s, rules, int(entry["decimals"]), entry["unit"], entry["kind"])
+        display_value(v, s, rules, entry.decimals, entry.unit, entry.kind)
         for v, s in zip(out["value"], out["suppression"], strict=True)
     ]
     return out.sort_values(["municipality_id", "area_id"], na_position="first").reset_index(
@@ -220,7 +217,7 @@ def indicator_values(
 
 
 def _suppressed_levels(
-    conn: Connection, full: pd.DataFrame, entry: dict[str, Any], rules: PrivacyRules
+    conn: Connection, full: pd.DataFrame, entry: IndicatorEntry, rules: PrivacyRules
 ) -> pd.DataFrame:
     """Withhold what the protected publication withholds: a withheld numerator or
     denominator hides the value and the numerator, a withheld denominator also itself."""
@@ -246,7 +243,7 @@ def _suppressed_levels(
 
 def value_on(
     conn: Connection,
-    indicator_id: str,
+    entry: IndicatorEntry,
     area_id: str,
     day: dt.date,
     rules: PrivacyRules | None = None,
@@ -254,11 +251,10 @@ def value_on(
     """The published value of one area as of the last quarter that ended on or before
     ``day`` (None when withheld or missing): what the product showed for that quarter."""
     rules = rules or PrivacyRules.from_settings()
-    entry = indicator_entry(conn, indicator_id)
     q = quarter_of(day)
     if q.end > day:
         q = q.previous()
-    full = hierarchy_values(conn, indicator_id, q.end)
+    full = hierarchy_values(conn, entry, q.end)
     shown = _suppressed_levels(conn, full, entry, rules)
     row = shown[shown["area_id"] == area_id]
     if row.empty or pd.isna(row["value"].iloc[0]):
@@ -268,7 +264,7 @@ def value_on(
 
 def panel(
     conn: Connection,
-    indicator_id: str,
+    entry: IndicatorEntry,
     quarters: list[Quarter],
     rules: PrivacyRules | None = None,
 ) -> pd.DataFrame:
@@ -278,10 +274,9 @@ def panel(
     comparison columns, plus ``quarter`` and ``label``.
     """
     rules = rules or PrivacyRules.from_settings()
-    entry = indicator_entry(conn, indicator_id)
     if not quarters:
         return pd.DataFrame(columns=[*COLUMNS, "suppressed", "suppression", "quarter", "label"])
-    full = hierarchy_panel(conn, indicator_id, quarters)
+    full = hierarchy_panel(conn, entry, quarters)
     out = _suppressed_levels(conn, full, entry, rules).rename(columns={"asof": "quarter"})
     out["label"] = out["quarter"].map({q.key: q.short_label for q in quarters})
     return out
@@ -289,7 +284,7 @@ def panel(
 
 def time_series(
     conn: Connection,
-    indicator_id: str,
+    entry: IndicatorEntry,
     area_id: str,
     quarters: list[Quarter],
     rules: PrivacyRules | None = None,
@@ -298,36 +293,10 @@ def time_series(
 
     Columns: quarter (key), label, stand, value, suppressed, suppression, district_value.
     """
-    full = panel(conn, indicator_id, quarters, rules)
+    full = panel(conn, entry, quarters, rules)
     kreis = full[full["level"] == "district"].set_index("quarter")["value"]
     mine = full[full["area_id"] == area_id]
     out = mine[["quarter", "label", "stand", "value", "suppressed", "suppression"]].copy()
     out["suppressed"] = out["suppressed"].astype(bool)
     out["district_value"] = out["quarter"].map(kreis).astype(float)
     return out.reset_index(drop=True)
-
-
-def values_for_areas(
-    conn: Connection,
-    quarter: str | Quarter,
-    area_ids: list[str] | None = None,
-    rules: PrivacyRules | None = None,
-) -> pd.DataFrame:
-    """Every indicator for some areas (all levels) as of the quarter: a profile table."""
-    from core.catalogue import indicators
-
-    rules = rules or PrivacyRules.from_settings()
-    frames = []
-    for ind in indicators(conn).to_dict("records"):
-        q = parse_quarter(quarter)
-        full = hierarchy_values(conn, ind["id"], q.end)
-        full = _suppressed_levels(conn, full, ind, rules)
-        if area_ids is not None:
-            full = full[full["area_id"].isin(area_ids)]
-        full = full.assign(indicator_id=ind["id"], indicator=ind["short_name"], unit=ind["unit"])
-        full["display"] = [
-            display_value(v, s, rules, int(ind["decimals"]), ind["unit"], ind["kind"])
-            for v, s in zip(full["value"], full["suppression"], strict=True)
-        ]
-        frames.append(full)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -15,12 +15,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from core.catalogue import IndicatorEntry
 from core.catalogue import indicator as indicator_entry
 from core.coverage import chain_completeness, coverage_cells
-from core.format import format_date, format_number, format_value
 from core.indicators import indicator_values, value_on
 from core.models import IndicatorValue
 from core.networks import status_table
+from core.present.numbers import format_date, format_number, format_value
 from core.privacy import PrivacyRules
 from core.quarters import Quarter, parse_quarter, quarter_of
 
@@ -41,10 +42,10 @@ class KeyFigure:
 
 
 def _selection_row(
-    conn: Connection, indicator_id: str, q: Quarter, muni: str | None, rules: PrivacyRules
+    conn: Connection, entry: IndicatorEntry, q: Quarter, muni: str | None, rules: PrivacyRules
 ) -> dict[str, Any] | None:
     level = "municipality" if muni else "district"
-    df = indicator_values(conn, indicator_id, q, level, muni, rules)
+    df = indicator_values(conn, entry, q, level, muni, rules)
     return df.iloc[0].to_dict() if len(df) else None
 
 
@@ -72,37 +73,37 @@ def indicator_figure(
     rules = rules or PrivacyRules.from_settings()
     q = parse_quarter(quarter)
     entry = indicator_entry(conn, indicator_id)
-    row = _selection_row(conn, indicator_id, q, municipality_id, rules)
+    row = _selection_row(conn, entry, q, municipality_id, rules)
     value = row["value"] if row else None
     stand = row["stand"] if row and not pd.isna(row["stand"]) else None
     previous = None
     if row and value is not None and not pd.isna(value) and stand:
         earlier = (
             quarter_of(stand).previous().end
-            if entry["periodicity"] in ("monthly", "quarterly")
+            if entry.periodicity in ("monthly", "quarterly")
             else stand - dt.timedelta(days=1)
         )
-        previous = value_on(conn, indicator_id, row["area_id"], earlier, rules)
+        previous = value_on(conn, entry, row["area_id"], earlier, rules)
     delta = None if previous is None or value is None or pd.isna(value) else value - previous
     basis = (
         "dem Quartal davor"
-        if entry["periodicity"] in ("monthly", "quarterly")
+        if entry.periodicity in ("monthly", "quarterly")
         else "dem vorherigen Stichtag"
     )
     help_text = (
-        f"{entry['definition']} Quelle: {entry['source']}. Stand: "
+        f"{entry.definition} Quelle: {entry.source}. Stand: "
         f"{format_date(stand)}. Veränderung gegenüber {basis}."
     )
     shown = row["display"] if row else "–"
-    if entry["kind"] == "count" and row is not None and not row["suppressed"]:
-        shown = format_number(value, int(entry["decimals"]))  # the label names the unit
-    unchanged = delta is not None and round(delta, int(entry["decimals"])) == 0
+    if entry.kind == "count" and row is not None and not row["suppressed"]:
+        shown = format_number(value, entry.decimals)  # the label names the unit
+    unchanged = delta is not None and round(delta, entry.decimals) == 0
     return KeyFigure(
         key=indicator_id,
-        label=entry["short_name"],
+        label=entry.short_name,
         value=shown,
-        delta=_delta_text(delta, entry["unit"], int(entry["decimals"])),
-        delta_color="off" if unchanged else _colour(entry["polarity"]),
+        delta=_delta_text(delta, entry.unit, entry.decimals),
+        delta_color="off" if unchanged else _colour(entry.polarity),
         stand=stand,
         help=help_text,
     )

@@ -26,9 +26,15 @@ import shapely
 from shapely.geometry import mapping, shape
 from sqlalchemy import Connection, select
 
-from core.areas import LEVEL_LABELS, areas
+from core.areas import areas
+from core.catalogue import IndicatorEntry
 from core.catalogue import indicator as indicator_entry
-from core.classification import (
+from core.escaping import html_text
+from core.indicators import indicator_values, panel
+from core.inventory import is_demo, quarters_with_data
+from core.models import AppMeta, Area
+from core.offers import active_offers
+from core.present.map_style import (
     MISSING_COLOR,
     QUANTILES,
     SUPPRESSED_COLOR,
@@ -39,13 +45,9 @@ from core.classification import (
     legend_caption,
     legend_entries,
 )
-from core.escaping import html_text
-from core.format import format_date, format_number
-from core.indicators import indicator_values, panel
-from core.inventory import is_demo, quarters_with_data
-from core.models import AppMeta, Area
-from core.offers import active_offers
-from core.privacy import WITHHELD_TEXT, PrivacyRules
+from core.present.numbers import format_date, format_number
+from core.present.vocabulary import LEVEL_LABELS, WITHHELD_TEXT
+from core.privacy import PrivacyRules
 from core.quarters import parse_quarter
 
 MAP_LEVELS = ("area", "municipality")
@@ -156,11 +158,11 @@ def _geojson(gdf: gpd.GeoDataFrame, props: list[dict[str, Any]]) -> dict[str, An
     }
 
 
-def _fmt(value: float | None, entry: dict[str, Any]) -> str:
+def _fmt(value: float | None, entry: IndicatorEntry) -> str:
     if value is None or pd.isna(value):
         return "–"
-    number = format_number(float(value), int(entry["decimals"]))
-    return f"{number} {entry['unit']}".strip()
+    number = format_number(float(value), entry.decimals)
+    return f"{number} {entry.unit}".strip()
 
 
 def _note(row: pd.Series) -> str:
@@ -192,13 +194,13 @@ def _outline(conn: Connection, level: str, selected: str | None = None) -> dict[
 
 
 def _class_values(
-    conn: Connection, indicator_id: str, level: str, current: pd.Series, fixed: bool
+    conn: Connection, entry: IndicatorEntry, level: str, current: pd.Series, fixed: bool
 ) -> pd.Series:
     """The values class breaks are computed from: this quarter's, or every quarter's."""
     if not fixed:
         return current
     quarters = quarters_with_data(conn)
-    allq = panel(conn, indicator_id, quarters)
+    allq = panel(conn, entry, quarters)
     return allq.loc[allq["level"] == level, "value"]
 
 
@@ -226,12 +228,12 @@ def map_view(
     rules = rules or PrivacyRules.from_settings()
     q = parse_quarter(quarter)
     entry = indicator_entry(conn, indicator_id)
-    vals = indicator_values(conn, indicator_id, q, level, None, rules)
+    vals = indicator_values(conn, entry, q, level, None, rules)
     cls = classification(
-        _class_values(conn, indicator_id, level, vals["value"], fixed),
+        _class_values(conn, entry, level, vals["value"], fixed),
         method,
         k,
-        entry["polarity"],
+        entry.polarity,
         manual,
     )
     if municipality_id and level == "area":
@@ -276,10 +278,10 @@ def map_view(
     geo = _geojson(shapes, props)
     minx, miny, maxx, maxy = shapes.total_bounds if len(shapes) else (0.0, 0.0, 0.0, 0.0)
     stands = [d for d in df["stand"].dropna().unique()]
-    source = str(entry["source"])
-    legend = legend_entries(cls, idx, df["suppressed"], entry["unit"], int(entry["decimals"]))
+    source = entry.source
+    legend = legend_entries(cls, idx, df["suppressed"], entry.unit, entry.decimals)
     order = df.assign(_missing=df["value"].isna()).sort_values(
-        ["_missing", "value", "name"], ascending=[True, entry["polarity"] == "higher_better", True]
+        ["_missing", "value", "name"], ascending=[True, entry.polarity == "higher_better", True]
     )
     keep = [
         "area_id",
@@ -299,10 +301,10 @@ def map_view(
     ]
     return MapView(
         indicator={
-            k2: entry[k2]
+            k2: getattr(entry, k2)
             for k2 in ("id", "name", "short_name", "unit", "decimals", "polarity", "source")
         }
-        | {"definition": entry.get("definition", "")},
+        | {"definition": entry.definition},
         quarter=q.key,
         level=level,
         values=order[keep].reset_index(drop=True),

@@ -31,19 +31,11 @@ import numpy as np
 import pandas as pd
 
 from core.config import setting
+from core.present.vocabulary import WITHHELD_SIGN
 
 REASON_SMALL_COUNT = "small_count"
 REASON_SMALL_DENOMINATOR = "small_denominator"
 REASON_SECONDARY = "secondary"
-
-#: The one sign of every withheld cell, in every output.
-WITHHELD_SIGN = "•"
-#: What the sign means; the legend text of every withheld cell or area.
-WITHHELD_TEXT = "aus Datenschutzgründen nicht ausgewiesen"
-#: The legend line under a table or chart that can show the sign.
-WITHHELD_LEGEND = f"{WITHHELD_SIGN} = {WITHHELD_TEXT}"
-#: The export column that explains the sign on each row that shows it.
-WITHHELD_COLUMN = "Datenschutz"
 
 
 @dataclass(frozen=True)
@@ -119,7 +111,7 @@ def display_value(
     """German display text of a cell: the number, or ``WITHHELD_SIGN`` for any
     suppression (``rules`` and ``kind`` are kept for the callers; the sign is the same
     for every reason and kind)."""
-    from core.format import format_value
+    from core.present.numbers import format_value
 
     if suppression:
         return WITHHELD_SIGN
@@ -134,20 +126,6 @@ def withheld(value: Any, hidden: Any) -> Any:
 def withheld_values(values: Iterable[Any], hidden: Iterable[Any]) -> list[Any]:
     """:func:`withheld` for a column: the sign on the hidden rows, the values elsewhere."""
     return [withheld(v, h) for v, h in zip(values, hidden, strict=True)]
-
-
-def shows_withheld(frame: pd.DataFrame) -> bool:
-    """True when any cell of ``frame`` is the sign (then its legend belongs beside it)."""
-    return bool(frame.isin([WITHHELD_SIGN]).to_numpy().any()) if len(frame) else False
-
-
-def with_withheld_note(frame: pd.DataFrame) -> pd.DataFrame:
-    """An export frame with ``WITHHELD_COLUMN`` explaining the sign on every row that
-    shows it (empty elsewhere); an existing column of that name is replaced."""
-    out = frame.drop(columns=[WITHHELD_COLUMN], errors="ignore")
-    marked = out.isin([WITHHELD_SIGN]).any(axis=1) if len(out.columns) else []
-    out[WITHHELD_COLUMN] = [WITHHELD_TEXT if m else "" for m in marked]
-    return out
 
 
 def _truthy(flag: Any) -> bool:

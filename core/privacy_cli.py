@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.format import format_number
 from core.inventory import quarters_with_data
+from core.present.numbers import format_number
 from core.privacy import PrivacyRules
 from core.quarters import parse_quarter
 

@@ -6,11 +6,11 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from core.areas import area as area_row
-from core.catalogue import indicators, life_phases
-from core.format import format_value
+from core.catalogue import indicator_entries, indicators, life_phases
 from core.indicators import panel
 from core.networks import networks, status_table
 from core.population import children_as_of
+from core.present.numbers import format_value
 from core.privacy import PrivacyRules, display_value
 from core.publication import REASON_WITHHELD, protected
 from core.published_cells import population_cells
@@ -70,7 +70,7 @@ def indicator_panels(
     rules = rules or PrivacyRules.from_settings()
     q = parse_quarter(quarter)
     upto = sorted({x for x in quarters if x <= q} | {q})
-    return {ind: panel(conn, ind, upto, rules) for ind in indicators(conn)["id"]}
+    return {ind.id: panel(conn, ind, upto, rules) for ind in indicator_entries(conn)}
 
 
 def profile_rows(

@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from core.areas import areas
-from core.catalogue import indicators, life_phases
+from core.catalogue import IndicatorEntry, indicator_entries, life_phases
 from core.cell_table import CellTable, Relation
 from core.models import IndicatorValue, Population
 from core.population import children_as_of
@@ -68,11 +68,11 @@ def population_key(area_id: str, phase_id: str, stand: Any, value: float) -> str
 
 
 def indicator_cells(
-    entry: dict[str, Any], full: pd.DataFrame
+    entry: IndicatorEntry, full: pd.DataFrame
 ) -> tuple[list[str | None], list[str | None]]:
     """The numerator and denominator cell keys of each row of an unsuppressed hierarchy
     frame (None where there is no figure); used by the protection and by every output."""
-    rate = entry["kind"] == "rate"
+    rate = entry.kind == "rate"
     nums: list[str | None] = []
     dens: list[str | None] = []
     for area_id, stand, num, den, value in zip(
@@ -85,8 +85,8 @@ def indicator_cells(
     ):
         n = _number(num) if rate else _number(num if pd.notna(num) else value)
         d = _number(den) if rate else None
-        nums.append(None if n is None else indicator_key(entry["id"], area_id, "num", stand, n))
-        dens.append(None if d is None else indicator_key(entry["id"], area_id, "den", stand, d))
+        nums.append(None if n is None else indicator_key(entry.id, area_id, "num", stand, n))
+        dens.append(None if d is None else indicator_key(entry.id, area_id, "den", stand, d))
     return nums, dens
 
 
@@ -172,8 +172,8 @@ def cell_table(
     if not qs:
         return builder.table
     population = {q.key: _population(conn, q, builder) for q in qs}
-    for entry in indicators(conn).to_dict("records"):
-        full = hierarchy_panel(conn, entry["id"], qs)
+    for entry in indicator_entries(conn):
+        full = hierarchy_panel(conn, entry, qs)
         nums, dens = indicator_cells(entry, full)
         frame = full.assign(num_key=nums, den_key=dens)
         for key, part in frame.groupby("asof", sort=False):
@@ -182,13 +182,13 @@ def cell_table(
 
 
 def _indicator(
-    entry: dict[str, Any],
+    entry: IndicatorEntry,
     part: pd.DataFrame,
     builder: _Builder,
     population: dict[str, dict[str, tuple[str, float]]],
 ) -> None:
     """One indicator as of one quarter."""
-    rate = entry["kind"] == "rate"
+    rate = entry.kind == "rate"
     nums: dict[str, tuple[str, float]] = {}
     dens: dict[str, tuple[str, float]] = {}
     for area_id, num_cell, den_cell in zip(
@@ -210,7 +210,7 @@ def _indicator(
             builder.at_most(num_key, den_key)
     builder.sums(nums)
     builder.sums(dens)
-    phase = DENOMINATOR_PHASES.get(entry["id"])
+    phase = DENOMINATOR_PHASES.get(entry.id)
     kids = population.get(phase, {}) if phase else {}
     for area_id, (den_key, den) in dens.items():
         if area_id in kids and kids[area_id][1] == den:  # one figure in two tables

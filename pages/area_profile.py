@@ -11,8 +11,8 @@ from core.coverage import coverage_cells
 from core.errors import PraevError
 from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
-from core.format import format_date, format_number
 from core.offers import active_offers
+from core.present.numbers import format_date, format_number
 from core.privacy import (
     WITHHELD_LEGEND,
     WITHHELD_SIGN,

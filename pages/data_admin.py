@@ -13,7 +13,6 @@ import streamlit as st
 from core.errors import DataError, PraevError
 from core.escaping import markdown_lines
 from core.exporting import to_csv_bytes
-from core.format import format_number
 from core.imports import ImportFile, ImportOptions, preview, rollback_batch, run_import
 from core.imports import batches as import_batches
 from core.imports.geofiles import fields as area_fields
@@ -24,6 +23,7 @@ from core.imports.tables import sheet_names
 from core.imports.templates import templates
 from core.inventory import is_demo
 from core.permissions import may_import, require_import
+from core.present.numbers import format_number
 from ui.audit_log import audit_section
 from ui.auth import current_user, require
 from ui.db import get_engine

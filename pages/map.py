@@ -7,7 +7,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.catalogue import life_phases, offer_types
-from core.classification import (
+from core.errors import PraevError
+from core.escaping import html_text, markdown_lines, markdown_text
+from core.exporting import to_csv_bytes
+from core.map_data import MapView, map_table, map_view, offer_points
+from core.present.map_style import (
     DEFAULT_CLASSES,
     MANUAL,
     MAX_CLASSES,
@@ -15,11 +19,8 @@ from core.classification import (
     MIN_CLASSES,
     parse_breaks,
 )
-from core.errors import PraevError
-from core.escaping import html_text, markdown_lines, markdown_text
-from core.exporting import to_csv_bytes
-from core.map_data import MapView, map_table, map_view, offer_points
-from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT, shows_withheld
+from core.present.tables import shows_withheld
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
 from core.quarters import parse_quarter
 from ui.badges import data_status
 from ui.filters import current, indicator_filter, link

@@ -10,7 +10,6 @@ from core.catalogue import network_kinds, network_stages
 from core.errors import PraevError
 from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
-from core.format import format_date
 from core.network_entry import format_timestamp
 from core.networks import (
     MISSING_NETWORK,
@@ -24,6 +23,7 @@ from core.networks import (
     youth_office_of,
     youth_offices,
 )
+from core.present.numbers import format_date
 from ui.badges import data_status
 from ui.filters import current
 from ui.network_charts import history_chart, short_office, stage_bars, stage_trend_chart

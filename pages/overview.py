@@ -6,15 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from core.areas import district
-from core.catalogue import indicators
+from core.catalogue import indicator, indicators
 from core.coverage import need_vs_coverage
 from core.errors import PraevError
 from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
-from core.format import format_date, format_number
 from core.indicators import time_series
 from core.key_figures import key_figures, new_data, stage_changes
-from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, shows_withheld, with_withheld_note
+from core.present.numbers import format_date, format_number
+from core.present.tables import shows_withheld, with_withheld_note
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
 from ui.badges import data_status
 from ui.filters import PARAM_MUNICIPALITY, PARAM_QUARTER, current
 from ui.inventory import load_inventory
@@ -124,7 +125,9 @@ try:
     kreis = query(district)
     catalogue = query(indicators).set_index("id")
     series = {
-        catalogue.loc[i, "short_name"]: query(time_series, i, muni or kreis["id"], sel.quarters)
+        catalogue.loc[i, "short_name"]: query(
+            time_series, query(indicator, i), muni or kreis["id"], sel.quarters
+        )
         for i in TREND_INDICATORS
         if i in catalogue.index
     }

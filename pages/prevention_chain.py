@@ -11,8 +11,9 @@ from core.coverage import LOW_ATTAINMENT, QUADRANTS, chain_view, need_indicators
 from core.errors import PraevError
 from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
-from core.format import format_date, format_number
-from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT, shows_withheld
+from core.present.numbers import format_date, format_number
+from core.present.tables import shows_withheld
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
 from ui.badges import data_status
 from ui.chain_charts import (
     chain_figure,

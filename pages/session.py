@@ -10,8 +10,8 @@ import streamlit as st
 from core.catalogue import indicator as indicator_entry
 from core.errors import PraevError
 from core.escaping import markdown_lines, markdown_text
-from core.format import format_date
 from core.permissions import may_create_snapshot, require_create_snapshot
+from core.present.numbers import format_date
 from core.reports import SLIDE_KEYS, SLIDE_TITLES
 from core.reports.content import build_report, report_fingerprint, select_slides
 from core.reports.pdf import to_pdf_bytes

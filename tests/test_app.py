@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.catalogue import load_catalogue
 from core.db import make_engine, migrate
-from core.format import format_date
 from core.inventory import newest_reference_date
+from core.present.numbers import format_date
 from tests.untrusted_support import as_shown
 
 ROOT = Path(__file__).resolve().parent.parent

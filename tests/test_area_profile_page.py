@@ -7,8 +7,10 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from core.areas import areas
+from core.catalogue import indicator
 from core.indicators import indicator_values
-from core.privacy import WITHHELD_SIGN
+from core.present.vocabulary import WITHHELD_SIGN
+from core.quarters import parse_quarter
 from tests.untrusted_support import as_shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -38,7 +40,9 @@ def test_link_opens_the_area_with_its_figures(monkeypatch, demo_url, demo_engine
     assert at.header[0].value == "Erfttal"
     indicators = table_with(at, "Indikator").set_index("Indikator")
     with demo_engine.connect() as conn:
-        erfttal = indicator_values(conn, "sgb2_u15", "2026-Q3", "area", "05162024")
+        erfttal = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "area", "05162024"
+        )
     expected = erfttal.set_index("area_id").loc["05162024-10", "display"]
     assert indicators.loc["SGB-II-Quote u15", "Wert"] == expected
     assert indicators.loc["SGB-II-Quote u15", "Stand"] == "30.06.2026"

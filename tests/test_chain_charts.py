@@ -10,7 +10,7 @@ import pytest
 
 from core.coverage import QUADRANTS
 from core.exporting import to_csv_bytes
-from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
 from ui.chain_charts import (
     chain_figure,
     completeness_figure,

@@ -7,11 +7,13 @@ from shapely.geometry import Point, shape
 from sqlalchemy import select
 
 from core.areas import areas, geometries
+from core.catalogue import indicator
 from core.demo import build_demo
 from core.indicators import indicator_values
 from core.inventory import data_fingerprint, is_demo, table_counts
 from core.models import Area, NetworkStatus
 from core.offers import active_offers
+from core.quarters import parse_quarter
 
 EXPECTED = {
     "05162004": ("Dormagen", "dormagen"),
@@ -103,7 +105,9 @@ def test_offers_lie_in_their_sozialraum(demo_engine) -> None:
 
 def test_values_show_the_need_pattern_and_privacy(demo_engine) -> None:
     with demo_engine.connect() as conn:
-        df = indicator_values(conn, "sgb2_u15", "2026-Q3", "area").set_index("name")
+        df = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "area"
+        ).set_index("name")
     kreis = df["district_value"].iloc[0]
     for high in ("Erfttal", "Weckhoven", "Barbaraviertel", "Horrem", "Hackenbroich"):
         assert df.loc[high, "value"] > kreis, high

@@ -5,10 +5,12 @@ import io
 import pandas as pd
 import pytest
 
+from core.catalogue import indicator
 from core.cli import main
 from core.coverage import coverage_cells
 from core.indicators import indicator_values
-from core.privacy import WITHHELD_SIGN, WITHHELD_TEXT
+from core.present.vocabulary import WITHHELD_SIGN, WITHHELD_TEXT
+from core.quarters import parse_quarter
 
 
 def read_german_csv(path) -> pd.DataFrame:
@@ -81,7 +83,9 @@ def test_indicator_export_equals_core_values(demo_url, demo_engine, tmp_path, fm
         df = pd.read_excel(out, dtype=object)
         value = float
     with demo_engine.connect() as conn:
-        core = indicator_values(conn, "sgb2_u15", "2026-Q3", "area", "05162024")
+        core = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "area", "05162024"
+        )
     areas = df[df["Ebene"] == "Sozialraum"].set_index("Kennung")
     assert len(areas) == 28 and set(df["Ebene"]) == {"Kreis", "Kommune", "Sozialraum"}
     for r in core.itertuples():

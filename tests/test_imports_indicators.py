@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine, select
 
+from core.catalogue import indicator
 from core.errors import ConflictError, DataError
 from core.imports import (
     ImportFile,
@@ -20,6 +21,7 @@ from core.imports import (
 from core.indicators import indicator_values
 from core.inventory import data_fingerprint
 from core.models import IndicatorValue
+from core.quarters import parse_quarter
 from tests.imports_support import add_test_areas, csv_file, fingerprint, xlsx_file
 
 HEADER = ["Indikator", "Gebiet", "Stichtag", "Zähler", "Nenner"]
@@ -107,7 +109,9 @@ def test_every_format_imports_the_same_values(
 def test_the_imported_rate_appears_with_privacy_and_stand(areas: Engine) -> None:
     run_import(areas, "indicators", [csv_file("werte.csv", GOOD)])
     with areas.connect() as conn:
-        df = indicator_values(conn, "sgb2_u15", "2025-Q1", "area", None).set_index("area_id")
+        df = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter("2025-Q1"), "area", None
+        ).set_index("area_id")
     assert df.loc["05999004-01", "display"] == "12,5 %"
     assert df.loc["05999004-01", "stand"] == dt.date(2024, 12, 31)
 

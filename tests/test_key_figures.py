@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from core.key_figures import indicator_figure, key_figures, new_data, stage_changes
-from core.privacy import WITHHELD_SIGN
+from core.present.vocabulary import WITHHELD_SIGN
 from core.profile import area_networks, indicator_profile, population_by_phase
 from core.quarters import parse_quarter
 from tests.builders import add_network, add_population, add_tiny_areas, add_values

@@ -21,7 +21,7 @@ from core.map_data import (
     offer_points,
 )
 from core.models import AppMeta, Area
-from core.privacy import WITHHELD_SIGN, WITHHELD_TEXT
+from core.present.vocabulary import WITHHELD_SIGN, WITHHELD_TEXT
 from tests.builders import add_offer, add_tiny_areas, add_values
 
 EVIL = "<script>alert(1)</script>"

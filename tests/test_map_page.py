@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from core.areas import areas_in
 from core.catalogue import load_catalogue
 from core.db import make_engine, migrate
-from core.privacy import WITHHELD_TEXT
+from core.present.vocabulary import WITHHELD_TEXT
 from tests.test_map_data import EVIL, EVIL_OFFER, add_tiny_map
 from tests.untrusted_support import as_shown
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.catalogue import indicator
 from core.indicators import indicator_values
 from core.quarters import parse_quarter
 from tests.untrusted_support import as_shown
@@ -36,7 +37,9 @@ def test_defaults_newest_quarter_and_whole_district(monkeypatch, demo_url, demo_
     assert at.selectbox(key="f_kommune").value == ""
     assert "Rhein-Kreis Neuss · 3. Quartal 2026" in [as_shown(s.value) for s in at.subheader]
     with demo_engine.connect() as conn:
-        kreis = indicator_values(conn, "sgb2_u15", "2026-Q3", "district")
+        kreis = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "district"
+        )
     assert metric(at, "SGB-II-Quote u15").value == kreis["display"].iloc[0]
     assert at.query_params["quartal"] == "2026-Q3"
     assert not at.warning
@@ -48,7 +51,9 @@ def test_url_parameters_are_honoured(monkeypatch, demo_url, demo_engine) -> None
     assert at.selectbox(key="f_kommune").value == "05162024"
     assert "Neuss · 2. Quartal 2025" in [as_shown(s.value) for s in at.subheader]
     with demo_engine.connect() as conn:
-        neuss = indicator_values(conn, "sgb2_u15", "2025-Q2", "municipality", "05162024")
+        neuss = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter("2025-Q2"), "municipality", "05162024"
+        )
     assert metric(at, "SGB-II-Quote u15").value == neuss["display"].iloc[0]
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert
 
+from core.catalogue import indicator
 from core.cli import main
 from core.coverage import coverage_cells
 from core.indicators import indicator_values
@@ -20,6 +21,7 @@ from core.privacy_audit import audit
 from core.profile import population_by_phase
 from core.publication import protected
 from core.published_cells import cell_table
+from core.quarters import parse_quarter
 from tests.builders import add_population, add_tiny_areas, add_values
 
 RULES = PrivacyRules(min_count=3, min_denominator=20)
@@ -27,11 +29,15 @@ QUARTER = "2026-Q3"
 DAY = dt.date(2026, 6, 30)
 
 
-def _remainders(conn, indicator: str) -> list[float]:
+def _remainders(conn, indicator_id: str) -> list[float]:
     """What an attacker with the Kommune and Sozialraum exports learns: per Kommune, the
     published total minus the published Sozialräume, spread over the withheld ones."""
-    kommunen = indicator_values(conn, indicator, QUARTER, "municipality", rules=RULES)
-    areas = indicator_values(conn, indicator, QUARTER, "area", rules=RULES)
+    kommunen = indicator_values(
+        conn, indicator(conn, indicator_id), parse_quarter(QUARTER), "municipality", rules=RULES
+    )
+    areas = indicator_values(
+        conn, indicator(conn, indicator_id), parse_quarter(QUARTER), "area", rules=RULES
+    )
     out = []
     for row in kommunen.itertuples():
         mine = areas[areas["municipality_id"] == row.area_id]
@@ -73,7 +79,9 @@ def test_two_small_cells_in_a_group_cannot_be_pinned(neuss_like: Engine) -> None
         remainders = _remainders(conn, "sgb2_u15")
         withheld = protected(conn, RULES).withheld
         table = cell_table(conn, RULES)
-        areas = indicator_values(conn, "sgb2_u15", QUARTER, "area", rules=RULES)
+        areas = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter(QUARTER), "area", rules=RULES
+        )
     hidden = areas.set_index("area_id")["suppressed"]
     assert hidden["M1-01"] and hidden["M1-02"]
     # the old rule published 96 for M1 and 95 for the shown Sozialräume: 1 left for two
@@ -83,8 +91,12 @@ def test_two_small_cells_in_a_group_cannot_be_pinned(neuss_like: Engine) -> None
 
 def test_a_kommune_cannot_be_summed_back_from_its_sozialraeume(neuss_like: Engine) -> None:
     with neuss_like.connect() as conn:
-        kommunen = indicator_values(conn, "sgb2_u15", QUARTER, "municipality", rules=RULES)
-        areas = indicator_values(conn, "sgb2_u15", QUARTER, "area", rules=RULES)
+        kommunen = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter(QUARTER), "municipality", rules=RULES
+        )
+        areas = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter(QUARTER), "area", rules=RULES
+        )
     for row in kommunen[kommunen["suppressed"]].itertuples():
         mine = areas[areas["municipality_id"] == row.area_id]
         assert mine["suppressed"].any(), f"{row.area_id} ergibt sich als Summe"
@@ -105,7 +117,9 @@ def test_one_population_cell_has_one_status_in_every_table(engine: Engine) -> No
         )
     with engine.connect() as conn:
         withheld = protected(conn, RULES).withheld
-        rates = indicator_values(conn, "sgb2_u3", QUARTER, "area", rules=RULES)
+        rates = indicator_values(
+            conn, indicator(conn, "sgb2_u3"), parse_quarter(QUARTER), "area", rules=RULES
+        )
         cells = coverage_cells(conn, QUARTER, rules=RULES)
         table = cell_table(conn, RULES)
         profiles = {a: population_by_phase(conn, a, QUARTER, RULES) for a in ("M1-01", "M1-02")}
@@ -124,7 +138,9 @@ def test_one_population_cell_has_one_status_in_every_table(engine: Engine) -> No
 def test_no_output_shows_a_small_count(neuss_like: Engine) -> None:
     with neuss_like.connect() as conn:
         for level in ("area", "municipality", "district"):
-            shown = indicator_values(conn, "sgb2_u15", QUARTER, level, rules=RULES)
+            shown = indicator_values(
+                conn, indicator(conn, "sgb2_u15"), parse_quarter(QUARTER), level, rules=RULES
+            )
             nums = shown["numerator"].dropna()
             assert not ((nums > 0) & (nums < RULES.min_count)).any()
             dens = shown["denominator"].dropna()
@@ -140,8 +156,12 @@ def test_the_demo_data_pass_the_audit_in_every_quarter(db_url: str) -> None:
 
 def test_a_figure_shown_in_several_quarters_has_one_status(neuss_like: Engine) -> None:
     with neuss_like.connect() as conn:
-        q3 = indicator_values(conn, "sgb2_u15", "2026-Q3", "area", rules=RULES)
-        q4 = indicator_values(conn, "sgb2_u15", "2026-Q4", "area", rules=RULES)
+        q3 = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "area", rules=RULES
+        )
+        q4 = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q4"), "area", rules=RULES
+        )
     # no new delivery: the fourth quarter shows the same figures, withheld alike
     assert q3["suppressed"].tolist() == q4["suppressed"].tolist()
     assert q3["stand"].tolist() == q4["stand"].tolist()

@@ -16,11 +16,13 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches
 from pypdf import PdfReader
 
+from core.catalogue import indicator
 from core.coverage import chain_summary
 from core.errors import NotFoundError
 from core.indicators import indicator_values
 from core.key_figures import key_figures
-from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
+from core.quarters import parse_quarter
 from core.reports import SLIDE_KEYS
 from core.reports.cli import add_report_parser, run_report
 from core.reports.content import build_report, select_slides
@@ -134,7 +136,9 @@ def test_xlsx_map_values_equal_core_and_suppressed_cells_stay_suppressed(
     demo_engine, workbook
 ) -> None:
     with demo_engine.connect() as conn:
-        core = indicator_values(conn, "sgb2_u15", QUARTER, "area").set_index("name")
+        core = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter(QUARTER), "area"
+        ).set_index("name")
     sheet = workbook["3 Karte"]
     header = [c.value for c in sheet[1]]
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
@@ -149,7 +153,7 @@ def test_xlsx_map_values_equal_core_and_suppressed_cells_stay_suppressed(
 
 def test_suppressed_areas_never_show_a_number_anywhere(demo_engine, report) -> None:
     with demo_engine.connect() as conn:
-        hidden = indicator_values(conn, "sgb2_u15", QUARTER, "area")
+        hidden = indicator_values(conn, indicator(conn, "sgb2_u15"), parse_quarter(QUARTER), "area")
     hidden = hidden[hidden["suppressed"]]
     assert HAFENGEBIET in set(hidden["area_id"])
     names = set(hidden["name"])

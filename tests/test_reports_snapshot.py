@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from core.audit import audit_entries
+from core.catalogue import indicator
 from core.cli import main
 from core.db import make_engine
 from core.errors import PraevError
@@ -66,7 +67,9 @@ def test_snapshot_keeps_its_figures_after_new_data(demo_copy) -> None:
     with demo_copy.begin() as conn:
         sid = create_snapshot(conn, "Jugendhilfeausschuss", SESSION, QUARTER, user="Frau Beispiel")
     with demo_copy.connect() as conn:
-        before = indicator_values(conn, "sgb2_u15", QUARTER, "area", "05162024")
+        before = indicator_values(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter(QUARTER), "area", "05162024"
+        )
         frozen = load_snapshot(conn, sid)
     old = round(float(before.set_index("area_id").loc[ERFTTAL, "value"]), 1)
     assert _erfttal_on_map(frozen) == old

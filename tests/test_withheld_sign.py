@@ -27,7 +27,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.cli import main
 from core.map_data import map_table, map_view
-from core.privacy import WITHHELD_COLUMN, WITHHELD_SIGN, WITHHELD_TEXT, PrivacyRules
+from core.present.vocabulary import WITHHELD_COLUMN, WITHHELD_SIGN, WITHHELD_TEXT
+from core.privacy import PrivacyRules
 from core.reports.content import build_report
 from core.reports.pdf import to_pdf_bytes
 from core.reports.pptx import to_pptx_bytes

@@ -8,8 +8,8 @@ import streamlit as st
 
 from core.audit_view import ACTION_LABELS, ENTITY_LABELS, audit_choices, audit_table
 from core.exporting import to_csv_bytes
-from core.format import format_number
 from core.permissions import may_manage_users
+from core.present.numbers import format_number
 from ui.auth import current_user
 from ui.query import query
 

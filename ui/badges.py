@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from core.escaping import markdown_text
-from core.format import format_date
 from core.inventory import is_demo
+from core.present.numbers import format_date
 from ui.query import query
 
 DEMO_BADGE = "Demodaten"

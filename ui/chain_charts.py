@@ -3,7 +3,7 @@
 The builders take the frames of :func:`core.coverage.chain_view` as they are and only
 draw them: the chain of six links, the heatmap Sozialraum × life phase, the
 completeness matrix, need against coverage with its quadrants, and the trend. Numbers
-are formatted de-DE (``separators=",."`` and :mod:`core.format`); the status of a link
+are formatted de-DE (``separators=",."`` and :mod:`core.present.numbers`); the status of a link
 is shown by colour *and* by symbol and word, with colour-blind-safe colours
 (Okabe-Ito and ColorBrewer PuOr). Withheld values arrive empty from core and are
 written as the one sign (:data:`core.privacy.WITHHELD_SIGN`), never computed here.
@@ -18,8 +18,8 @@ import plotly.graph_objects as go
 
 from core.coverage import QUADRANTS
 from core.escaping import html_text
-from core.format import format_date, format_number
-from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN
+from core.present.numbers import format_date, format_number
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
 from ui.chain_tables import (
     STATUS_SYMBOLS,
     SUPPRESSED,

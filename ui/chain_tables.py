@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.format import format_date, format_number
-from core.privacy import WITHHELD_SIGN, with_withheld_note
+from core.present.numbers import format_date, format_number
+from core.present.tables import with_withheld_note
+from core.present.vocabulary import WITHHELD_SIGN
 
 SUPPRESSED = WITHHELD_SIGN
 #: status -> symbol; the status is never shown by colour alone

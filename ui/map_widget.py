@@ -25,11 +25,11 @@ from folium.plugins import FastMarkerCluster
 from folium.template import Template
 from streamlit_folium import st_folium
 
-from core.classification import LegendEntry
 from core.config import setting
 from core.escaping import html_text, template_inert
-from core.format import format_number
 from core.map_data import OFFER_SYMBOLS, OTHER_SYMBOL, MapView
+from core.present.map_style import LegendEntry
+from core.present.numbers import format_number
 from ui.leaflet import CLUSTER_CSS, CLUSTER_JS, LEAFLET_CSS, LEAFLET_JS, ensure_assets
 
 MAP_HEIGHT = 560

@@ -16,8 +16,9 @@ import streamlit as st
 
 from core.escaping import html_text, markdown_text
 from core.exporting import to_csv_bytes
-from core.format import format_number
-from core.privacy import WITHHELD_LEGEND, with_withheld_note
+from core.present.numbers import format_number
+from core.present.tables import with_withheld_note
+from core.present.vocabulary import WITHHELD_LEGEND
 from core.reports.spec import footer_text, format_cell, slide_table, table_shows_withheld
 from ui.charts import german
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import Engine, insert, select
 
-from core.catalogue import indicators, quality_items
+from core.catalogue import indicator_entries, quality_items
 from core.demo.figures import indicator_rows, population_rows, sozialraeume
 from core.demo.geography import (
     DISTRICT_ID,
@@ -84,7 +84,7 @@ def build_demo(engine: Engine, seed: int = DEFAULT_SEED) -> None:
         areas = sozialraeume(rng)
         conn.execute(insert(Population), population_rows(areas))
 
-        catalogue = {r["id"]: r for r in indicators(conn).to_dict("records")}
+        catalogue = {e.id: e for e in indicator_entries(conn)}
         values = indicator_rows(rng, areas)
         for r in values:
             r["value"] = rate_value(r["numerator"], r["denominator"], catalogue[r["indicator_id"]])

@@ -23,7 +23,6 @@ import pandas as pd
 from shapely.geometry import mapping
 from sqlalchemy import Connection, select
 
-from core.areas import LEVEL_LABELS
 from core.imports.area_fields import (
     ID_FIELDS,
     NAME_FIELDS,
@@ -53,6 +52,7 @@ from core.imports.hierarchy import (
 from core.imports.options import ImportOptions, file_hash
 from core.imports.tables import AreaResolver, Findings, ImportFile, normalize, text_of
 from core.models import Area, YouthOffice
+from core.present.vocabulary import LEVEL_LABELS
 
 VG250_ATTRIBUTION = "© GeoBasis-DE / BKG (Daten verändert)"
 GEOMETRY = "Geometrie"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.format import format_date, format_number
 from core.imports.options import EARLIEST, today
 from core.imports.tables import Findings, Table, is_missing, normalize, parse_period, text_of
 from core.imports.values import ImpossibleDateError
+from core.present.numbers import format_date, format_number
 
 #: the fix for a day, month or quarter that does not exist
 IMPOSSIBLE_DATE_FIX = (

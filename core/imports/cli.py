@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core.db import make_engine
 from core.errors import DataError, PraevError
-from core.format import format_number
+from core.present.numbers import format_number
 
 KIND_HELP = {
     "areas": "Gebiete (GeoJSON, Shapefile als ZIP oder .shp, GeoPackage)",

@@ -26,9 +26,9 @@ from shapely.geometry import MultiPolygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from core.errors import DataError
-from core.format import format_number
 from core.imports.options import ImportOptions
 from core.imports.tables import Findings, ImportFile
+from core.present.numbers import format_number
 
 GEOMETRY = "Geometrie"
 PRECISION = 1e-6

@@ -3,19 +3,18 @@ is not larger than its denominator, a rate is within its scale."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from core.format import format_number
+from core.catalogue import IndicatorEntry
 from core.imports.options import MAX_COUNT
 from core.imports.tables import Findings
 from core.indicators import rate_value
+from core.present.numbers import format_number
 
 
 def fractional_counts(
     findings: Findings,
     line: int,
     labels: tuple[str, str, str],
-    entry: dict[str, Any],
+    entry: IndicatorEntry,
     num: float | None,
     den: float | None,
     val: float | None,
@@ -25,11 +24,11 @@ def fractional_counts(
     Numerators and denominators count people or cases; so does the value of a count
     indicator (e.g. births). Only rates may have decimals."""
     counts = [
-        (labels[0], num, f"Der Zähler ({entry['numerator_label']})"),
-        (labels[1], den, f"Der Nenner ({entry['denominator_label']})"),
+        (labels[0], num, f"Der Zähler ({entry.numerator_label})"),
+        (labels[1], den, f"Der Nenner ({entry.denominator_label})"),
     ]
-    if entry["kind"] == "count":
-        counts.append((labels[2], val, f"„{entry['short_name']}“"))
+    if entry.kind == "count":
+        counts.append((labels[2], val, f"„{entry.short_name}“"))
     bad = False
     for label, value, what in counts:
         if value is None or float(value).is_integer():
@@ -50,14 +49,14 @@ def check_numbers(
     findings: Findings,
     line: int,
     col: str | None,
-    entry: dict[str, Any],
+    entry: IndicatorEntry,
     num: float | None,
     den: float | None,
     val: float | None,
 ) -> tuple[float | None, float | None, float | None, int] | None:
     """Numerator, denominator and value of one row, checked; None when rejected."""
     where = col or "Zähler"
-    if entry["kind"] == "count":
+    if entry.kind == "count":
         count = num if num is not None else val
         if count is None:
             return None
@@ -71,15 +70,15 @@ def check_numbers(
             )
             return None
         return count, None, count, 0
-    scale = float(entry["scale"])
+    scale = entry.scale
     if num is not None and den is not None:
         if num > den:
             findings.error(
                 line,
                 where,
                 f"{format_number(num, 0)} / {format_number(den, 0)}",
-                f"Der Zähler ist größer als der Nenner – „{entry['short_name']}“ wäre über "
-                f"{format_number(scale, 0)} {entry['unit']}",
+                f"Der Zähler ist größer als der Nenner – „{entry.short_name}“ wäre über "
+                f"{format_number(scale, 0)} {entry.unit}",
                 "Zähler und Nenner prüfen (vertauscht?).",
             )
             return None
@@ -114,8 +113,8 @@ def check_numbers(
             line,
             col or "Wert",
             format_number(val, 2),
-            f"Der Wert ist unplausibel: „{entry['short_name']}“ ist höchstens "
-            f"{format_number(scale, 0)} {entry['unit']}",
+            f"Der Wert ist unplausibel: „{entry.short_name}“ ist höchstens "
+            f"{format_number(scale, 0)} {entry.unit}",
             "Einheit prüfen (Prozent als 12,5 eintragen, nicht 0,125 oder 1250).",
         )
         return None

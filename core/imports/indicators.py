@@ -18,9 +18,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from core.catalogue import indicators as catalogue
+from core.catalogue import IndicatorEntry, indicator_entries
 from core.errors import DataError, Problem
-from core.format import format_date, format_number
 from core.imports.batch import Plan, TableWrite, classify
 from core.imports.cells import IMPOSSIBLE_DATE_FIX, Cells, code_lookup, flag
 from core.imports.indicator_numbers import check_numbers, fractional_counts
@@ -38,6 +37,7 @@ from core.imports.tables import (
 )
 from core.imports.values import ImpossibleDateError
 from core.models import Area, IndicatorValue
+from core.present.numbers import format_date, format_number
 
 TEMPLATE = "indikatorwerte.csv"
 ALIASES = {
@@ -109,8 +109,8 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             required["value"] = "Zähler oder Wert"
     require_columns(table, found, required, TEMPLATE)
 
-    entries = {r["id"]: r for r in catalogue(conn).to_dict("records")}
-    lookup = code_lookup(list(entries.values()), "id", "short_name", "name")
+    entries = {e.id: e for e in indicator_entries(conn)}
+    lookup = code_lookup([vars(e) for e in entries.values()], "id", "short_name", "name")
     area_rows = conn.execute(select(Area.id, Area.name)).all()
     resolver = AreaResolver([r.id for r in area_rows], {r.id: r.name for r in area_rows})
     cells = Cells(table, findings, found)
@@ -275,7 +275,7 @@ def _wide_rows(table: Any, cells: Cells, period_cols: dict[str, dt.date]) -> lis
 
 
 def _preview(
-    write: TableWrite, entries: dict[str, dict[str, Any]], limit: int = 500
+    write: TableWrite, entries: dict[str, IndicatorEntry], limit: int = 500
 ) -> pd.DataFrame:
     rows = []
     order = sorted(range(len(write.rows)), key=lambda i: (write.status[i] == "unverändert", i))
@@ -285,12 +285,12 @@ def _preview(
         rows.append(
             {
                 "Zeile": write.lines[i],
-                "Indikator": entry["short_name"],
+                "Indikator": entry.short_name,
                 "Gebiet": r["area_id"],
                 "Stichtag": format_date(r["period_end"]),
                 "Zähler": format_number(r["numerator"], 0),
                 "Nenner": format_number(r["denominator"], 0),
-                "Wert": format_number(r["value"], int(entry["decimals"])),
+                "Wert": format_number(r["value"], entry.decimals),
                 "Status": write.status[i],
             }
         )

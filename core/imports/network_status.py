@@ -15,7 +15,6 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from core.catalogue import network_kinds, network_stages
-from core.format import format_number
 from core.imports.batch import Plan, Ref, TableWrite, classify
 from core.imports.cells import Cells, code_lookup
 from core.imports.options import MAX_PARTNERS, ImportOptions, file_hash, today
@@ -32,6 +31,7 @@ from core.imports.tables import (
 )
 from core.imports.values import ImpossibleDateError
 from core.models import Area, Network, NetworkStatus, QualityBlock, YouthOffice
+from core.present.numbers import format_number
 from core.quarters import quarter_of
 
 TEMPLATE = "netzwerkstatus.csv"

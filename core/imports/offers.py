@@ -18,7 +18,6 @@ from sqlalchemy import Connection, select
 
 from core.areas import geometries
 from core.catalogue import life_phases, offer_types
-from core.format import format_date, format_number
 from core.imports.batch import Plan, TableWrite, classify
 from core.imports.cells import Cells, code_lookup
 from core.imports.options import MAX_CAPACITY, ImportOptions, file_hash
@@ -34,6 +33,7 @@ from core.imports.tables import (
     text_of,
 )
 from core.models import Area, Network, Offer
+from core.present.numbers import format_date, format_number
 
 TEMPLATE = "angebote.csv"
 DEFAULT_START = dt.date(2000, 1, 1)

@@ -14,7 +14,6 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from core.catalogue import life_phases
-from core.format import format_date, format_number
 from core.imports.batch import Plan, TableWrite, classify
 from core.imports.cells import Cells, code_lookup
 from core.imports.options import AREA_ALIASES, MAX_CHILDREN, ImportOptions, file_hash
@@ -29,6 +28,7 @@ from core.imports.tables import (
     text_of,
 )
 from core.models import Area, Population
+from core.present.numbers import format_date, format_number
 
 TEMPLATE = "bevoelkerung.csv"
 ALIASES = {

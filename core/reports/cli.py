@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from core.errors import PraevError
-from core.format import format_date
+from core.present.numbers import format_date
 from core.reports import SLIDE_KEYS
 from core.reports.spec import iso_date
 

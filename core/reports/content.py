@@ -27,10 +27,11 @@ from sqlalchemy import Connection
 from core.areas import area
 from core.catalogue import indicator as indicator_entry
 from core.catalogue import indicators
-from core.format import format_date
 from core.inventory import data_fingerprint, is_demo
 from core.key_figures import KEY_INDICATORS, key_figures
-from core.privacy import WITHHELD_LEGEND, PrivacyRules
+from core.present.numbers import format_date
+from core.present.vocabulary import WITHHELD_LEGEND
+from core.privacy import PrivacyRules
 from core.quarters import parse_quarter
 from core.reports import SLIDE_KEYS, SLIDE_TITLES
 from core.reports.indicator_slides import (

@@ -12,10 +12,11 @@ from sqlalchemy import Connection
 from core.areas import area
 from core.catalogue import indicator as indicator_entry
 from core.coverage import chain_summary, need_vs_coverage, weakest_link
-from core.format import format_date, format_value
 from core.indicators import indicator_values
 from core.key_figures import KEY_INDICATORS, key_figures
-from core.privacy import WITHHELD_TEXT, PrivacyRules, withheld_values
+from core.present.numbers import format_date, format_value
+from core.present.vocabulary import WITHHELD_TEXT
+from core.privacy import PrivacyRules, withheld_values
 from core.reports.maps import render_map
 from core.reports.spec import masked, slide, table
 
@@ -74,14 +75,14 @@ def map_slide(
     conn: Connection, q: Any, muni: str | None, indicator_id: str, rules: PrivacyRules
 ) -> dict:
     entry = indicator_entry(conn, indicator_id)
-    decimals, unit = int(entry["decimals"]), str(entry["unit"])
-    values = indicator_values(conn, indicator_id, q, "area", muni, rules)
+    decimals, unit = entry.decimals, entry.unit
+    values = indicator_values(conn, entry, q, "area", muni, rules)
     level = "municipality" if muni else "district"
-    whole = indicator_values(conn, indicator_id, q, level, muni, rules)
+    whole = indicator_values(conn, entry, q, level, muni, rules)
     scope_value = whole["display"].iloc[0] if len(whole) else "–"
-    png = render_map(conn, values, entry, f"{entry['name']} – {q.label}", muni)
+    png = render_map(conn, values, entry, f"{entry.name} – {q.label}", muni)
     shown = values[~values["suppressed"] & values["value"].notna()]
-    top = shown.sort_values("value", ascending=entry["polarity"] == "higher_better").head(5)
+    top = shown.sort_values("value", ascending=entry.polarity == "higher_better").head(5)
     stands = [d for d in values["stand"].dropna()]
     frame = pd.DataFrame(
         {
@@ -92,7 +93,7 @@ def map_slide(
             "Stand": [format_date(d) if pd.notna(d) else "" for d in values["stand"]],
         }
     )
-    worst = "höchsten" if entry["polarity"] != "higher_better" else "niedrigsten"
+    worst = "höchsten" if entry.polarity != "higher_better" else "niedrigsten"
     hidden = int(values["suppressed"].sum())
     bullets = [f"{r.name}: {r.display}" for r in top.itertuples()]
     if hidden:
@@ -100,21 +101,21 @@ def map_slide(
     where = area(conn, muni)["name"] if muni else DISTRICT_NAME
     return slide(
         "map",
-        title=f"Karte: {entry['short_name']}",
+        title=f"Karte: {entry.short_name}",
         lead=f"{where}: {scope_value}. Die {worst} Werte in den Sozialräumen:",
         bullets=bullets,
         image={
             "png_base64": base64.b64encode(png).decode("ascii"),
-            "alt": f"Karte der Sozialräume: {entry['name']}, {q.label}",
+            "alt": f"Karte der Sozialräume: {entry.name}, {q.label}",
         },
         tables=[table("Karte", frame, {"Wert": decimals}, slide_columns=[])],
         reading_aid=(
             f"So lesen Sie die Karte: Je dunkler ein Sozialraum, desto höher die "
-            f"{entry['short_name']}. Die Farbstufen teilen die gezeigten Sozialräume in fünf "
+            f"{entry.short_name}. Die Farbstufen teilen die gezeigten Sozialräume in fünf "
             f"etwa gleich große Gruppen. Schraffiert: {WITHHELD_TEXT}; "
-            f"hellgrau: kein Wert. {entry['definition']}"
+            f"hellgrau: kein Wert. {entry.definition}"
         ),
-        source=str(entry["source"]),
+        source=entry.source,
         stand=format_date(max(stands)) if stands else "",
         indicator_id=indicator_id,
         _stand_dates=[max(stands).isoformat()] if stands else [],

@@ -10,7 +10,6 @@ An attribution line names the source of the boundaries.
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import mapclassify
 import numpy as np
@@ -21,11 +20,12 @@ from matplotlib.patches import Patch
 from sqlalchemy import Connection, select
 
 from core.areas import geometries
+from core.catalogue import IndicatorEntry
 from core.escaping import matplotlib_text
-from core.format import format_number
 from core.inventory import is_demo
 from core.models import AppMeta
-from core.privacy import WITHHELD_TEXT
+from core.present.numbers import format_number
+from core.present.vocabulary import WITHHELD_TEXT
 
 CLASSES = 5
 SUPPRESSED_COLOUR = "#d9d9d9"
@@ -75,7 +75,7 @@ def legend_labels(breaks: list[float], lowest: float, unit: str, decimals: int) 
 def render_map(
     conn: Connection,
     values: pd.DataFrame,
-    entry: dict[str, Any],
+    entry: IndicatorEntry,
     title: str,
     municipality_id: str | None = None,
     width_in: float = 8.0,
@@ -94,7 +94,7 @@ def render_map(
     cols = ["area_id", "value", "suppressed"]
     gdf = gdf.merge(values[cols], how="left", left_on="id", right_on="area_id")
     gdf["suppressed"] = gdf["suppressed"].fillna(False).astype(bool)
-    decimals, unit = int(entry["decimals"]), str(entry["unit"])
+    decimals, unit = entry.decimals, entry.unit
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi)
     ax = fig.add_axes((0.0, 0.06, 0.68, 0.86))
@@ -105,7 +105,7 @@ def render_map(
     breaks = class_breaks(shown["value"])
     handles: list[Patch] = []
     if breaks:
-        palette = colormaps[PALETTES.get(str(entry["polarity"]), "Blues")]
+        palette = colormaps[PALETTES.get(entry.polarity, "Blues")]
         colours = [palette(0.2 + 0.75 * i / max(len(breaks) - 1, 1)) for i in range(len(breaks))]
         index = np.searchsorted(np.array(breaks), shown["value"].to_numpy(), side="left")
         index = np.clip(index, 0, len(breaks) - 1)
@@ -149,7 +149,7 @@ def render_map(
         bbox_to_anchor=(0.69, 0.5),
         frameon=False,
         fontsize=9,
-        title=matplotlib_text(entry["short_name"]),
+        title=matplotlib_text(entry.short_name),
         title_fontsize=9,
     )
     fig.text(0.01, 0.015, matplotlib_text(attribution(conn)), fontsize=7, color="#555555")

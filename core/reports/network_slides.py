@@ -12,8 +12,8 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from core.catalogue import network_stages
-from core.format import format_date
 from core.networks import quality_progress, stage_distribution, status_table, youth_office_of
+from core.present.numbers import format_date
 from core.quarters import Quarter
 
 TREND_QUARTERS = 8

@@ -18,8 +18,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from core.format import format_date
-from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN
+from core.present.numbers import format_date
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
 from core.reports.figures import chart_png
 from core.reports.spec import BULLET, footer_text, format_cell, iso_date, table_shows_withheld
 

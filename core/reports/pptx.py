@@ -19,7 +19,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from core.privacy import WITHHELD_SIGN
+from core.present.vocabulary import WITHHELD_SIGN
 from core.reports.spec import BULLET, footer_text, slide_table
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)

@@ -14,9 +14,10 @@ from sqlalchemy import Connection
 from core.areas import area as area_row
 from core.catalogue import indicators
 from core.coverage import coverage_cells
-from core.format import format_date, format_number
 from core.inventory import data_fingerprint, is_demo, quarters_with_data
-from core.privacy import WITHHELD_LEGEND, PrivacyRules, withheld
+from core.present.numbers import format_date, format_number
+from core.present.vocabulary import WITHHELD_LEGEND
+from core.privacy import PrivacyRules, withheld
 from core.profile import indicator_panels, population_by_phase, profile_rows
 from core.quarters import parse_quarter
 from core.reports.pdf import MUTED, Vorlage, _paragraph, _table

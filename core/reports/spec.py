@@ -9,8 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from core.format import format_date, format_number
-from core.privacy import WITHHELD_LEGEND, WITHHELD_SIGN, withheld
+from core.present.numbers import format_date, format_number
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
+from core.privacy import withheld
 from core.reports import SLIDE_TITLES
 
 #: List marker of bullet lines on slides and in the PDF; never the sign of withheld

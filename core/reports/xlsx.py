@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from core.exporting import to_xlsx_bytes
-from core.format import format_date
-from core.privacy import with_withheld_note
+from core.present.numbers import format_date
+from core.present.tables import with_withheld_note
 from core.reports.spec import iso_date, table_shows_withheld
 
 OVERVIEW_SHEET = "Übersicht"

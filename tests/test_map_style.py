@@ -7,7 +7,8 @@ import math
 
 import pytest
 
-from core.classification import (
+from core.errors import ConfigError
+from core.present.map_style import (
     BLUES,
     EQUAL_INTERVAL,
     MANUAL,
@@ -25,7 +26,6 @@ from core.classification import (
     palette,
     parse_breaks,
 )
-from core.errors import ConfigError
 
 VALUES = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]
 GAPPY = [1.0, 1.2, 1.1, 5.0, 5.2, 5.1, 20.0, 21.0, 20.5]

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError
-from core.format import format_date, format_number
-from core.privacy import WITHHELD_TEXT
+from core.present.numbers import format_date, format_number
+from core.present.vocabulary import WITHHELD_TEXT
 
 QUANTILES, EQUAL_INTERVAL, NATURAL_BREAKS, MANUAL = (
     "quantiles",
