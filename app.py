@@ -16,8 +16,9 @@ from core.escaping import markdown_lines
 from core.inventory import quarters_with_data
 from core.permissions import may_import, may_read
 from ui.auth import check_startup, current_user, login_page, public, sidebar_account
-from ui.filters import shared_filters
+from ui.filters import KEY_SELECTION, shared_filters
 from ui.inventory import load_inventory
+from ui.page import error_boundary
 from ui.query import query
 from ui.texts import APP_TITLE
 
@@ -49,6 +50,8 @@ DATA_PAGES = [
     ("area_profile.py", "Sozialraum-Steckbrief", ":material/location_city:", "steckbrief"),
     ("session.py", "Ausschuss-Sitzung", ":material/co_present:", "sitzung"),
 ]
+#: pages whose content depends on one indicator: they show the Indikator box
+INDICATOR_PAGES = {"karte", "sitzung"}
 
 has_data = False
 try:
@@ -80,6 +83,9 @@ if may_import(user):
 # Resolve the page first: filters write the URL's query string, which must not happen
 # before Streamlit knows which page the URL asked for.
 page = st.navigation(pages)
-st.session_state["_selection"] = shared_filters() if has_data else None
-sidebar_account(user)
-page.run()
+with error_boundary():
+    selection = shared_filters(page.url_path in INDICATOR_PAGES) if has_data else None
+    st.session_state[KEY_SELECTION] = selection
+    sidebar_account(user)
+    # the one error boundary of every page: a PraevError becomes a German message
+    page.run()

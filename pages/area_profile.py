@@ -13,14 +13,9 @@ from core.escaping import markdown_lines, markdown_text
 from core.exporting import to_csv_bytes
 from core.offers import active_offers
 from core.present.numbers import format_date, format_number
-from core.privacy import (
-    WITHHELD_LEGEND,
-    WITHHELD_SIGN,
-    WITHHELD_TEXT,
-    shows_withheld,
-    with_withheld_note,
-    withheld,
-)
+from core.present.tables import shows_withheld, with_withheld_note
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
+from core.privacy import withheld
 from core.profile import area_networks, indicator_panels, population_by_phase, profile_rows
 from core.reports.profile_pdf import chain_status, profile_content, profile_pdf_bytes
 from ui.badges import data_status

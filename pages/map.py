@@ -23,7 +23,7 @@ from core.present.tables import shows_withheld
 from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
 from core.quarters import parse_quarter
 from ui.badges import data_status
-from ui.filters import current, indicator_filter, link
+from ui.filters import current
 from ui.map_widget import legend_html, offer_legend_html, render_map
 from ui.query import query
 
@@ -95,7 +95,7 @@ AXIS_VALUE = "Wert ({unit})"
 st.title(TITLE)
 st.write(INTRO)
 sel = current()
-indicator_id = indicator_filter()
+indicator_id = sel.indicator.id
 
 c_level, c_method, c_k, c_fixed = st.columns([1.1, 1.6, 1.3, 1.5])
 level = c_level.radio(
@@ -198,7 +198,7 @@ with side_col:
         where = f" ({row['municipality_name']})" if view.level == "area" else ""
         name, display = markdown_text(row["name"]), markdown_text(row["display"])
         st.markdown(f"**{name}**{markdown_text(where)}: {display}")
-        url = link("steckbrief", gebiet=row["area_id"])
+        url = sel.link("steckbrief", gebiet=row["area_id"])
         st.markdown(f"[{PROFILE_LINK.format(name=name)}]({url})")
     st.markdown(f"**{OFFER_LEGEND_HEADING}**")
     st.markdown(offer_legend_html(type_labels), unsafe_allow_html=True)

@@ -16,8 +16,9 @@ from core.key_figures import key_figures, new_data, stage_changes
 from core.present.numbers import format_date, format_number
 from core.present.tables import shows_withheld, with_withheld_note
 from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
+from core.selection import PARAM_MUNICIPALITY, PARAM_QUARTER
 from ui.badges import data_status
-from ui.filters import PARAM_MUNICIPALITY, PARAM_QUARTER, current
+from ui.filters import current
 from ui.inventory import load_inventory
 from ui.query import query
 from ui.texts import APP_TITLE, german_sort_key, table_label

@@ -7,7 +7,6 @@ import datetime as dt
 
 import streamlit as st
 
-from core.catalogue import indicator as indicator_entry
 from core.errors import PraevError
 from core.escaping import markdown_lines, markdown_text
 from core.permissions import may_create_snapshot, require_create_snapshot
@@ -24,7 +23,7 @@ from ui import presentation
 from ui.auth import current_user
 from ui.badges import data_status
 from ui.db import get_engine
-from ui.filters import current, indicator_filter
+from ui.filters import current
 from ui.query import clear, query
 
 TITLE = "Ausschuss-Sitzung"
@@ -80,7 +79,7 @@ MIME = {
 
 sel = current()
 presenting = bool(st.session_state.get(presentation.KEY_PRESENTING))
-indicator = indicator_filter()
+indicator = sel.indicator.id
 if presenting:
     presentation.hide_chrome()
 if KEY_NEW_SNAPSHOT in st.session_state:  # open what was just frozen
@@ -202,7 +201,7 @@ if report is not None:
 
 def prepare_form(user: User) -> None:
     """Freeze the Datenstand for a session (editors and admins; checked again on save)."""
-    name = query(indicator_entry, indicator)["short_name"]
+    name = sel.indicator.short_name
     st.write(
         PREPARE_INTRO.format(
             scope=markdown_text(scope), quarter=sel.quarter.label, indicator=markdown_text(name)

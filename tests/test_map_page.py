@@ -174,8 +174,8 @@ def test_names_reach_the_map_escaped(monkeypatch: pytest.MonkeyPatch, tiny_url: 
 @pytest.mark.parametrize(
     ("selected", "expected"),
     [
-        ("05162024-10", "steckbrief?quartal=2026-Q3&gebiet=05162024-10"),
-        ("05162004-01", "steckbrief?quartal=2026-Q3&gebiet=05162004-01"),
+        ("05162024-10", "steckbrief?quartal=2026-Q3&indikator=sgb2_u15&gebiet=05162024-10"),
+        ("05162004-01", "steckbrief?quartal=2026-Q3&indikator=sgb2_u15&gebiet=05162004-01"),
     ],
 )
 def test_selected_area_links_to_its_profile(

@@ -3,18 +3,15 @@
 import pandas as pd
 import pytest
 
+from core.present.tables import shows_withheld, with_withheld_note
+from core.present.vocabulary import WITHHELD_COLUMN, WITHHELD_SIGN, WITHHELD_TEXT
 from core.privacy import (
     REASON_SECONDARY,
     REASON_SMALL_COUNT,
     REASON_SMALL_DENOMINATOR,
-    WITHHELD_COLUMN,
-    WITHHELD_SIGN,
-    WITHHELD_TEXT,
     PrivacyRules,
     display_value,
-    shows_withheld,
     suppress,
-    with_withheld_note,
     withheld_values,
 )
 

@@ -23,7 +23,7 @@ import streamlit as st
 from ui.filters import shared_filters
 
 st.set_page_config(layout="wide")
-st.session_state["_selection"] = shared_filters()
+st.session_state["_selection"] = shared_filters(indicator_box=True)
 page = st.Page({page!r}, title="Ausschuss-Sitzung", url_path="sitzung", default=True)
 st.navigation([page]).run()
 """

@@ -37,9 +37,9 @@ from core.network_entry import (
 from core.networks import TRAFFIC_LIGHT_SYMBOLS
 from core.permissions import may_edit_any_network, may_edit_network, require_network_edit
 from core.quarters import parse_quarter, quarter_of
+from core.selection import Selection
 from ui.auth import current_user
 from ui.db import get_engine
-from ui.filters import Selection
 from ui.network_review import NO_BLOCKS, change_log, conflict_view
 from ui.query import clear, database_error, query
 

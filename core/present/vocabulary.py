@@ -43,6 +43,13 @@ def short_office(name: str) -> str:
     return name
 
 
+def municipality_label(name: str, office: object) -> str:
+    """A Kommune with its youth office for select boxes: ``"Neuss (Jugendamt Neuss)"``."""
+    if not isinstance(office, str) or not office:
+        return name
+    return f"{name} ({office.replace('Jugendamt der Stadt ', 'Jugendamt ')})"
+
+
 # --- Colours shared by charts ----------------------------------------------------------
 
 #: Okabe-Ito: the categorical palette of every chart (colour-blind safe).
