@@ -37,6 +37,7 @@ test: $(TEST_STAMP)
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: $(TEST_STAMP)
 	$(PY) -m ruff check --fix .
