@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from core.models import AppMeta, Base, IndicatorValue
 from core.quarters import Quarter
@@ -33,8 +33,8 @@ def is_demo(conn: Connection) -> bool:
 
 def set_demo(conn: Connection, demo: bool) -> None:
     """Record whether the data are demo data."""
-    conn.execute(AppMeta.__table__.delete().where(AppMeta.key == DEMO_KEY))
-    conn.execute(AppMeta.__table__.insert().values(key=DEMO_KEY, value="1" if demo else "0"))
+    conn.execute(delete(AppMeta).where(AppMeta.key == DEMO_KEY))
+    conn.execute(insert(AppMeta).values(key=DEMO_KEY, value="1" if demo else "0"))
 
 
 def is_empty(conn: Connection) -> bool:

@@ -1,31 +1,40 @@
-"""Key figures of the start page and what changed since the previous quarter.
+"""Key figures of the start page, its trends and what changed since the previous quarter.
 
-Each key figure carries its value, the change against a sensible earlier value, the
+Each key figure carries its value, the change against a sensible earlier value, its
 Stand and a German explanation. The earlier value is the previous quarter for
 monthly and quarterly data, and the previous reference date (usually a year earlier)
-for annual data, so an annual figure never shows a meaningless "±0".
+for annual data, so an annual figure never shows a meaningless "±0". Value and
+change are rounded once by DIN 1333 (:mod:`core.present.numbers`); the change is the
+difference of the rounded values, so it always matches the figures a reader compares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from core.catalogue import IndicatorEntry
-from core.catalogue import indicator as indicator_entry
-from core.coverage import chain_completeness, coverage_cells
-from core.indicators import indicator_values, value_on
+from core.areas import district
+from core.catalogue import IndicatorEntry, indicator, indicators
+from core.coverage import chain_completeness, coverage_cells, need_vs_coverage
+from core.indicators import indicator_values, time_series, value_on
 from core.models import IndicatorValue
 from core.networks import status_table
-from core.present.numbers import format_date, format_number, format_value
+from core.present.numbers import din_round, format_number, format_signed, format_value
+from core.present.overview_tables import Trend
+from core.present.stand import Stand
+from core.present.vocabulary import QUADRANT_GAP
 from core.privacy import PrivacyRules
-from core.quarters import Quarter, parse_quarter, quarter_of
+from core.quarters import Quarter, quarter_of
 
 KEY_INDICATORS = ("children_u18", "sgb2_u15", "u3_care", "ue3_care")
+#: the indicators of the start page's trend charts, in order
+TREND_INDICATORS = ("sgb2_u15", "u3_care", "ue3_care", "ogs", "hze", "welcome_visits")
+PERCENT_POINTS = "Pp."
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,16 @@ class KeyFigure:
     stand: dt.date | None
     help: str
 
+    @property
+    def unchanged(self) -> bool:
+        """True when the shown change is zero (``±…``)."""
+        return bool(self.delta and self.delta.startswith("±"))
+
+
+def figures_stand(figures: Iterable[KeyFigure]) -> Stand:
+    """The Stand of key figures shown together (one rule: :class:`Stand`)."""
+    return Stand.of(f.stand for f in figures)
+
 
 def _selection_row(
     conn: Connection, entry: IndicatorEntry, q: Quarter, muni: str | None, rules: PrivacyRules
@@ -49,42 +68,51 @@ def _selection_row(
     return df.iloc[0].to_dict() if len(df) else None
 
 
+def _change(now: float, before: float, decimals: int) -> float:
+    """The change between two values as shown (both rounded by DIN 1333 first)."""
+    shown_now = din_round(now, decimals) or 0.0
+    shown_before = din_round(before, decimals) or 0.0
+    return din_round(shown_now - shown_before, decimals) or 0.0
+
+
 def _delta_text(delta: float | None, unit: str, decimals: int) -> str | None:
     if delta is None:
         return None
-    delta = round(delta, decimals) + 0.0  # no "-0,0"
-    sign = "+" if delta > 0 else ("±" if delta == 0 else "")
-    unit = "Pp." if unit == "%" else unit
-    return f"{sign}{format_number(delta, decimals)} {unit}".strip()
+    return format_signed(delta, decimals, PERCENT_POINTS if unit == "%" else unit)
 
 
 def _colour(polarity: str) -> str:
     return {"higher_worse": "inverse", "higher_better": "normal"}.get(polarity, "off")
 
 
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
 def indicator_figure(
     conn: Connection,
-    indicator_id: str,
-    quarter: str | Quarter,
+    entry: IndicatorEntry,
+    q: Quarter,
     municipality_id: str | None = None,
     rules: PrivacyRules | None = None,
 ) -> KeyFigure:
-    """An indicator for the Kreis or one Kommune with its change."""
+    """An indicator for the Kreis or one Kommune as of the quarter's end, with its change."""
     rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
-    entry = indicator_entry(conn, indicator_id)
     row = _selection_row(conn, entry, q, municipality_id, rules)
-    value = row["value"] if row else None
-    stand = row["stand"] if row and not pd.isna(row["stand"]) else None
-    previous = None
-    if row and value is not None and not pd.isna(value) and stand:
+    value = None if row is None or _missing(row["value"]) else float(row["value"])
+    stand = None if row is None or _missing(row["stand"]) else row["stand"]
+    if isinstance(stand, pd.Timestamp):
+        stand = stand.date()
+    delta = None
+    if row is not None and value is not None and stand is not None:
         earlier = (
             quarter_of(stand).previous().end
             if entry.periodicity in ("monthly", "quarterly")
             else stand - dt.timedelta(days=1)
         )
         previous = value_on(conn, entry, row["area_id"], earlier, rules)
-    delta = None if previous is None or value is None or pd.isna(value) else value - previous
+        if previous is not None:
+            delta = _change(value, previous, entry.decimals)
     basis = (
         "dem Quartal davor"
         if entry.periodicity in ("monthly", "quarterly")
@@ -92,18 +120,17 @@ def indicator_figure(
     )
     help_text = (
         f"{entry.definition} Quelle: {entry.source}. Stand: "
-        f"{format_date(stand)}. Veränderung gegenüber {basis}."
+        f"{Stand.of([stand]).text}. Veränderung gegenüber {basis}."
     )
-    shown = row["display"] if row else "–"
+    shown = row["display"] if row else format_value(None, entry.unit)
     if entry.kind == "count" and row is not None and not row["suppressed"]:
         shown = format_number(value, entry.decimals)  # the label names the unit
-    unchanged = delta is not None and round(delta, entry.decimals) == 0
     return KeyFigure(
-        key=indicator_id,
+        key=entry.id,
         label=entry.short_name,
         value=shown,
         delta=_delta_text(delta, entry.unit, entry.decimals),
-        delta_color="off" if unchanged else _colour(entry.polarity),
+        delta_color="off" if delta == 0 else _colour(entry.polarity),
         stand=stand,
         help=help_text,
     )
@@ -112,12 +139,12 @@ def indicator_figure(
 def _completeness_figure(conn: Connection, q: Quarter, muni: str | None) -> KeyFigure:
     _, share = chain_completeness(conn, q, muni)
     _, before = chain_completeness(conn, q.previous(), muni)
-    change = round((share - before) * 100)
+    change = _change(share * 100, before * 100, 0)
     return KeyFigure(
         key="completeness",
         label="Vollständigkeit der Kette",
         value=format_value(share * 100, "%", 0),
-        delta=_delta_text((share - before) * 100, "%", 0),
+        delta=_delta_text(change, "%", 0),
         delta_color="normal" if change else "off",
         stand=q.end,
         help=(
@@ -135,7 +162,7 @@ def _stage3_figure(conn: Connection, q: Quarter, muni: str | None) -> KeyFigure:
     return KeyFigure(
         key="networks_stage3",
         label="Netzwerke auf Stufe 3",
-        value=f"{n_now} von {len(now)}",
+        value=f"{format_number(n_now, 0)} von {format_number(len(now), 0)}",
         delta=_delta_text(n_now - n_before, "", 0),
         delta_color="normal" if n_now != n_before else "off",
         stand=q.end,
@@ -167,46 +194,72 @@ def _gaps_figure(conn: Connection, q: Quarter, muni: str | None, rules: PrivacyR
 
 def key_figures(
     conn: Connection,
-    quarter: str | Quarter,
+    q: Quarter,
     municipality_id: str | None = None,
     rules: PrivacyRules | None = None,
 ) -> list[KeyFigure]:
-    """The start page's figures for the Kreis or one Kommune."""
+    """The start page's figures for the Kreis or one Kommune as of the quarter's end."""
     rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
-    figures = [indicator_figure(conn, i, q, municipality_id, rules) for i in KEY_INDICATORS]
+    figures = [
+        indicator_figure(conn, indicator(conn, i), q, municipality_id, rules)
+        for i in KEY_INDICATORS
+    ]
     figures.append(_completeness_figure(conn, q, municipality_id))
     figures.append(_stage3_figure(conn, q, municipality_id))
     figures.append(_gaps_figure(conn, q, municipality_id, rules))
     return figures
 
 
-def new_data(conn: Connection, quarter: str | Quarter) -> pd.DataFrame:
+def look_first(
+    conn: Connection, q: Quarter, municipality_id: str | None = None, limit: int = 5
+) -> pd.DataFrame:
+    """Where to look first: the Sozialräume with high need and low coverage, the
+    strongest combination first (rows of :func:`core.coverage.need_vs_coverage`)."""
+    look = need_vs_coverage(conn, q, municipality_id)
+    return look[look["quadrant"] == QUADRANT_GAP].head(limit).reset_index(drop=True)
+
+
+def trends(
+    conn: Connection,
+    quarters: Sequence[Quarter],
+    municipality_id: str | None = None,
+    rules: PrivacyRules | None = None,
+) -> list[Trend]:
+    """The start page's trend indicators for the Kreis or one Kommune over ``quarters``
+    (pass the selection's history, so no series runs past the Berichtsquartal)."""
+    area_id = municipality_id or str(district(conn)["id"])
+    known = set(indicators(conn)["id"])
+    entries = [indicator(conn, i) for i in TREND_INDICATORS if i in known]
+    keys = {q.key for q in quarters}
+    out = []
+    for entry in entries:
+        series = time_series(conn, entry, area_id, list(quarters), rules)
+        # an indicator without any value yields no row of these quarters
+        out.append(Trend(entry, series[series["quarter"].isin(keys)].reset_index(drop=True)))
+    return out
+
+
+def new_data(conn: Connection, q: Quarter) -> pd.DataFrame:
     """Indicators with values whose reference date falls into the quarter.
 
     Columns: indicator_id, indicator, stand (newest date in the quarter), areas.
     """
-    from core.catalogue import indicators
-
-    q = parse_quarter(quarter)
     stmt = select(
         IndicatorValue.indicator_id, IndicatorValue.period_end, IndicatorValue.area_id
     ).where(IndicatorValue.period_end >= q.start, IndicatorValue.period_end <= q.end)
     df = pd.DataFrame(conn.execute(stmt).all(), columns=["indicator_id", "stand", "area_id"])
-    names = indicators(conn).set_index("id")["name"]
     if df.empty:
         return pd.DataFrame(columns=["indicator_id", "indicator", "stand", "areas"])
+    names = indicators(conn).set_index("id")["name"]
     out = df.groupby("indicator_id").agg(stand=("stand", "max"), areas=("area_id", "nunique"))
     out = out.reset_index()
     out["indicator"] = out["indicator_id"].map(names)
     return out.sort_values("indicator").reset_index(drop=True)
 
 
-def stage_changes(
-    conn: Connection, quarter: str | Quarter, municipality_id: str | None = None
-) -> pd.DataFrame:
+def stage_changes(conn: Connection, q: Quarter, municipality_id: str | None = None) -> pd.DataFrame:
     """Networks whose stage went up or down against the previous quarter."""
-    df = status_table(conn, quarter, municipality_id=municipality_id)
+    df = status_table(conn, q, municipality_id=municipality_id)
     if df.empty:
         return df
     return df[df["change"].isin(["↑", "↓"])].reset_index(drop=True)

@@ -11,19 +11,15 @@ from core.catalogue import load_catalogue
 from core.db import make_engine, migrate
 from core.inventory import newest_reference_date
 from core.present.numbers import format_date
+from core.present.stand import LABEL, NEWEST_IN_DATABASE
+from tests.app_support import open_app
 from tests.untrusted_support import as_shown
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 TIMEOUT = 30
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(monkeypatch, url, timeout=TIMEOUT)
 
 
 def _markdown(at: AppTest) -> str:
@@ -59,8 +55,9 @@ def test_empty_database_shows_title_counts_and_hint(
     assert any("Rhein-Kreis Neuss" in m for m in _markdown(at).splitlines())
     assert any("python -m core init-db --demo" in i.value for i in at.info)
     assert "Demodaten" not in _markdown(at)
-    assert at.metric[0].label == "Neuester Datenstand"
+    assert at.metric[0].label == NEWEST_IN_DATABASE
     assert at.metric[0].value == "–"
+    assert not any(LABEL in c.value for c in at.caption)  # no data, no Datenstand
     table = at.dataframe[0].value
     rows = dict(zip(table["Tabelle"], table["Einträge"], strict=True))
     assert rows["Lebensphasen"] == "6"
@@ -82,8 +79,9 @@ def test_demo_database_is_labelled_and_shows_datenstand(
     with demo_engine.connect() as conn:
         newest = newest_reference_date(conn)
     assert newest is not None
-    datenstand = [m for m in at.metric if m.label == "Neuester Datenstand"]
-    assert datenstand[0].value == format_date(newest)
+    newest_shown = [m for m in at.metric if m.label == NEWEST_IN_DATABASE]
+    assert newest_shown[0].value == format_date(newest)
+    assert not any(m.label.startswith(LABEL) for m in at.metric)
     table = next(d.value for d in at.dataframe if "Tabelle" in d.value.columns)
     rows = dict(zip(table["Tabelle"], table["Einträge"], strict=True))
     assert rows["Gebiete (Kreis, Kommunen, Sozialräume)"] != "0"
@@ -96,3 +94,4 @@ def test_unreachable_database_shows_a_german_error(monkeypatch: pytest.MonkeyPat
     assert at.error, "erwartet: eine Fehlermeldung statt eines Absturzes"
     assert "konnte nicht gelesen werden" in as_shown(at.error[0].value)
     assert "python -m core init-db" in as_shown(at.error[0].value)
+    assert any("Präventionsmonitor zeigt" in m.value for m in at.markdown)  # intro first

@@ -1,23 +1,37 @@
-"""What the database holds, for the Übersicht page: cached and turned into German errors."""
+"""What the database holds, for the Übersicht page: cached, turned into German errors,
+and shown as "Inhalt der Datenbank" (the newest reference date and the rows per table)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import database_url
 from core.db import schema_revision
 from core.inventory import is_demo, is_empty, newest_reference_date, table_counts
+from core.present.numbers import format_number
+from core.present.stand import NEWEST_IN_DATABASE, Stand
 from ui.db import engine_for
 from ui.query import database_error
+from ui.texts import german_sort_key, table_label
+
+NEWEST_HELP = (
+    "Das jüngste Stichtagsdatum aller Indikatorwerte in der Datenbank. Die Seiten zeigen "
+    "die Werte zum Ende des gewählten Berichtsquartals; ihr Datenstand steht oben auf "
+    "jeder Seite."
+)
+COL_TABLE = "Tabelle"
+COL_ROWS = "Einträge"
 
 
 @dataclass(frozen=True)
 class Inventory:
-    """A summary of the database: schema state, demo flag, Datenstand and row counts."""
+    """A summary of the database: schema state, demo flag, newest reference date and
+    row counts."""
 
     revision: str | None
     empty: bool = True
@@ -58,3 +72,23 @@ def load_inventory() -> Inventory:
         return _inventory(url)
     except SQLAlchemyError as exc:
         raise database_error(exc, url) from exc
+
+
+def database_contents(inventory: Inventory) -> None:
+    """The newest reference date in the database (not a Datenstand of any page) and
+    the number of rows per table, under German table names."""
+    st.metric(NEWEST_IN_DATABASE, Stand.of([inventory.newest]).text, help=NEWEST_HELP)
+    rows = sorted(
+        ((table_label(n), c) for n, c in inventory.counts.items()),
+        key=lambda row: german_sort_key(row[0]),
+    )
+    counts = pd.DataFrame(
+        {COL_TABLE: [r[0] for r in rows], COL_ROWS: [format_number(r[1], 0) for r in rows]}
+    )
+    st.dataframe(
+        counts,
+        hide_index=True,
+        width="content",
+        height="content",
+        column_config={COL_ROWS: st.column_config.TextColumn(COL_ROWS, alignment="right")},
+    )
