@@ -31,6 +31,7 @@ from core.networks import (
     stage_trend,
     status_table,
 )
+from core.permissions import operator
 
 
 def _median_ms(func: Callable[[], object], runs: int = 5) -> float:
@@ -67,7 +68,7 @@ def measure(engine: Engine, label: str, saves: int) -> None:
     for i in range(saves):
         entry = StatusEntry(first_net, last.key, 2, 10 + i % 50, 1, "gruen", (1,), "Ziel", "")
         start = time.perf_counter()
-        saved = save_status(engine, entry, "Benchmark", version)
+        saved = save_status(engine, operator("Benchmark"), entry, version)
         times.append((time.perf_counter() - start) * 1000)
         version = saved["version"]
     print(

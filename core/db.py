@@ -1,14 +1,14 @@
-"""Database access: engines from URLs, transactions and schema migration (Alembic)."""
+"""Database access: engines from URLs and schema migration (Alembic). Writes own their
+transaction in the module that writes (``engine.begin()``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 
 from core.config import PROJECT_ROOT, database_url
 from core.errors import ConfigError
@@ -38,7 +38,7 @@ def make_engine(url: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
@@ -46,13 +46,6 @@ def make_engine(url: str | None = None) -> Engine:
             cur.close()
 
     return engine
-
-
-@contextmanager
-def transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection inside one transaction: committed on success, rolled back on error."""
-    with engine.begin() as conn:
-        yield conn
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -34,7 +34,9 @@ from core.network_validation import (
     StatusEntry,
     validate,
 )
+from core.permissions import require_network_edit
 from core.quarters import parse_quarter
+from core.users import User
 
 __all__ = [
     "ENTITY",
@@ -215,7 +217,7 @@ def _save(
         )
         action = "create"
     else:
-        if expected_version != current["version"]:
+        if expected_version is None or expected_version != current["version"]:
             raise _conflict(current, expected_version)
         result = conn.execute(
             update(NetworkStatus)
@@ -245,21 +247,25 @@ def _is_quarter(text: str) -> bool:
 
 def save_status(
     engine: Engine,
+    user: User | None,
     entry: StatusEntry,
-    user: str,
     expected_version: int | None,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Validate and save one quarterly status in one transaction; returns the saved record.
 
-    ``expected_version`` is the version the form loaded (None when it found no record
-    for the quarter). Raises :class:`DataError` (invalid input, nothing written),
-    :class:`ConflictError` (someone saved meanwhile; ``.current`` is their record) or
-    :class:`NotFoundError` (unknown network). Writes an audit entry with old and new.
+    ``user`` must be allowed to edit the network's youth office
+    (:class:`~core.errors.PermissionDeniedError` otherwise, nothing written); the record
+    and the audit entry carry their name. ``expected_version`` is the version the form
+    loaded (None when it found no record for the quarter). Raises :class:`DataError`
+    (invalid input, nothing written), :class:`ConflictError` (someone saved meanwhile;
+    ``.current`` is their record) or :class:`NotFoundError` (unknown network). Writes
+    one audit entry with old and new.
     """
     try:
         with engine.begin() as conn:
-            return _save(conn, entry, user, expected_version, today)
+            allowed = require_network_edit(conn, user, entry.network_id)
+            return _save(conn, entry, allowed.name, expected_version, today)
     except IntegrityError:
         # two first reports for the same quarter at the same moment: the other one won
         with engine.connect() as conn:

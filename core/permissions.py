@@ -4,8 +4,10 @@ Roles: ``viewer`` reads; ``editor`` also reports the status of networks of their
 youth office(s) and freezes a session's Datenstand; ``admin`` may do everything
 (imports, rollbacks, users, every network). ``None`` is an anonymous visitor: may read
 only when the deployment is public. Pages use the ``may_…`` functions to decide what
-to show; write paths call ``require_…`` right before writing, so a hidden button is
-never the only protection.
+to show. Every write in core (network status, frozen session, import, rollback, user
+change) takes the :class:`User`, calls its ``require_…`` inside the transaction it owns
+and writes the audit entry there, so a hidden button is never the only protection.
+The shell (CLI, scripts) writes as :func:`operator`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,19 @@ NOT_YOUR_OFFICE = (
 )
 NEED_EDITOR = "Das dürfen nur die Netzwerk-Koordination und die Administration."
 NEED_ADMIN = "Das darf nur die Administration."
+#: Who runs a write from the shell (CLI, scripts) without naming themselves.
+SYSTEM_NAME = "system"
+
+
+def operator(name: str = SYSTEM_NAME) -> User:
+    """The person at the shell (``python -m core …``, scripts): whoever holds the
+    database's credentials can change everything anyway, so they act as the
+    administration, under their own name in the audit log."""
+    return User(name=(name or "").strip() or SYSTEM_NAME, role="admin")
+
+
+#: The operator of writes that name nobody (maintenance scripts, tests).
+SYSTEM = operator()
 
 
 def _rank(user: User | None) -> int:
@@ -140,7 +155,8 @@ def user_from_claims(
     matching value the user is a viewer.
     """
     raw = claims.get(role_claim) or []
-    values = [raw] if isinstance(raw, str) else [str(v) for v in raw]  # type: ignore[union-attr]
+    listed = [str(v) for v in raw] if isinstance(raw, list | tuple) else []
+    values = [raw] if isinstance(raw, str) else listed
     role, offices = "viewer", set()
     for value in values:
         base, _, office = value.partition(":")

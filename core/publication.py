@@ -112,6 +112,12 @@ def protected(conn: Connection, rules: PrivacyRules | None = None) -> Protected:
     return result
 
 
+def forget() -> None:
+    """Drop this process's cached protections (after a write; the stored ones stay)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
 def publish_all(engine: Engine, rules: PrivacyRules | None = None) -> int:
     """Protect the publication now, after a data change (demo build, import, rollback),
     so that page views only read the stored result; returns the number of withheld

@@ -1,10 +1,13 @@
 """``python -m core users add|passwd|remove|list|locks|unlock``: manage the local users file.
 
 Passwords are read with ``getpass`` (asked twice) or, with ``--password-stdin``, from
-the first line of standard input; never as an argument, never printed. Every change is
-written to the audit log of the database (who: ``cli:<OS user>``) in the same
-transaction as the file change: the entry is written first, so a file that cannot be
-written rolls the entry back, and a refused entry leaves the file unchanged.
+the first line of standard input; never as an argument, never printed. Every change
+goes through one write function here (:func:`create_user`, :func:`change_password`,
+:func:`delete_user`, :func:`lift_lock`) that takes the acting user (the shell acts as
+:func:`core.permissions.operator` ``cli:<OS user>``), checks that they may manage
+users and writes the audit entry in the same transaction as the file change: the
+entry is written first, so a file that cannot be written rolls the entry back, and a
+refused entry leaves the file unchanged.
 
 ``list`` shows each user's login lock, ``locks`` every locked or waiting user name
 (known or not) and client, ``unlock NAME`` / ``unlock --client ADDRESS`` lifts a lock
@@ -19,7 +22,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core import users
+from core.audit import record
 from core.errors import DataError, Problem
+from core.permissions import operator, require_manage_users
+from core.users import User
 
 
 def add_users_parser(sub: Any) -> None:
@@ -124,10 +131,68 @@ def _check_offices(conn: Any, offices: list[str]) -> None:
         raise DataError(problems)
 
 
+def create_user(
+    engine: Any,
+    actor: User | None,
+    name: str,
+    password: str,
+    role: str,
+    youth_offices: tuple[str, ...] = (),
+    display_name: str = "",
+) -> User:
+    """Add a user (administration only); the audit entry first, then the file, in one
+    transaction: a file that cannot be written rolls the entry back."""
+    with engine.begin() as conn:
+        allowed = require_manage_users(actor)
+        _check_offices(conn, list(youth_offices))
+        planned = users.User(
+            users.check_name(name),
+            role,
+            tuple(sorted({o.strip().lower() for o in youth_offices if o.strip()})),
+        )
+        users.check_role(planned.role, planned.youth_offices)
+        users.check_password(password)
+        record(
+            conn, allowed.name, "create", "user", planned.name, None, users.public_fields(planned)
+        )
+        return users.add_user(name, password, role, tuple(youth_offices), display_name)
+
+
+def change_password(engine: Any, actor: User | None, name: str, password: str) -> User:
+    """Replace a user's password (administration only), audited without the password."""
+    with engine.begin() as conn:
+        allowed = require_manage_users(actor)
+        user = users.get_user(name)
+        users.check_password(password)
+        record(conn, allowed.name, "passwd", "user", user.name, None, {"password": "geändert"})
+        return users.set_password(user.name, password)
+
+
+def delete_user(engine: Any, actor: User | None, name: str) -> User:
+    """Delete a user (administration only), audited with their role and offices."""
+    with engine.begin() as conn:
+        allowed = require_manage_users(actor)
+        user = users.get_user(name)
+        record(conn, allowed.name, "delete", "user", user.name, users.public_fields(user), None)
+        return users.remove_user(user.name)
+
+
+def lift_lock(engine: Any, actor: User | None, name: str | None, client: str | None) -> str:
+    """Lift the login lock of a user name or a client (administration only); audited."""
+    from core.login_throttle import unlock
+
+    key = name or str(client).strip()
+    with engine.begin() as conn:
+        allowed = require_manage_users(actor)
+        record(
+            conn, allowed.name, "unlock", "login", key, None, {"user" if name else "client": key}
+        )
+        unlock(conn, name=name, client=None if name else key)
+    return key
+
+
 def run_users(url: str | None, args: argparse.Namespace) -> int:
     """Run one ``users`` action; returns the exit code."""
-    from core import users
-    from core.audit import record
     from core.db import make_engine, schema_revision
     from core.errors import ConfigError
 
@@ -149,49 +214,32 @@ def run_users(url: str | None, args: argparse.Namespace) -> int:
             "Die Datenbank ist noch nicht eingerichtet (das Änderungsprotokoll fehlt). "
             "Bitte zuerst „python -m core init-db“ ausführen."
         )
-    who = f"cli:{getpass.getuser()}"
+    actor = operator(f"cli:{getpass.getuser()}")
     if command in ("locks", "unlock"):
-        return _run_locks(engine, who, args)
-    with engine.begin() as conn:
-        # the audit entry first: if the file cannot be written, the entry is rolled back
-        if command == "add":
-            _check_offices(conn, args.jugendamt)
-            password = _read_password(args.password_stdin)
-            planned = users.User(
-                users.check_name(args.name),
-                args.role,
-                tuple(sorted({o.strip().lower() for o in args.jugendamt if o.strip()})),
-            )
-            users.check_role(planned.role, planned.youth_offices)
-            users.check_password(password)
-            record(conn, who, "create", "user", planned.name, None, users.public_fields(planned))
-            user = users.add_user(
-                args.name, password, args.role, tuple(args.jugendamt), args.display_name
-            )
-            done = f"Benutzer „{user.name}“ angelegt ({user.role})."
-        elif command == "passwd":
-            user = users.get_user(args.name)
-            password = _read_password(args.password_stdin)
-            users.check_password(password)
-            record(conn, who, "passwd", "user", user.name, None, {"password": "geändert"})
-            users.set_password(user.name, password)
-            done = f"Passwort von „{user.name}“ geändert."
-        else:
-            user = users.get_user(args.name)
-            record(conn, who, "delete", "user", user.name, users.public_fields(user), None)
-            users.remove_user(user.name)
-            done = f"Benutzer „{user.name}“ gelöscht."
+        return _run_locks(engine, actor, args)
+    if command == "add":
+        password = _read_password(args.password_stdin)
+        user = create_user(
+            engine, actor, args.name, password, args.role, tuple(args.jugendamt), args.display_name
+        )
+        done = f"Benutzer „{user.name}“ angelegt ({user.role})."
+    elif command == "passwd":
+        user = users.get_user(args.name)
+        user = change_password(engine, actor, user.name, _read_password(args.password_stdin))
+        done = f"Passwort von „{user.name}“ geändert."
+    else:
+        user = delete_user(engine, actor, args.name)
+        done = f"Benutzer „{user.name}“ gelöscht."
     print(done)
     return 0
 
 
-def _run_locks(engine: Any, who: str, args: argparse.Namespace) -> int:
+def _run_locks(engine: Any, actor: User, args: argparse.Namespace) -> int:
     """``users locks`` and ``users unlock NAME | --client ADDRESS``."""
     from sqlalchemy import inspect
 
-    from core.audit import record
     from core.errors import ConfigError
-    from core.login_throttle import LoginPolicy, current_locks, normalise_name, unlock
+    from core.login_throttle import LoginPolicy, current_locks, normalise_name
 
     with engine.connect() as conn:
         if not inspect(conn).has_table("login_attempt"):
@@ -223,9 +271,6 @@ def _run_locks(engine: Any, who: str, args: argparse.Namespace) -> int:
                 "Zum Beispiel: python -m core users unlock nina",
             )
         )
-    key = name or str(args.client).strip()
-    with engine.begin() as conn:
-        record(conn, who, "unlock", "login", key, None, {"client" if args.client else "user": key})
-        unlock(conn, name=name, client=None if name else key)
+    key = lift_lock(engine, actor, name, None if name else args.client)
     print(f"Anmeldesperre von „{key}“ aufgehoben.")
     return 0

@@ -22,13 +22,13 @@ from core.imports.report import area_preview_figure, problems_frame
 from core.imports.tables import sheet_names
 from core.imports.templates import templates
 from core.inventory import is_demo
-from core.permissions import may_import, require_import
+from core.permissions import may_import
 from core.present.numbers import format_number
 from ui.audit_log import audit_section
 from ui.auth import current_user, require
 from ui.db import get_engine
 from ui.inventory import load_inventory
-from ui.query import query
+from ui.query import after_write, query
 
 TITLE = "Daten verwalten"
 INTRO = (
@@ -293,7 +293,6 @@ def import_section(demo: bool) -> None:
         st.info(NOTHING_TO_DO, icon=":material/info:")
         return
     if st.button(IMPORT_BUTTON, type="primary", disabled=not accepted, icon=":material/upload:"):
-        user = require_import(current_user())
         bar = st.progress(0.0, text=PROGRESS)
         done = run_import(
             get_engine(),
@@ -302,7 +301,7 @@ def import_section(demo: bool) -> None:
             options,
             accept_warnings=accepted,
             replace_demo=replace_demo,
-            user=user.name,
+            user=current_user(),
             progress=lambda share, text: bar.progress(share, text=f"{PROGRESS} {text}"),
         )
         counts = done.counts
@@ -314,7 +313,7 @@ def import_section(demo: bool) -> None:
         )
         st.session_state.pop(KEY_PLAN, None)
         st.session_state[KEY_UPLOADS] = st.session_state.get(KEY_UPLOADS, 0) + 1
-        st.cache_data.clear()
+        after_write()
         st.rerun()
 
 
@@ -341,11 +340,10 @@ def batch_section(editing: bool) -> None:
     batch = c1.selectbox(LABEL_ROLLBACK, list(labels), format_func=labels.get)
     confirm = c2.checkbox(CONFIRM_ROLLBACK)
     if st.button(ROLLBACK_BUTTON, disabled=not confirm, icon=":material/undo:"):
-        user = require_import(current_user())
-        n = rollback_batch(get_engine(), int(batch), user.name)
+        n = rollback_batch(get_engine(), int(batch), current_user())
         st.session_state[KEY_DONE] = ROLLED_BACK.format(batch=batch, n=format_number(n, 0))
         st.session_state.pop(KEY_PLAN, None)
-        st.cache_data.clear()
+        after_write()
         st.rerun()
 
 

@@ -9,13 +9,13 @@ import streamlit as st
 
 from core.errors import PraevError
 from core.escaping import markdown_lines, markdown_text
-from core.permissions import may_create_snapshot, require_create_snapshot
+from core.permissions import may_create_snapshot
 from core.present.numbers import format_date
 from core.reports import SLIDE_KEYS, SLIDE_TITLES
 from core.reports.content import build_report, report_fingerprint, select_slides
 from core.reports.pdf import to_pdf_bytes
 from core.reports.pptx import to_pptx_bytes
-from core.reports.snapshot import create_snapshot, load_snapshot, snapshots
+from core.reports.snapshot import freeze_session, load_snapshot, snapshots
 from core.reports.spec import iso_date
 from core.reports.xlsx import to_report_xlsx_bytes
 from core.users import User
@@ -24,7 +24,7 @@ from ui.auth import current_user
 from ui.badges import data_status
 from ui.db import get_engine
 from ui.filters import current
-from ui.query import clear, query
+from ui.query import after_write, query
 
 TITLE = "Ausschuss-Sitzung"
 INTRO = (
@@ -213,22 +213,16 @@ def prepare_form(user: User) -> None:
         st.caption(SIGNED_AS.format(name=markdown_text(user.name)))
         if not st.form_submit_button(FREEZE, icon=":material/lock:", type="primary"):
             return
-        try:
-            allowed = require_create_snapshot(current_user())
-            with get_engine().begin() as conn:
-                new_id = create_snapshot(
-                    conn,
-                    title,
-                    session_date,
-                    sel.quarter.key,
-                    sel.municipality_id,
-                    indicator,
-                    allowed.name,
-                )
-        except PraevError as exc:
-            st.error(markdown_lines(str(exc)), icon=":material/error:")
-            return
-    clear()
+        new_id = freeze_session(
+            get_engine(),
+            current_user(),
+            title,
+            session_date,
+            sel.quarter.key,
+            sel.municipality_id,
+            indicator,
+        )
+    after_write()
     st.session_state[KEY_NEW_SNAPSHOT] = new_id
     st.session_state[KEY_FLASH] = FROZEN_OK.format(title=markdown_text(title.strip()), id=new_id)
     st.rerun()

@@ -97,7 +97,7 @@ FORMATS: list[tuple[str, Callable[[], ImportFile]]] = [
 def test_every_format_imports_the_same_values(
     areas: Engine, make: Callable[[], ImportFile]
 ) -> None:
-    result = run_import(areas, "indicators", [make()], user="test")
+    result = run_import(areas, "indicators", [make()])
     assert result.counts == {"neu": 3, "geändert": 0, "unverändert": 0}
     values = stored(areas)
     num, den, value = values[("sgb2_u15", "05999004-01", dt.date(2024, 12, 31))]

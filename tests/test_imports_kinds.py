@@ -8,6 +8,7 @@ from sqlalchemy import Engine, select
 from core.imports import preview, rollback_batch, run_import
 from core.models import Network, NetworkStatus, Offer, OfferLifePhase, YouthOffice
 from core.offers import active_offers
+from core.permissions import operator
 from tests.imports_support import (
     OFFERS,
     POP_LONG,
@@ -81,7 +82,9 @@ def test_offers_are_updated_not_duplicated_and_rollback_restores(areas: Engine) 
 
 
 def test_network_status_creates_the_network_and_versions_changes(areas: Engine) -> None:
-    result = run_import(areas, "networks", [csv_file("status.csv", STATUS)], user="koordination")
+    result = run_import(
+        areas, "networks", [csv_file("status.csv", STATUS)], user=operator("koordination")
+    )
     assert result.counts["neu"] == 2
     with areas.connect() as conn:
         net = conn.execute(select(Network.name, Network.kind_id, Network.youth_office_id)).one()

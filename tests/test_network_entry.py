@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from core.audit import audit_entries, record
-from core.errors import ConflictError, DataError, NotFoundError
+from core.errors import ConflictError, DataError, NotFoundError, PermissionDeniedError
 from core.network_entry import (
     StatusEntry,
     differences,
@@ -19,6 +19,9 @@ from core.network_entry import (
     validate,
 )
 from core.networks import status_table
+from core.permissions import operator
+from core.quarters import parse_quarter
+from core.users import User
 from tests.builders import add_network, add_tiny_areas
 
 TODAY = dt.date(2026, 11, 24)
@@ -107,7 +110,7 @@ def test_all_problems_are_reported_at_once_and_nothing_is_written(tiny) -> None:
     nid = tiny.ids["fh"]
     bad = entry(nid, quarter="2025-Q4", partners=-1, meetings=100, traffic_light=None)
     with pytest.raises(DataError) as err:
-        save_status(tiny, bad, "", None)
+        save_status(tiny, User("", "admin"), bad, None)
     fields = [p.column for p in err.value.problems]
     assert fields == ["Partner", "Treffen im Quartal", "Ampel", "Ihr Name"]
     assert "nichts geändert" in str(err.value)
@@ -121,17 +124,17 @@ def test_stage_jump_is_checked_against_the_latest_earlier_report(tiny) -> None:
         nid = add_network(conn, "Kinderschutz Eins", "kinderschutz", "M1", "jaA", {"2025-Q2": 1})
     jump = entry(nid, quarter="2025-Q4", stage=3, note="")
     with pytest.raises(DataError) as err:
-        save_status(tiny, jump, "Anna", None, TODAY)
+        save_status(tiny, operator("Anna"), jump, None, TODAY)
     (problem,) = err.value.problems
     assert problem.column == "Notiz"
     assert "„Informationsnetzwerk“ (Q2/2025) auf „Produktionsnetzwerk“" in problem.problem
     explained = dataclasses.replace(jump, note="Gemeinsames Angebot mit den Familienzentren")
-    assert save_status(tiny, explained, "Anna", None, TODAY)["stage"] == 3
+    assert save_status(tiny, operator("Anna"), explained, None, TODAY)["stage"] == 3
 
 
 def test_unknown_network_is_not_found(tiny) -> None:
     with pytest.raises(NotFoundError, match="gibt es nicht"):
-        save_status(tiny, entry(9999), "Anna", None)
+        save_status(tiny, operator("Anna"), entry(9999), None)
 
 
 # --- prefill ---------------------------------------------------------------------------
@@ -149,7 +152,11 @@ def test_prefill_uses_the_saved_status_of_the_quarter(tiny) -> None:
 def test_prefill_copies_the_previous_quarter_but_not_its_note(tiny) -> None:
     nid = tiny.ids["fh"]
     save_status(
-        tiny, entry(nid, stage=2, partners=17, note="Fachtag im September"), "Anna", 1, TODAY
+        tiny,
+        operator("Anna"),
+        entry(nid, stage=2, partners=17, note="Fachtag im September"),
+        1,
+        TODAY,
     )
     with tiny.connect() as conn:
         pf = prefill(conn, nid, "2025-Q4")
@@ -175,12 +182,14 @@ def test_prefill_of_a_network_without_reports_is_empty(tiny) -> None:
 
 def test_first_report_creates_version_1_and_an_audit_entry(tiny) -> None:
     nid = tiny.ids["fresh"]
-    saved = save_status(tiny, entry(nid, partners=8), "Anna Koordinatorin", None, TODAY)
+    saved = save_status(tiny, operator("Anna Koordinatorin"), entry(nid, partners=8), None, TODAY)
     assert saved["version"] == 1
     assert saved["updated_by"] == "Anna Koordinatorin"
     with tiny.connect() as conn:
         log = audit_entries(conn, "network_status", f"{nid}/2025-Q3")
-        table = status_table(conn, "2025-Q3", youth_office_id="jaA").set_index("name")
+        table = status_table(conn, parse_quarter("2025-Q3"), youth_office_id="jaA").set_index(
+            "name"
+        )
     assert log["action"].tolist() == ["create"]
     assert log["user"].tolist() == ["Anna Koordinatorin"]
     assert log["old"].iloc[0] is None
@@ -191,7 +200,9 @@ def test_first_report_creates_version_1_and_an_audit_entry(tiny) -> None:
 
 def test_update_bumps_the_version_and_logs_old_and_new(tiny) -> None:
     nid = tiny.ids["fh"]
-    saved = save_status(tiny, entry(nid, partners=20, traffic_light="rot"), "Ben", 1, TODAY)
+    saved = save_status(
+        tiny, operator("Ben"), entry(nid, partners=20, traffic_light="rot"), 1, TODAY
+    )
     assert saved["version"] == 2
     assert saved["traffic_light"] == "rot"
     with tiny.connect() as conn:
@@ -217,10 +228,10 @@ def test_two_stale_editors_conflict_and_nothing_is_lost(tiny) -> None:
         ben_loaded = prefill(conn, nid, "2025-Q3")
     assert anna_loaded.version == ben_loaded.version == 1
 
-    save_status(tiny, entry(nid, partners=20), "Anna", anna_loaded.version, TODAY)
+    save_status(tiny, operator("Anna"), entry(nid, partners=20), anna_loaded.version, TODAY)
     ben = entry(nid, partners=30, note="Neue Partner aus der Schulsozialarbeit")
     with pytest.raises(ConflictError) as err:
-        save_status(tiny, ben, "Ben", ben_loaded.version, TODAY)
+        save_status(tiny, operator("Ben"), ben, ben_loaded.version, TODAY)
     conflict = err.value
     assert conflict.current["partners"] == 20
     assert conflict.current["version"] == 2
@@ -232,7 +243,7 @@ def test_two_stale_editors_conflict_and_nothing_is_lost(tiny) -> None:
         assert len(audit_entries(conn)) == 1
 
     # Ben decides to overwrite with his input, knowingly, against Anna's version
-    saved = save_status(tiny, ben, "Ben", conflict.current["version"], TODAY)
+    saved = save_status(tiny, operator("Ben"), ben, conflict.current["version"], TODAY)
     assert saved["version"] == 3
     assert saved["partners"] == 30
     with tiny.connect() as conn:
@@ -243,9 +254,9 @@ def test_two_stale_editors_conflict_and_nothing_is_lost(tiny) -> None:
 
 def test_two_first_reports_for_the_same_quarter_conflict(tiny) -> None:
     nid = tiny.ids["fresh"]
-    save_status(tiny, entry(nid, partners=5), "Anna", None, TODAY)
+    save_status(tiny, operator("Anna"), entry(nid, partners=5), None, TODAY)
     with pytest.raises(ConflictError, match="noch keine Meldung") as err:
-        save_status(tiny, entry(nid, partners=6), "Ben", None, TODAY)
+        save_status(tiny, operator("Ben"), entry(nid, partners=6), None, TODAY)
     assert err.value.current["partners"] == 5
 
 
@@ -260,3 +271,34 @@ def test_audit_record_needs_a_user_and_filters_by_key(engine) -> None:
         by_ben = audit_entries(conn, user="Ben")
     assert one["new"].iloc[0] == {"day": "2026-03-01"}
     assert by_ben["entity_key"].tolist() == ["2"]
+
+
+# --- the write pattern: permission, transaction, one audit entry -----------------------
+
+
+@pytest.mark.parametrize(
+    ("user", "says"),
+    [
+        (None, "melden Sie sich an"),
+        (User("vera", "viewer"), "Netzwerk-Koordination"),
+        (User("otto", "editor", ("jaB",)), "nur Netzwerke Ihres Jugendamts"),
+    ],
+    ids=["anonymous", "viewer", "editor-of-another-office"],
+)
+def test_saving_is_refused_without_permission_and_writes_nothing(tiny, user, says) -> None:
+    nid = tiny.ids["fresh"]
+    with pytest.raises(PermissionDeniedError, match=says):
+        save_status(tiny, user, entry(nid, partners=8), None, TODAY)
+    with tiny.connect() as conn:
+        assert status_record(conn, nid, "2025-Q3") is None
+        assert audit_entries(conn).empty
+
+
+def test_an_editor_saves_her_own_office_with_exactly_one_audit_entry(tiny) -> None:
+    nid = tiny.ids["fresh"]
+    saved = save_status(tiny, User("anna", "editor", ("jaA",)), entry(nid), None, TODAY)
+    assert saved["updated_by"] == "anna"
+    with tiny.connect() as conn:
+        log = audit_entries(conn)
+    assert len(log) == 1
+    assert (log["user"].iloc[0], log["entity"].iloc[0]) == ("anna", "network_status")

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.db import make_engine
 from core.network_entry import StatusEntry, prefill, save_status
+from core.permissions import operator
 from core.quarters import quarter_of
 from tests.auth_support import log_in, use_local_login, users_file
 
@@ -240,7 +241,7 @@ def _someone_else_saves(url: str, partners: int) -> None:
         pf = prefill(conn, nid, "2026-Q3")
     values = dict(pf.values, partners=partners, traffic_light=pf.values["traffic_light"] or "gelb")
     values["quality_blocks"] = tuple(values["quality_blocks"])
-    save_status(engine, StatusEntry(nid, "2026-Q3", **values), "Ben Kollege", pf.version)
+    save_status(engine, operator("Ben Kollege"), StatusEntry(nid, "2026-Q3", **values), pf.version)
     engine.dispose()
 
 

@@ -14,13 +14,15 @@ from core.audit import audit_entries
 from core.catalogue import indicator
 from core.cli import main
 from core.db import make_engine
-from core.errors import PraevError
+from core.errors import PermissionDeniedError, PraevError
 from core.indicators import indicator_values
-from core.models import IndicatorValue
+from core.models import IndicatorValue, Snapshot
+from core.permissions import operator
 from core.quarters import parse_quarter
 from core.reports.content import build_report
-from core.reports.snapshot import create_snapshot, data_changed, load_snapshot, snapshots
+from core.reports.snapshot import data_changed, freeze_session, load_snapshot, snapshots
 from core.reports.xlsx import to_report_xlsx_bytes
+from core.users import User
 
 QUARTER = "2026-Q3"
 ERFTTAL = "05162024-10"
@@ -64,8 +66,9 @@ def _raise_erfttal(engine) -> None:
 
 
 def test_snapshot_keeps_its_figures_after_new_data(demo_copy) -> None:
-    with demo_copy.begin() as conn:
-        sid = create_snapshot(conn, "Jugendhilfeausschuss", SESSION, QUARTER, user="Frau Beispiel")
+    sid = freeze_session(
+        demo_copy, operator("Frau Beispiel"), "Jugendhilfeausschuss", SESSION, QUARTER
+    )
     with demo_copy.connect() as conn:
         before = indicator_values(
             conn, indicator(conn, "sgb2_u15"), parse_quarter(QUARTER), "area", "05162024"
@@ -88,10 +91,10 @@ def test_snapshot_keeps_its_figures_after_new_data(demo_copy) -> None:
 
 
 def test_snapshot_is_listed_with_title_date_stand_hash_and_audited(demo_copy) -> None:
-    with demo_copy.begin() as conn:
-        sid = create_snapshot(
-            conn, "  Sozialausschuss  ", SESSION, QUARTER, "05162024", "u3_care", "Herr Muster"
-        )
+    editor = User("herr.muster", "editor", ("neuss",))
+    sid = freeze_session(
+        demo_copy, editor, "  Sozialausschuss  ", SESSION, QUARTER, "05162024", "u3_care"
+    )
     with demo_copy.connect() as conn:
         listed = snapshots(conn)
         audit = audit_entries(conn, "snapshot", str(sid))
@@ -110,7 +113,7 @@ def test_snapshot_is_listed_with_title_date_stand_hash_and_audited(demo_copy) ->
     assert frozen["meta"]["session_date"] == "2026-11-12"
     assert len(audit) == 1
     entry = audit.iloc[0]
-    assert (entry["user"], entry["action"]) == ("Herr Muster", "create")
+    assert (entry["user"], entry["action"]) == ("herr.muster", "create")
     assert entry["new"]["title"] == "Sozialausschuss"
     assert entry["new"]["data_hash"] == row["data_hash"]
 
@@ -120,8 +123,21 @@ def test_snapshot_is_listed_with_title_date_stand_hash_and_audited(demo_copy) ->
     [("", "Titel"), ("   ", "Titel"), ("x" * 301, "zu lang")],
 )
 def test_snapshot_needs_a_title(engine, title, message) -> None:
-    with pytest.raises(PraevError, match=message), engine.begin() as conn:
-        create_snapshot(conn, title, SESSION, QUARTER, user="Test")
+    with pytest.raises(PraevError, match=message):
+        freeze_session(engine, operator("Test"), title, SESSION, QUARTER)
     with engine.connect() as conn:
         assert snapshots(conn).empty
         assert audit_entries(conn, "snapshot").empty
+
+
+@pytest.mark.parametrize(
+    ("user", "says"),
+    [(None, "melden Sie sich an"), (User("vera", "viewer"), "Netzwerk-Koordination")],
+    ids=["anonymous", "viewer"],
+)
+def test_freezing_is_refused_without_permission_and_writes_nothing(engine, user, says) -> None:
+    with pytest.raises(PermissionDeniedError, match=says):
+        freeze_session(engine, user, "Jugendhilfeausschuss", SESSION, QUARTER)
+    with engine.connect() as conn:
+        assert conn.execute(select(Snapshot.id)).first() is None
+        assert audit_entries(conn).empty

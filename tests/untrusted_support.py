@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 
 from core.db import make_engine
 from core.models import Area, Network, NetworkStatus, Offer, YouthOffice
-from core.reports.snapshot import create_snapshot
+from core.permissions import operator
+from core.reports.snapshot import freeze_session
 
 #: Evaluated by Jinja, ``{{ lipsum.__name__ }}`` gives this (a quote-free payload).
 EVALUATED = "generate_lorem_ipsum"
@@ -77,7 +78,7 @@ def evil_demo(demo_url: str, folder: Path) -> str:
                 .values(name=evil(name), provider=evil(provider))
             )
         conn.execute(update(NetworkStatus).values(goals=ATTACK, note=ATTACK, updated_by=ATTACK))
-        create_snapshot(conn, ATTACK, dt.date(2026, 12, 1), "2026-Q3", user=ATTACK)
+    freeze_session(engine, operator(ATTACK), ATTACK, dt.date(2026, 12, 1), "2026-Q3")
     engine.dispose()
     return url
 

@@ -35,13 +35,13 @@ from core.network_entry import (
     save_status,
 )
 from core.networks import TRAFFIC_LIGHT_SYMBOLS
-from core.permissions import may_edit_any_network, may_edit_network, require_network_edit
+from core.permissions import may_edit_any_network, may_edit_network
 from core.quarters import parse_quarter, quarter_of
 from core.selection import Selection
 from ui.auth import current_user
 from ui.db import get_engine
 from ui.network_review import NO_BLOCKS, change_log, conflict_view
-from ui.query import clear, database_error, query
+from ui.query import after_write, database_error, query
 
 EDITING_OFF = (
     "Melden dürfen die Netzwerk-Koordinationen der Jugendämter und die Administration. "
@@ -149,15 +149,13 @@ def _save(pair: Pair, values: dict[str, Any], version: int | None) -> None:
         goals=values["goals"] or "",
         note=values["note"] or "",
     )
-    try:
-        with get_engine().connect() as conn:  # checked in the save path, not only in the UI
-            allowed = require_network_edit(conn, user, pair[0])
-        saved = save_status(get_engine(), entry, allowed.name, version)
+    try:  # the permission is checked in the save path, not only in the UI
+        saved = save_status(get_engine(), user, entry, version)
     except DataError as exc:
         _state()[S_PROBLEMS] = exc.problems
         return
     except ConflictError as exc:
-        clear()  # someone saved meanwhile: the cached tables are out of date
+        after_write()  # someone saved meanwhile: the cached tables are out of date
         _state()[S_CONFLICT] = {
             "pair": pair,
             "mine": values,
@@ -179,7 +177,7 @@ def _save(pair: Pair, values: dict[str, Any], version: int | None) -> None:
         {f: saved[f] for f in VALUE_FIELDS}, saved["version"], "current", pair[1], record=saved
     )
     _state()[S_FLASH] = saved
-    clear()
+    after_write()
 
 
 def _on_submit() -> None:

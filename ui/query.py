@@ -3,7 +3,7 @@
 ``query(core_function, *args)`` opens a connection on the configured database, calls
 the function and caches the result by function and arguments (``st.cache_data``:
 every caller gets its own copy, so cached results are never mutated). After a write
-(status entry, import) call :func:`clear` so every page shows the new data.
+call :func:`after_write`, so every page shows the new data.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import database_url
 from core.errors import ConfigError
+from core.publication import forget as forget_publication
 from ui.db import engine_for
 from ui.texts import DB_UNREADABLE
 
@@ -51,6 +52,10 @@ def database_error(exc: SQLAlchemyError, url: str) -> ConfigError:
     return ConfigError(DB_UNREADABLE.format(url=shown, reason=reason))
 
 
-def clear() -> None:
-    """Forget every cached query result (after data were changed)."""
-    _call.clear()
+def after_write() -> None:
+    """The one cache invalidation after a write (status entry, frozen session, import,
+    rollback): forget every cached result the write may have changed, i.e. every
+    ``st.cache_data`` entry (the queries above and the database inventory) and this
+    process's protected publication."""
+    st.cache_data.clear()
+    forget_publication()

@@ -9,6 +9,10 @@ Every import runs the same way, from the page and from ``python -m core import``
    an import batch; with an error or unaccepted warnings nothing is written.
 3. :func:`rollback_batch` undoes a batch.
 
+Writes take the :class:`~core.users.User` who asks (the shell writes as
+:func:`core.permissions.operator`), check the permission and write the audit entry in
+their own transaction.
+
 A database holding the demo data refuses real data unless ``replace_demo`` is set:
 then all demo data are deleted first, in the same transaction.
 """
@@ -30,7 +34,9 @@ from core.imports.options import ImportOptions
 from core.imports.rollback import batches, delete_demo, rollback
 from core.imports.tables import ImportFile
 from core.inventory import is_demo
+from core.permissions import SYSTEM, require_import
 from core.publication import publish_all
+from core.users import User
 
 KINDS: dict[str, Callable[[Connection, list[ImportFile], ImportOptions], Plan]] = {
     "areas": areas.prepare,
@@ -137,6 +143,24 @@ def preview(
     return plan
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A checked file as data: the plan, or the problems that stop it."""
+
+    plan: Plan | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check(run: Callable[[], Plan]) -> Checked:
+    """Run a :func:`preview` (``run``, e.g. a ``functools.partial``) and return the
+    file's problems as a German list instead of raising them (for the page, which
+    shows them as a table to fix)."""
+    try:
+        return Checked(run())
+    except DataError as exc:
+        return Checked(None, list(exc.problems))
+
+
 def run_import(
     engine: Engine,
     kind: str,
@@ -145,24 +169,33 @@ def run_import(
     *,
     accept_warnings: bool = False,
     replace_demo: bool = False,
-    user: str = "system",
+    user: User | None = SYSTEM,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Check and write a file in one transaction; all or nothing."""
+    """Check and write a file in one transaction; all or nothing.
+
+    Only the administration imports (:class:`~core.errors.PermissionDeniedError`
+    otherwise, nothing written). The batch and its audit entry carry the user's name.
+    """
     with engine.begin() as conn:
+        allowed = require_import(user)
         plan, replaced = _plan(conn, kind, files, options or ImportOptions(), replace_demo)
         if plan.warnings and not accept_warnings:
             raise WarningsNotAcceptedError(plan.warnings)
-        batch_id = write_plan(conn, plan, user, progress)
+        batch_id = write_plan(conn, plan, allowed.name, progress)
     if batch_id and kind != "networks":  # network status holds no person counts
         publish_all(engine)
     return ImportResult(batch_id, plan.counts(), plan.warnings, replaced)
 
 
-def rollback_batch(engine: Engine, batch_id: int, user: str = "system") -> int:
-    """Undo an import batch in one transaction; returns the number of rows reverted."""
+def rollback_batch(engine: Engine, batch_id: int, user: User | None = SYSTEM) -> int:
+    """Undo an import batch in one transaction; returns the number of rows reverted.
+
+    Administration only, like imports; the rollback's audit entry carries the name.
+    """
     with engine.begin() as conn:
-        reverted = rollback(conn, batch_id, user)
+        allowed = require_import(user)
+        reverted = rollback(conn, batch_id, allowed.name)
     publish_all(engine)
     return reverted
 
@@ -170,12 +203,14 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "system") -> int:
 __all__ = [
     "KINDS",
     "KIND_LABELS",
+    "Checked",
     "ImportFile",
     "ImportOptions",
     "ImportResult",
     "Plan",
     "WarningsNotAcceptedError",
     "batches",
+    "check",
     "preview",
     "rollback_batch",
     "run_import",

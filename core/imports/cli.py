@@ -13,10 +13,14 @@ import getpass
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.db import make_engine
 from core.errors import DataError, PraevError
 from core.present.numbers import format_number
+
+if TYPE_CHECKING:
+    from core.imports import ImportOptions
 
 KIND_HELP = {
     "areas": "Gebiete (GeoJSON, Shapefile als ZIP oder .shp, GeoPackage)",
@@ -115,7 +119,7 @@ def _files(path: Path) -> list:
     return files
 
 
-def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _options(args: argparse.Namespace) -> ImportOptions:
     from core.imports import ImportOptions
 
     names = ImportOptions.__dataclass_fields__
@@ -128,9 +132,10 @@ def run(url: str | None, args: argparse.Namespace) -> int:
     """Run an ``import`` subcommand; returns the exit code."""
     from core.imports import batches, preview, rollback_batch, run_import
     from core.imports.report import problems_text
+    from core.permissions import operator
 
     engine = make_engine(url)
-    user = getattr(args, "user", None) or getpass.getuser()
+    user = operator(getattr(args, "user", None) or getpass.getuser())
     command = args.import_command
     if command == "batches":
         with engine.connect() as conn:

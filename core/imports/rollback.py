@@ -8,7 +8,7 @@ refused while data of other imports still refer to rows it would delete.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
@@ -107,7 +107,7 @@ def rollback(conn: Connection, batch_id: int, user: str) -> int:
             AuditLog.action == "import_replace", AuditLog.entity_key.startswith(prefix)
         )
     ).all()
-    tables = {m.__table__.name: m.__table__ for m in ROLLBACK_ORDER}
+    tables = {t.name: t for t in (cast(Table, m.__table__) for m in ROLLBACK_ORDER)}
     for entity, key, old in audit:
         t = tables[entity]
         raw_id = key.split(":", 1)[1]
@@ -132,7 +132,7 @@ def rollback(conn: Connection, batch_id: int, user: str) -> int:
     offers = select(Offer.id).where(Offer.import_batch_id == batch_id)
     conn.execute(delete(OfferLifePhase).where(OfferLifePhase.offer_id.in_(offers)))
     for model in ROLLBACK_ORDER[1:]:
-        t = model.__table__
+        t = cast(Table, model.__table__)
         if model is Area:
             for level in ("area", "municipality", "district"):
                 res = conn.execute(
@@ -170,7 +170,7 @@ def _restore(t: Table, column: str, value: Any) -> Any:
 def _check_dependents(conn: Connection, batch_id: int) -> None:
     blockers = []
     for model, column, target in DEPENDENTS:
-        t, tt = model.__table__, target.__table__
+        t, tt = cast(Table, model.__table__), cast(Table, target.__table__)
         doomed = select(tt.c.id).where(tt.c.import_batch_id == batch_id)
         other = (t.c.import_batch_id.is_(None)) | (t.c.import_batch_id != batch_id)
         n = conn.execute(

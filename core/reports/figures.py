@@ -62,7 +62,7 @@ def chart_png(spec: dict[str, Any], width_in: float = 7.0, height_in: float = 3.
             fill = spec.get("point_colours") if count == 1 else None
             colour_arg = fill or colour
             draw = ax.barh if horizontal else ax.bar
-            kwargs = {"left" if horizontal else "bottom": base} if stacked else {}
+            kwargs: dict[str, Any] = {"left" if horizontal else "bottom": base} if stacked else {}
             bars = draw(
                 offset,
                 np.nan_to_num(vals),

@@ -275,11 +275,11 @@ def _body(slide: Any, report: dict, spec: dict) -> None:
     if spec["key"] == "title":
         _title_slide(slide, report, spec)
         return
-    x, w = MARGIN, WIDTH - 2 * MARGIN
+    x, w = int(MARGIN), int(WIDTH - 2 * MARGIN)
     top = Inches(1.2)
     if spec["lead"]:
         _text(slide, x, top, w, Inches(0.7), spec["lead"], 18)
-    y, h = CONTENT_TOP, CONTENT_BOTTOM - CONTENT_TOP
+    y, h = int(CONTENT_TOP), int(CONTENT_BOTTOM - CONTENT_TOP)
     if spec["figures"]:
         _tiles(slide, spec["figures"], x, y, w, h)
         return

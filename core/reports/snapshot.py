@@ -3,8 +3,9 @@
 A snapshot stores the complete report content (``build_report``) as JSON with the
 session's title and date, the quarter and selection, the Datenstand and a SHA-256 of
 the data used. Opening it later renders the stored content, never a new query, so the
-figures shown in the session stay the same after new data were loaded. Every creation
-is written to the audit log in the same transaction.
+figures shown in the session stay the same after new data were loaded.
+:func:`freeze_session` checks the user's permission and writes the snapshot and its
+audit entry in one transaction.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from core.audit import record
 from core.errors import NotFoundError, PraevError
 from core.models import Snapshot
+from core.permissions import require_create_snapshot
 from core.privacy import PrivacyRules
 from core.reports.content import DEFAULT_INDICATOR, build_report, report_fingerprint, with_session
+from core.reports.spec import iso_date
+from core.users import User
 
 MAX_TITLE = 300
 COLUMNS = [
@@ -35,52 +39,56 @@ COLUMNS = [
 ]
 
 
-def create_snapshot(
-    conn: Connection,
+def freeze_session(
+    engine: Engine,
+    user: User | None,
     title: str,
     session_date: dt.date,
     quarter: str,
     municipality_id: str | None = None,
     indicator_id: str = DEFAULT_INDICATOR,
-    user: str = "",
     rules: PrivacyRules | None = None,
 ) -> int:
-    """Freeze the full report for a session; returns the snapshot's id.
+    """Freeze the full report for a session ("Sitzung vorbereiten"); returns its id.
 
-    Call inside a transaction (``engine.begin()``): the snapshot and its audit entry are
-    committed together.
+    Editors and admins only (:class:`~core.errors.PermissionDeniedError` otherwise).
+    The snapshot and its one audit entry are written in one transaction; a refused or
+    invalid request writes nothing.
     """
     title = (title or "").strip()
-    if not title:
-        raise PraevError("Bitte einen Titel für die Sitzung angeben, z. B. „Jugendhilfeausschuss“.")
-    if len(title) > MAX_TITLE:
-        raise PraevError(f"Der Titel ist zu lang (höchstens {MAX_TITLE} Zeichen).")
-    user = (user or "").strip() or "unbekannt"
-    report = build_report(conn, quarter, municipality_id, indicator_id, rules=rules)
-    report = with_session(report, title, session_date)
-    meta = report["meta"]
-    selection = {
-        "quarter": quarter,
-        "municipality_id": municipality_id,
-        "indicator_id": indicator_id,
-    }
-    values = {
-        "title": title,
-        "session_date": session_date,
-        "quarter": meta["quarter"],
-        "selection": selection,
-        "data_as_of": dt.date.fromisoformat(meta["data_as_of"]) if meta["data_as_of"] else None,
-        "data_hash": meta["data_hash"],
-        "payload": report,
-        "created_by": user,
-        "created_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-    }
-    snapshot_id = int(
-        conn.execute(insert(Snapshot).values(**values).returning(Snapshot.id)).scalar_one()
-    )
-    audit = {k: v for k, v in values.items() if k != "payload"}
-    audit["scope"] = meta["scope"]
-    record(conn, user, "create", "snapshot", str(snapshot_id), None, audit)
+    with engine.begin() as conn:
+        allowed = require_create_snapshot(user)
+        if not title:
+            raise PraevError(
+                "Bitte einen Titel für die Sitzung angeben, z. B. „Jugendhilfeausschuss“."
+            )
+        if len(title) > MAX_TITLE:
+            raise PraevError(f"Der Titel ist zu lang (höchstens {MAX_TITLE} Zeichen).")
+        report = build_report(conn, quarter, municipality_id, indicator_id, rules=rules)
+        report = with_session(report, title, session_date)
+        meta = report["meta"]
+        selection = {
+            "quarter": quarter,
+            "municipality_id": municipality_id,
+            "indicator_id": indicator_id,
+        }
+        values = {
+            "title": title,
+            "session_date": session_date,
+            "quarter": meta["quarter"],
+            "selection": selection,
+            "data_as_of": iso_date(meta["data_as_of"]),
+            "data_hash": meta["data_hash"],
+            "payload": report,
+            "created_by": allowed.name,
+            "created_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        }
+        snapshot_id = int(
+            conn.execute(insert(Snapshot).values(**values).returning(Snapshot.id)).scalar_one()
+        )
+        audit = {k: v for k, v in values.items() if k != "payload"}
+        audit["scope"] = meta["scope"]
+        record(conn, allowed.name, "create", "snapshot", str(snapshot_id), None, audit)
     return snapshot_id
 
 
