@@ -7,13 +7,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, RowMapping, Table, select
 
 from core.config import DATA_DIR
 from core.models import (
+    Base,
     Indicator,
     LifePhase,
     NetworkKind,
@@ -32,8 +33,8 @@ def read_json(name: str, folder: Path = CATALOGUE_DIR) -> list[dict[str, Any]]:
         return json.load(fh)
 
 
-def _upsert(conn: Connection, model: type, rows: list[dict[str, Any]]) -> None:
-    table = model.__table__
+def _upsert(conn: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    table = cast(Table, model.__table__)
     existing = {r[0] for r in conn.execute(select(table.c.id))}
     for row in rows:
         if row["id"] in existing:
@@ -63,7 +64,7 @@ def load_catalogue(conn: Connection) -> None:
     _upsert(conn, QualityItem, items)
 
 
-def _frame(conn: Connection, model: type, order: Any) -> pd.DataFrame:
+def _frame(conn: Connection, model: type[Base], order: Any) -> pd.DataFrame:
     rows = conn.execute(select(model.__table__).order_by(order)).mappings().all()
     return pd.DataFrame([dict(r) for r in rows])
 
@@ -110,7 +111,7 @@ class IndicatorEntry:
         return self.polarity == "higher_better"
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> IndicatorEntry:
+    def from_row(cls, row: Mapping[str, Any] | RowMapping) -> IndicatorEntry:
         """An entry from a database row or a catalogue frame's record."""
         names = {f.name for f in fields(cls)}
         values = {k: v for k, v in dict(row).items() if k in names}

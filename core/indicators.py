@@ -232,7 +232,9 @@ def _suppressed_levels(
     out = full.copy()
     out["suppressed"] = hidden
     out["suppression"] = pd.Series(
-        np.where(hidden, REASON_WITHHELD, None), index=out.index, dtype=object
+        np.where(hidden, REASON_WITHHELD, None),  # type: ignore[call-overload]
+        index=out.index,
+        dtype=object,
     )
     out.loc[hidden, ["numerator", "value"]] = None
     out.loc[den_hidden, "denominator"] = None

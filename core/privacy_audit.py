@@ -198,7 +198,9 @@ class Subsystem:
             lp = _new_highs()
             high = np.where(np.isinf(self.high), highspy.kHighsInf, self.high)
             lp.addVars(n, self.low.copy(), high)
-            starts, index, coef = [], [], []
+            starts: list[int] = []
+            index: list[int] = []
+            coef: list[float] = []
             for coefs, _, _, _ in multi:
                 starts.append(len(index))
                 index += list(coefs)
@@ -408,7 +410,7 @@ def worst(table: CellTable, withheld: set[str], min_count: int, n: int = 10) -> 
     ordered = sorted(
         found.items(),
         key=lambda kv: (
-            problem_text(*kv[1], min_count) is None,
+            problem_text(kv[1][0], kv[1][1], min_count) is None,
             kv[1][1],
             kv[1][1] - kv[1][0],
             kv[0],

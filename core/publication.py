@@ -17,9 +17,11 @@ import hashlib
 import json
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, func, insert, select, update
 
 from core.cell_table import CellTable
 from core.errors import PraevError
@@ -68,7 +70,7 @@ _LOCK = threading.Lock()
 def data_version(conn: Connection) -> str:
     """A cheap sign of the data's state (one query): every data write is in the audit
     log, or changes an import number, a row count, a highest id or a sum."""
-    parts = [
+    parts: list[ColumnElement[Any]] = [
         func.max(AuditLog.id),
         func.max(ImportBatch.id),
         func.count(IndicatorValue.id),
@@ -144,7 +146,7 @@ def _protected(conn: Connection, rules: PrivacyRules, version: str) -> Protected
     else:
         try:
             withheld = protect(table, rules.min_count)
-            breaches = audit(table, withheld, rules.min_count)
+            breaches: Sequence[object] = audit(table, withheld, rules.min_count)
         except (ProtectionError, ValueError) as exc:
             log.warning("protection failed: %r", exc)
             breaches = [exc]

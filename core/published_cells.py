@@ -261,11 +261,12 @@ def _fill_parents(figures: dict[str, tuple[float, Any]], children: dict[str, lis
         if area_id in figures:
             return figures[area_id]
         kids = [total(k) for k in children.get(area_id, [])]
-        if not kids or any(k is None for k in kids):
+        known = [k for k in kids if k is not None]
+        if not kids or len(known) < len(kids):
             return None
         figures[area_id] = (
-            float(np.sum([k[0] for k in kids])),
-            max(pd.Timestamp(k[1]) for k in kids),
+            float(np.sum([k[0] for k in known])),
+            max(pd.Timestamp(k[1]) for k in known),
         )
         return figures[area_id]
 

@@ -98,7 +98,7 @@ def build_demo(engine: Engine, seed: int = DEFAULT_SEED) -> None:
 
         names = {m.ags: m.name for m in MUNICIPALITIES}
         offers = offer_rows(rng, areas, geoms, names)
-        phase_links = []
+        phase_links: list[dict[str, int | str]] = []
         for o in offers:
             phases = o.pop("phases")
             new_id = conn.execute(insert(Offer).values(**o).returning(Offer.id)).scalar_one()

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from core.imports.area_fields import (
     ID_FIELDS,
@@ -149,7 +149,9 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         r.name.casefold(): r.id for r in conn.execute(select(YouthOffice.id, YouthOffice.name))
     }
     new_offices: dict[str, dict[str, Any]] = {}
-    rows, lines, geoms = [], [], []
+    rows: list[dict[str, Any]] = []
+    lines: list[int | None] = []
+    geoms = []
     seen: dict[str, int] = {}
     for rec in records:
         row_no, area_id = int(rec["_row"]), str(rec["_id"])
@@ -266,9 +268,9 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         columns += ("valid_from",)
         _valid_from(rows, moved, db, options)
     writes = [
-        TableWrite(YouthOffice.__table__, ("id",), (), list(new_offices.values())),
-        TableWrite(Area.__table__, ("id",), (), district_rows),
-        TableWrite(Area.__table__, ("id",), columns, rows, lines),
+        TableWrite(cast(Table, YouthOffice.__table__), ("id",), (), list(new_offices.values())),
+        TableWrite(cast(Table, Area.__table__), ("id",), (), district_rows),
+        TableWrite(cast(Table, Area.__table__), ("id",), columns, rows, lines),
     ]
     for w in writes:
         classify(conn, w)

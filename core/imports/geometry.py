@@ -232,7 +232,7 @@ def declared_crs(files: list[ImportFile], options: ImportOptions) -> CRS | None:
 
 def check_within(
     rows: list[dict[str, Any]],
-    lines: list[int],
+    lines: Sequence[int | None],
     geoms: list[BaseGeometry],
     db: pd.DataFrame,
     findings: Findings,

@@ -16,6 +16,7 @@ each with row, column, value and fix:
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +102,7 @@ def check_self_column(
 
 def check_hierarchy(
     rows: list[dict[str, Any]],
-    lines: list[int],
+    lines: Sequence[int | None],
     known: dict[str, Known],
     findings: Findings,
     parent_label: str | None,
@@ -199,7 +200,7 @@ def check_hierarchy(
 
 def _check_cycles(
     rows: list[dict[str, Any]],
-    lines: list[int],
+    lines: Sequence[int | None],
     known: dict[str, Known],
     findings: Findings,
     parent_label: str | None,

@@ -13,10 +13,10 @@ value when both are given); upsert key (indicator, area, reference date).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from core.catalogue import IndicatorEntry, indicator_entries
 from core.errors import DataError, Problem
@@ -159,18 +159,18 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             continue
         num, den, val, only_value = checked
         value_only += only_value
-        key = (ind_id, area_id, day)
-        if key in seen:
+        natural_key = (ind_id, area_id, day)
+        if natural_key in seen:
             findings.error(
                 line,
                 col or cells.label("period_end"),
                 f"{ind_id} / {area_id} / {format_date(day)}",
                 f"Doppelter Eintrag: derselbe Indikator, dasselbe Gebiet und derselbe Stichtag "
-                f"stehen schon in Zeile {seen[key]}",
+                f"stehen schon in Zeile {seen[natural_key]}",
                 "Eine der beiden Zeilen löschen.",
             )
             continue
-        seen[key] = line
+        seen[natural_key] = line
         rows.append(
             {
                 "indicator_id": ind_id,
@@ -204,7 +204,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         )
     findings.raise_if_errors()
     write = TableWrite(
-        IndicatorValue.__table__,
+        cast(Table, IndicatorValue.__table__),
         ("indicator_id", "area_id", "period_end"),
         ("numerator", "denominator", "value", "provisional"),
         rows,

@@ -9,10 +9,11 @@ warning. Upsert key (network, quarter); a changed status gets a new version.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from core.catalogue import network_kinds, network_stages
 from core.imports.batch import Plan, Ref, TableWrite, classify
@@ -214,20 +215,20 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         )
     findings.raise_if_errors()
     office_write = TableWrite(
-        YouthOffice.__table__,
+        cast(Table, YouthOffice.__table__),
         ("id",),
         (),
         [{"id": o["id"], "name": o["name"]} for o in new_offices.values()],
     )
     network_write = TableWrite(
-        Network.__table__,
+        cast(Table, Network.__table__),
         ("name",),
         (),
         list(new_networks.values()),
         referenced=True,
     )
     write = TableWrite(
-        NetworkStatus.__table__,
+        cast(Table, NetworkStatus.__table__),
         ("network_id", "quarter"),
         (
             "stage",
@@ -270,7 +271,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     )
 
 
-def _stage(text: str, stages: dict[str, int]) -> int | None:
+def _stage(text: str, stages: Mapping[str, str | int]) -> int | None:
     if text in {"1", "2", "3"}:
         return int(text)
     norm = normalize(text)

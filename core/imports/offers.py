@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from shapely import STRtree
 from shapely.geometry import Point
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from core.areas import geometries
 from core.catalogue import life_phases, offer_types
@@ -162,7 +162,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 "Die Kennung prüfen oder zuerst die Gebiete importieren.",
             )
             ok = False
-        elif area_id is None and lat is not None and locator is not None:
+        elif area_id is None and lat is not None and lon is not None and locator is not None:
             area_id = locator.area_at(lat, lon)
             if area_id is None:
                 findings.error(
@@ -198,7 +198,10 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         elif area_id is None:
             ok = False  # the coordinates were wrong: _coords has said why
         elif (
-            lat is not None and locator is not None and locator.contains(area_id, lat, lon) is False
+            lat is not None
+            and lon is not None
+            and locator is not None
+            and locator.contains(area_id, lat, lon) is False
         ):
             findings.warn(
                 line,
@@ -309,7 +312,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     findings.raise_if_errors()
     by_id = [r for r in rows if "id" in r]
     write = TableWrite(
-        Offer.__table__,
+        cast(Table, Offer.__table__),
         ("id",) if by_id and len(by_id) == len(rows) else ("name", "provider", "area_id"),
         (
             "name",
@@ -344,7 +347,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 "Angebot": r["name"],
                 "Träger": r["provider"],
                 "Gebiet": r["area_id"],
-                "Lebensphasen": ", ".join(write.links[i]),
+                "Lebensphasen": ", ".join(links[i]),
                 "Plätze": format_number(r["capacity"], 0),
                 "Status": write.status[i],
             }

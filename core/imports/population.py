@@ -8,10 +8,10 @@ life phase (Gebiet; Stichtag; rund um die Geburt; Krippe; Kita; …). Upsert key
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from core.catalogue import life_phases
 from core.imports.batch import Plan, TableWrite, classify
@@ -95,18 +95,18 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             n = cells.number(line, row, canonical, integer=True, maximum=MAX_CHILDREN)
             if n is None or area_id is None or day is None:
                 continue
-            key = (area_id, day, phase)
-            if key in seen:
+            natural_key = (area_id, day, phase)
+            if natural_key in seen:
                 findings.error(
                     line,
                     label,
                     f"{area_id} / {format_date(day)} / {phase}",
                     f"Doppelter Eintrag: dasselbe Gebiet, derselbe Stichtag und dieselbe "
-                    f"Lebensphase stehen schon in Zeile {seen[key]}",
+                    f"Lebensphase stehen schon in Zeile {seen[natural_key]}",
                     "Eine der beiden Zeilen löschen.",
                 )
                 continue
-            seen[key] = line
+            seen[natural_key] = line
             rows.append(
                 {"area_id": area_id, "period_end": day, "life_phase_id": phase, "children": int(n)}
             )
@@ -121,7 +121,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         )
     findings.raise_if_errors()
     write = TableWrite(
-        Population.__table__,
+        cast(Table, Population.__table__),
         ("area_id", "period_end", "life_phase_id"),
         ("children",),
         rows,

@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -334,7 +334,7 @@ def read_table(file: ImportFile, sheet: str | None = None) -> Table:
     return read_csv(file)
 
 
-def find_columns(table: Table, aliases: dict[str, Iterable[str]]) -> dict[str, str]:
+def find_columns(table: Table, aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
     """Map canonical column names to the table's keys by their aliases (first match)."""
     found: dict[str, str] = {}
     for canonical, names in aliases.items():

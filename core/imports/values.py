@@ -132,11 +132,11 @@ def parse_period(cell: Any, year_day: tuple[int, int] = (12, 31)) -> dt.date | N
     if m := _DATE_ISO.match(text):
         return _day(cell, int(m[1]), int(m[2]), int(m[3]))
     if m := _QUARTER.match(text):
-        year, q = (m[1], m[2]) if m[1] else (m[4], m[3]) if m[3] else (m[6], m[5])
-        return _quarter_end(cell, int(year), int(q))
+        year_text, q = (m[1], m[2]) if m[1] else (m[4], m[3]) if m[3] else (m[6], m[5])
+        return _quarter_end(cell, int(year_text), int(q))
     if m := _MONTH.match(text):
-        month, year = (m[1], m[2]) if m[1] else (m[4], m[3])
-        return _month_end(cell, int(year), int(month))
+        month_text, year_text = (m[1], m[2]) if m[1] else (m[4], m[3])
+        return _month_end(cell, int(year_text), int(month_text))
     if m := _YEAR.match(text):
         return _day(cell, int(m[1]), *year_day)
     raise ValueError(cell)

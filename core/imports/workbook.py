@@ -76,11 +76,14 @@ def _explain(exc: BaseException) -> str:
     """The German problem for a library error while reading a workbook."""
     from openpyxl.utils.exceptions import InvalidFileException
 
+    defused: tuple[type[BaseException], ...]
     try:
         from defusedxml import DefusedXmlException
+
+        defused = (DefusedXmlException,)
     except ImportError:  # pragma: no cover - defusedxml is optional for openpyxl
-        DefusedXmlException = ()  # type: ignore[assignment,misc]
-    if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
+        defused = ()
+    if any(isinstance(e, defused) for e in _chain(exc)):
         return (
             "Die Excel-Datei enthält XML-Definitionen (DTD oder Entitäten), die Excel nie "
             "schreibt; sie wird aus Sicherheitsgründen nicht gelesen"

@@ -24,7 +24,7 @@ _GUARD = Decimal(10) ** -9
 
 def _is_missing(value: object) -> bool:
     """None, NaN, ``pd.NA`` or ``pd.NaT``."""
-    return value is None or bool(pd.isna(value))  # type: ignore[call-overload]
+    return value is None or bool(pd.isna(value))
 
 
 def din_round(value: float | int | None, decimals: int = 1) -> float | None:

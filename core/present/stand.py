@@ -31,7 +31,7 @@ NEWEST_IN_DATABASE = "Jüngster Stichtag in der Datenbank"
 def _dates(values: Iterable[object]) -> list[dt.date]:
     out = []
     for v in values:
-        if v is None or (not isinstance(v, dt.date) and pd.isna(v)):  # type: ignore[call-overload]
+        if v is None or v is pd.NaT or (not isinstance(v, dt.date) and pd.isna(v)):
             continue
         if isinstance(v, pd.Timestamp):
             if pd.isna(v):

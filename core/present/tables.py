@@ -67,6 +67,6 @@ def numbers(values: Iterable[object], decimals: int, hidden: Sequence[bool] | No
 def texts(values: Iterable[object], decimals: int, hidden: Sequence[bool] | None = None) -> list:
     """Shown cells: de-DE numbers, the sign where ``hidden``, ``–`` where none."""
     return [
-        v if v == WITHHELD_SIGN else format_number(v, decimals)  # type: ignore[arg-type]
+        v if v == WITHHELD_SIGN else format_number(v, decimals)
         for v in numbers(values, decimals, hidden)
     ]
