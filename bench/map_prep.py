@@ -24,7 +24,7 @@ from core.db import make_engine
 from core.indicators import indicator_values
 from core.inventory import quarters_with_data
 from core.map_data import geojson_size, map_view, offer_points
-from core.quarters import parse_quarter
+from core.present.map_style import NATURAL_BREAKS, MapStyle
 
 
 def median_ms(func: Callable[[], Any], runs: int) -> tuple[float, Any]:
@@ -54,26 +54,24 @@ def run() -> None:
     from ui.map_widget import build_map
 
     with engine.connect() as conn:
-        quarter = quarters_with_data(conn)[-1].key
+        quarter = quarters_with_data(conn)[-1]
+        entry = indicator(conn, "sgb2_u15")
         steps: list[tuple[str, Callable[[], Any]]] = [
-            (
-                "indicator_values (Sozialräume)",
-                lambda: indicator_values(conn, indicator(conn, "sgb2_u15"), parse_quarter(quarter)),
-            ),
-            ("map_view Sozialräume", lambda: map_view(conn, "sgb2_u15", quarter, "area")),
+            ("indicator_values (Sozialräume)", lambda: indicator_values(conn, entry, quarter)),
+            ("map_view Sozialräume", lambda: map_view(conn, entry, quarter, "area")),
             (
                 "map_view Sozialräume, Jenks 7",
-                lambda: map_view(conn, "sgb2_u15", quarter, "area", None, "natural_breaks", 7),
+                lambda: map_view(conn, entry, quarter, "area", None, MapStyle(NATURAL_BREAKS, 7)),
             ),
-            ("map_view Kommunen", lambda: map_view(conn, "sgb2_u15", quarter, "municipality")),
+            ("map_view Kommunen", lambda: map_view(conn, entry, quarter, "municipality")),
             (
                 "map_view Sozialräume, feste Grenzen",
-                lambda: map_view(conn, "sgb2_u15", quarter, "area", fixed=True),
+                lambda: map_view(conn, entry, quarter, "area", None, MapStyle(fixed=True)),
             ),
             ("offer_points (alle)", lambda: offer_points(conn, quarter)),
         ]
         results: dict[str, Any] = {}
-        print(f"Sozialraumkarte, {quarter}, Median aus {args.runs} Läufen:")
+        print(f"Sozialraumkarte, {quarter.key}, Median aus {args.runs} Läufen:")
         for label, func in steps:
             ms, results[label] = median_ms(func, args.runs)
             print(f"  {label:<40} {ms:8.1f} ms")

@@ -20,72 +20,17 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Connection, Engine
 
 from core.areas import area
-from core.catalogue import IndicatorEntry, indicators
 from core.coverage import coverage_cells
 from core.escaping import is_formula, spreadsheet_text
-from core.indicators import indicator_values
 from core.inventory import is_demo
 from core.networks import status_table
+from core.present.indicator_tables import DEMO_NOTE, indicator_table
 from core.present.numbers import format_date
 from core.present.tables import with_withheld_note
-from core.present.vocabulary import LEVEL_LABELS
 from core.privacy import PrivacyRules, withheld_values
 from core.quarters import Quarter, parse_quarter
 
-DEMO_NOTE = "Demodaten (erfunden, nur zur Ansicht)"
 TABLES = ("indicators", "coverage", "networks")
-
-
-def indicator_table(
-    conn: Connection,
-    quarter: str | Quarter,
-    municipality_id: str | None = None,
-    indicator_id: str | None = None,
-    rules: PrivacyRules | None = None,
-) -> pd.DataFrame:
-    """Indicator values as shown: the Sozialräume of the selection, their Kommune(n) and
-    the Kreis, one row per indicator and area."""
-    rules = rules or PrivacyRules.from_settings()
-    demo = is_demo(conn)
-    catalogue = indicators(conn)
-    if indicator_id:
-        catalogue = catalogue[catalogue["id"] == indicator_id]
-        if catalogue.empty:
-            from core.catalogue import indicator
-
-            indicator(conn, indicator_id)  # raises NotFoundError with the known ids
-    frames = []
-    q = parse_quarter(quarter)
-    for ind in catalogue.to_dict("records"):
-        entry = IndicatorEntry.from_row(ind)
-        parts = [
-            indicator_values(conn, entry, q, "district", None, rules),
-            indicator_values(conn, entry, q, "municipality", municipality_id, rules),
-            indicator_values(conn, entry, q, "area", municipality_id, rules),
-        ]
-        df = pd.concat(parts, ignore_index=True)
-        value = df["value"].round(int(ind["decimals"]))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "Indikator": ind["name"],
-                    "Gebiet": df["name"],
-                    "Kennung": df["area_id"],
-                    "Ebene": df["level"].map(LEVEL_LABELS),
-                    "Kommune": df["municipality_name"],
-                    "Wert": withheld_values(value, df["suppressed"]),
-                    "Einheit": ind["unit"],
-                    "Zähler": withheld_values(df["numerator"], df["suppressed"]),
-                    "Nenner": withheld_values(
-                        df["denominator"], df["suppressed"] & df["denominator"].isna()
-                    ),
-                    "Stand": [format_date(d) if pd.notna(d) else "" for d in df["stand"]],
-                    "vorläufig": ["ja" if p else "" for p in df["provisional"]],
-                    "Quelle": (f"{DEMO_NOTE}; " if demo else "") + ind["source"],
-                }
-            )
-        )
-    return with_withheld_note(pd.concat(frames, ignore_index=True)) if frames else pd.DataFrame()
 
 
 def coverage_table(
@@ -225,7 +170,7 @@ def export_table(
     if municipality_id:
         area(conn, municipality_id)  # NotFoundError for an unknown AGS
     if table == "indicators":
-        return indicator_table(conn, quarter, municipality_id, indicator_id)
+        return indicator_table(conn, parse_quarter(quarter), municipality_id, indicator_id).export
     if table == "coverage":
         return coverage_table(conn, quarter, municipality_id)
     if table == "networks":

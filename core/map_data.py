@@ -1,22 +1,24 @@
 """Data for the Sozialraumkarte: classified values joined to display geometry as GeoJSON,
-borders, the offers layer and the table beside the map.
+borders and the offers layer.
 
 Everything that ends up in HTML (names, tooltips, popups) is escaped here, so the map
 widget can hand the GeoJSON to Leaflet as it is. Values are the privacy-suppressed
 output of :func:`core.indicators.indicator_values`; a suppressed value is never used,
 not even for class breaks.
 
+:func:`map_values` classifies and colours the areas by the one map style
+(:mod:`core.present.map_style`); the screen map (:func:`map_view`) and the report map
+(:mod:`core.reports.maps`) both draw from it, so an area has one colour everywhere.
+
 Geometry is simplified per level for display (``SIMPLIFY_TOLERANCE``, topology kept)
-and rounded to ``COORD_DECIMALS`` decimals (about 1 m); the prepared shapes are cached
-in the process by the content of the stored geometry.
+and rounded to ``COORD_DECIMALS`` decimals (about 1 m). Nothing is cached here: the
+app caches whole views at its edge (``ui.query``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -26,29 +28,29 @@ import shapely
 from shapely.geometry import mapping, shape
 from sqlalchemy import Connection, select
 
-from core.areas import areas
 from core.catalogue import IndicatorEntry
-from core.catalogue import indicator as indicator_entry
 from core.escaping import html_text
 from core.indicators import indicator_values, panel
 from core.inventory import is_demo, quarters_with_data
 from core.models import AppMeta, Area
 from core.offers import active_offers
 from core.present.map_style import (
-    MISSING_COLOR,
-    QUANTILES,
-    SUPPRESSED_COLOR,
+    DEFAULT_STYLE,
+    OFFER_SYMBOLS,
+    OTHER_SYMBOL,
     Classification,
     LegendEntry,
+    MapStyle,
+    area_fills,
     classification,
-    classify,
     legend_caption,
     legend_entries,
 )
-from core.present.numbers import format_date, format_number
-from core.present.vocabulary import LEVEL_LABELS, WITHHELD_TEXT
+from core.present.numbers import format_number, format_value
+from core.present.stand import Stand, stand_of_frame
+from core.present.vocabulary import NO_DATA, WITHHELD_TEXT
 from core.privacy import PrivacyRules
-from core.quarters import parse_quarter
+from core.quarters import Quarter
 
 MAP_LEVELS = ("area", "municipality")
 #: Douglas-Peucker tolerance in degrees (0.0001° ≈ 11 m north-south at 51° N).
@@ -57,29 +59,66 @@ COORD_DECIMALS = 5
 ATTRIBUTION_KEY = "geometry_attribution"
 DEMO_ATTRIBUTION = "Geometrie: Demodaten (schematisch)"
 OWN_ATTRIBUTION = "Geometrie: eigene Gebietsdaten"
+PROVISIONAL = "vorläufig"
 
-#: Offer type -> (colour, symbol). Okabe-Ito colours (colour-blind safe) and six
-#: shapes, so a type is recognisable by shape alone.
-OFFER_SYMBOLS: dict[str, tuple[str, str]] = {
-    "begleitung": ("#E69F00", "circle"),
-    "begegnung": ("#56B4E9", "square"),
-    "bildung": ("#009E73", "triangle"),
-    "beratung": ("#0072B2", "diamond"),
-    "betreuung": ("#D55E00", "pentagon"),
-    "information": ("#CC79A7", "star"),
-}
-OTHER_SYMBOL = ("#6b6b6b", "circle")
 
-_SHAPE_CACHE: OrderedDict[str, gpd.GeoDataFrame] = OrderedDict()
-_SHAPE_CACHE_SIZE = 16
+#: The columns of :attr:`MapValues.values`, in ranking order of the rows.
+VALUE_COLUMNS = [
+    "area_id",
+    "name",
+    "level",
+    "municipality_id",
+    "municipality_name",
+    "value",
+    "numerator",
+    "denominator",
+    "display",
+    "stand",
+    "suppressed",
+    "provisional",
+    "note",
+    "class_index",
+    "color",
+    "hatched",
+    "municipality_display",
+    "district_display",
+]
+
+
+@dataclass(frozen=True)
+class MapValues:
+    """The classified and coloured values of one indicator, quarter and level: what
+    every map of them paints (rows in ranking order, the most urgent first)."""
+
+    indicator: IndicatorEntry
+    quarter: Quarter
+    level: str
+    style: MapStyle
+    values: pd.DataFrame
+    classification: Classification
+    legend: list[LegendEntry]
+    district_value: float | None
+    district_display: str
+
+    @property
+    def stand(self) -> Stand:
+        """The Stand of the shown values (one rule, :mod:`core.present.stand`)."""
+        return stand_of_frame(self.values)
+
+    @property
+    def caption(self) -> str:
+        """The line under the legend: Stand, source, classification."""
+        return legend_caption(
+            self.stand, self.indicator.source, self.classification.method, self.style.fixed
+        )
 
 
 @dataclass(frozen=True)
 class MapView:
     """Everything the map page shows for one indicator, quarter and level."""
 
-    indicator: dict[str, Any]
-    quarter: str
+    indicator: IndicatorEntry
+    quarter: Quarter
     level: str
     values: pd.DataFrame
     classification: Classification
@@ -91,7 +130,7 @@ class MapView:
     bounds: list[list[float]]
     district_display: str
     district_value: float | None
-    stands: list[Any] = field(default_factory=list)
+    stand: Stand
     attribution: str = OWN_ATTRIBUTION
     fixed: bool = False
 
@@ -114,18 +153,8 @@ def geometry_attribution(conn: Connection) -> str:
     return text if text.startswith("Geometrie") else f"Geometrie: {text}"
 
 
-def _prepare(rows: list[tuple[str, str]], level: str) -> gpd.GeoDataFrame:
-    geoms = [shape(json.loads(g)) for _, g in rows]
-    arr = shapely.simplify(
-        np.array(geoms, dtype=object), SIMPLIFY_TOLERANCE[level], preserve_topology=True
-    )
-    arr = shapely.set_precision(arr, 10**-COORD_DECIMALS)
-    return gpd.GeoDataFrame({"id": [i for i, _ in rows]}, geometry=list(arr), crs="EPSG:4326")
-
-
 def display_shapes(conn: Connection, level: str) -> gpd.GeoDataFrame:
-    """Simplified, rounded shapes of every area of ``level`` (id, geometry), cached by
-    the content of the stored geometry."""
+    """Simplified, rounded shapes of every area of ``level`` (id, geometry)."""
     rows = [
         (r.id, r.geometry)
         for r in conn.execute(
@@ -134,18 +163,12 @@ def display_shapes(conn: Connection, level: str) -> gpd.GeoDataFrame:
             .order_by(Area.id)
         )
     ]
-    digest = hashlib.sha1(level.encode())
-    for aid, geom in rows:
-        digest.update(aid.encode() + b"\0" + geom.encode() + b"\0")
-    key = digest.hexdigest()
-    if key in _SHAPE_CACHE:
-        _SHAPE_CACHE.move_to_end(key)
-        return _SHAPE_CACHE[key].copy()
-    prepared = _prepare(rows, level)
-    _SHAPE_CACHE[key] = prepared
-    while len(_SHAPE_CACHE) > _SHAPE_CACHE_SIZE:
-        _SHAPE_CACHE.popitem(last=False)
-    return prepared.copy()
+    geoms = [shape(json.loads(g)) for _, g in rows]
+    arr = shapely.simplify(
+        np.array(geoms, dtype=object), SIMPLIFY_TOLERANCE[level], preserve_topology=True
+    )
+    arr = shapely.set_precision(arr, 10**-COORD_DECIMALS)
+    return gpd.GeoDataFrame({"id": [i for i, _ in rows]}, geometry=list(arr), crs="EPSG:4326")
 
 
 def _geojson(gdf: gpd.GeoDataFrame, props: list[dict[str, Any]]) -> dict[str, Any]:
@@ -159,25 +182,23 @@ def _geojson(gdf: gpd.GeoDataFrame, props: list[dict[str, Any]]) -> dict[str, An
 
 
 def _fmt(value: float | None, entry: IndicatorEntry) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    number = format_number(float(value), entry.decimals)
-    return f"{number} {entry.unit}".strip()
+    """A comparison value as German text (DIN 1333), ``–`` without a value."""
+    return format_value(value, entry.unit, entry.decimals)
 
 
 def _note(row: pd.Series) -> str:
     if row["suppressed"]:
         return WITHHELD_TEXT
     if pd.isna(row["value"]):
-        return "keine Daten"
-    return "vorläufig" if bool(row.get("provisional")) else ""
+        return NO_DATA
+    return PROVISIONAL if bool(row.get("provisional")) else ""
 
 
 def _tooltip(row: pd.Series, level: str) -> str:
     lines = [f"<b>{esc(row['name'])}</b>"]
     if level == "area":
         lines.append(f"Kommune: {esc(row['municipality_name'])}")
-    stand = f" (Stand {format_date(row['stand'])})" if pd.notna(row["stand"]) else ""
+    stand = f" ({Stand.of([row['stand']]).short})" if pd.notna(row["stand"]) else ""
     lines.append(f"Wert: <b>{esc(row['display'])}</b>{esc(stand)}")
     if row["note"]:
         lines.append(f"<i>{esc(row['note'])}</i>")
@@ -194,178 +215,137 @@ def _outline(conn: Connection, level: str, selected: str | None = None) -> dict[
 
 
 def _class_values(
-    conn: Connection, entry: IndicatorEntry, level: str, current: pd.Series, fixed: bool
+    conn: Connection,
+    entry: IndicatorEntry,
+    level: str,
+    current: pd.Series,
+    fixed: bool,
+    rules: PrivacyRules,
 ) -> pd.Series:
     """The values class breaks are computed from: this quarter's, or every quarter's."""
     if not fixed:
         return current
-    quarters = quarters_with_data(conn)
-    allq = panel(conn, entry, quarters)
+    allq = panel(conn, entry, quarters_with_data(conn), rules)
     return allq.loc[allq["level"] == level, "value"]
 
 
-def map_view(
+def map_values(
     conn: Connection,
-    indicator_id: str,
-    quarter: str,
+    entry: IndicatorEntry,
+    q: Quarter,
+    style: MapStyle = DEFAULT_STYLE,
+    *,
     level: str = "area",
     municipality_id: str | None = None,
-    method: str = QUANTILES,
-    k: int = 5,
-    manual: tuple[float, ...] = (),
-    fixed: bool = False,
     rules: PrivacyRules | None = None,
-) -> MapView:
-    """Classified values of one indicator as GeoJSON for the map, with legend and borders.
+) -> MapValues:
+    """Classified and coloured values of one indicator for the areas of ``level``.
 
     Class breaks come from every area of ``level`` in the Kreis (so colours mean the same
-    with and without a Kommune selected); with ``fixed`` from all quarters with data.
-    With ``municipality_id`` only that Kommune's Sozialräume are drawn (level ``area``);
-    at level ``municipality`` all Kommunen are drawn and the selected one is marked.
+    with and without a Kommune selected); with ``style.fixed`` from all quarters with
+    data. With ``municipality_id`` only that Kommune's Sozialräume are kept (level
+    ``area``); at level ``municipality`` all Kommunen are kept.
     """
     if level not in MAP_LEVELS:
         raise ValueError(level)
     rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
-    entry = indicator_entry(conn, indicator_id)
     vals = indicator_values(conn, entry, q, level, None, rules)
     cls = classification(
-        _class_values(conn, entry, level, vals["value"], fixed),
-        method,
-        k,
+        _class_values(conn, entry, level, vals["value"], style.fixed, rules),
+        style.method,
+        style.k,
         entry.polarity,
-        manual,
+        style.manual,
     )
-    if municipality_id and level == "area":
-        vals = vals[vals["municipality_id"] == municipality_id]
-    shapes = display_shapes(conn, level)
-    meta = areas(conn).set_index("id")
-    shapes = shapes[shapes["id"].isin(vals["area_id"])].reset_index(drop=True)
-    df = shapes[["id"]].merge(vals, how="left", left_on="id", right_on="area_id")
-    df["area_id"] = df["id"]
-    df["name"] = df["area_id"].map(meta["name"])
-    df["municipality_name"] = df["area_id"].map(meta["municipality_name"])
-    df["suppressed"] = df["suppressed"].fillna(False).astype(bool)
-    df["display"] = [
-        d if isinstance(d, str) and d else "keine Daten" for d in df["display"].fillna("")
-    ]
     district_value = vals["district_value"].iloc[0] if len(vals) else None
     district_value = None if district_value is None or pd.isna(district_value) else district_value
+    if municipality_id and level == "area":
+        vals = vals[vals["municipality_id"] == municipality_id]
+    df = vals.reset_index(drop=True)
+    df["suppressed"] = df["suppressed"].fillna(False).astype(bool)
+    df["display"] = [d if isinstance(d, str) and d else NO_DATA for d in df["display"].fillna("")]
     district_display = _fmt(district_value, entry)
     df["municipality_display"] = [_fmt(v, entry) for v in df["municipality_value"]]
     df["district_display"] = district_display
     df["note"] = [_note(r) for _, r in df.iterrows()]
-    idx = classify(df["value"], cls.edges)
-    idx[df["suppressed"].to_numpy()] = -1
-    df["class_index"] = idx
-    df["color"] = [
-        SUPPRESSED_COLOR if s else (cls.colors[i] if i >= 0 else MISSING_COLOR)
-        for i, s in zip(idx, df["suppressed"], strict=True)
-    ]
+    fills = area_fills(cls, df["value"], df["suppressed"])
+    df["class_index"] = [f.class_index for f in fills]
+    df["color"] = [f.color for f in fills]
+    df["hatched"] = [f.hatched for f in fills]
+    order = df.assign(_missing=df["value"].isna()).sort_values(
+        ["_missing", "value", "name"], ascending=[True, entry.higher_is_better, True]
+    )
+    return MapValues(
+        indicator=entry,
+        quarter=q,
+        level=level,
+        style=style,
+        values=order[VALUE_COLUMNS].reset_index(drop=True),
+        classification=cls,
+        legend=legend_entries(cls, fills, entry.unit, entry.decimals),
+        district_value=None if district_value is None else float(district_value),
+        district_display=district_display,
+    )
+
+
+def map_view(
+    conn: Connection,
+    entry: IndicatorEntry,
+    q: Quarter,
+    level: str = "area",
+    municipality_id: str | None = None,
+    style: MapStyle = DEFAULT_STYLE,
+    rules: PrivacyRules | None = None,
+) -> MapView:
+    """:func:`map_values` as GeoJSON for the screen map, with legend and borders.
+
+    At level ``municipality`` the selected Kommune is marked; at level ``area`` its
+    outline is.
+    """
+    muni = municipality_id
+    mv = map_values(conn, entry, q, style, level=level, municipality_id=muni, rules=rules)
+    shapes = display_shapes(conn, level)
+    shapes = shapes[shapes["id"].isin(mv.values["area_id"])].reset_index(drop=True)
+    rows = shapes[["id"]].merge(mv.values, how="left", left_on="id", right_on="area_id")
     props = [
         {
-            "area_id": esc(r["area_id"]),
+            "area_id": esc(r["id"]),
             "name": esc(r["name"]),
             "municipality": esc(r["municipality_name"]),
             "display": esc(r["display"]),
             "color": r["color"],
-            "hatched": bool(r["suppressed"]),
-            "selected": bool(municipality_id and r["area_id"] == municipality_id),
+            "hatched": bool(r["hatched"]),
+            "selected": bool(municipality_id and r["id"] == municipality_id),
             "tooltip": _tooltip(r, level),
         }
-        for _, r in df.iterrows()
+        for _, r in rows.iterrows()
     ]
-    geo = _geojson(shapes, props)
     minx, miny, maxx, maxy = shapes.total_bounds if len(shapes) else (0.0, 0.0, 0.0, 0.0)
-    stands = [d for d in df["stand"].dropna().unique()]
-    source = entry.source
-    legend = legend_entries(cls, idx, df["suppressed"], entry.unit, entry.decimals)
-    order = df.assign(_missing=df["value"].isna()).sort_values(
-        ["_missing", "value", "name"], ascending=[True, entry.polarity == "higher_better", True]
-    )
-    keep = [
-        "area_id",
-        "name",
-        "municipality_id",
-        "municipality_name",
-        "value",
-        "display",
-        "stand",
-        "suppressed",
-        "provisional",
-        "note",
-        "class_index",
-        "color",
-        "municipality_display",
-        "district_display",
-    ]
     return MapView(
-        indicator={
-            k2: getattr(entry, k2)
-            for k2 in ("id", "name", "short_name", "unit", "decimals", "polarity", "source")
-        }
-        | {"definition": entry.definition},
-        quarter=q.key,
+        indicator=entry,
+        quarter=q,
         level=level,
-        values=order[keep].reset_index(drop=True),
-        classification=cls,
-        legend=legend,
-        caption=legend_caption(stands, source, cls.method, fixed),
-        geojson=geo,
+        values=mv.values,
+        classification=mv.classification,
+        legend=mv.legend,
+        caption=mv.caption,
+        geojson=_geojson(shapes, props),
         municipality_outlines=_outline(
             conn, "municipality", municipality_id if level == "area" else None
         ),
         district_outline=_outline(conn, "district"),
         bounds=[[float(miny), float(minx)], [float(maxy), float(maxx)]],
-        district_display=district_display,
-        district_value=None if district_value is None else float(district_value),
-        stands=stands,
+        district_display=mv.district_display,
+        district_value=mv.district_value,
+        stand=mv.stand,
         attribution=geometry_attribution(conn),
-        fixed=fixed,
+        fixed=style.fixed,
     )
-
-
-def map_table(view: MapView, export: bool = False) -> pd.DataFrame:
-    """The table beside the map, German headers, withheld cells as the one sign with
-    its legend text in ``Hinweis``.
-
-    For the screen ``Wert`` is the formatted text; for ``export`` it is the rounded
-    number (text only where suppressed) plus unit, indicator and source columns.
-    """
-    df = view.values
-    level_label = LEVEL_LABELS[view.level]
-    ind = view.indicator
-    if export:
-        rounded = df["value"].round(int(ind["decimals"]))
-        value = [
-            d if s or pd.isna(v) else v
-            for v, d, s in zip(rounded, df["display"], df["suppressed"], strict=True)
-        ]
-    else:
-        value = list(df["display"])
-    out = pd.DataFrame(
-        {
-            level_label: df["name"],
-            "Kennung": df["area_id"],
-            "Kommune": df["municipality_name"],
-            "Wert": value,
-            "Stand": [format_date(d) if pd.notna(d) else "" for d in df["stand"]],
-            "Hinweis": df["note"],
-        }
-    )
-    if view.level == "municipality":
-        out = out.drop(columns=["Kommune"])
-    if export:
-        out.insert(0, "Indikator", ind["name"])
-        out.insert(out.columns.get_loc("Wert") + 1, "Einheit", ind["unit"])
-        out["Quartal"] = parse_quarter(view.quarter).label
-        out["Quelle"] = ind["source"]
-    return out
 
 
 def offer_points(
     conn: Connection,
-    quarter: str,
+    quarter: Quarter,
     municipality_id: str | None = None,
     phases: tuple[str, ...] = (),
     offer_types: tuple[str, ...] = (),

@@ -11,22 +11,27 @@ import pytest
 from shapely.geometry import box, mapping
 from sqlalchemy import Connection, Engine, insert, update
 
+import core.map_data
+from core.catalogue import indicator
 from core.map_data import (
     DEMO_ATTRIBUTION,
     OWN_ATTRIBUTION,
+    MapView,
     display_shapes,
     geometry_attribution,
-    map_table,
     map_view,
     offer_points,
 )
 from core.models import AppMeta, Area
-from core.present.vocabulary import WITHHELD_SIGN, WITHHELD_TEXT
+from core.present.indicator_tables import map_table
+from core.present.map_style import MapStyle
+from core.present.vocabulary import WITHHELD_COLUMN, WITHHELD_SIGN, WITHHELD_TEXT
+from core.quarters import Quarter, parse_quarter
 from tests.builders import add_offer, add_tiny_areas, add_values
 
 EVIL = "<script>alert(1)</script>"
 EVIL_OFFER = '<img src=x onerror="alert(2)">'
-QUARTER = "2026-Q3"
+QUARTER = parse_quarter("2026-Q3")
 DAY = dt.date(2026, 6, 30)
 
 #: Sozialräume as boxes (lon/lat): M1 west, M2 east; Kommunen and Kreis are unions.
@@ -82,13 +87,27 @@ def tiny(engine: Engine) -> Engine:
     return engine
 
 
+def _view(
+    conn: Connection,
+    level: str = "area",
+    municipality: str | None = None,
+    method: str = "quantiles",
+    k: int = 5,
+    fixed: bool = False,
+    quarter: Quarter = QUARTER,
+) -> MapView:
+    """The SGB-II map of the tiny Kreis, as the page asks for it."""
+    entry = indicator(conn, "sgb2_u15")
+    return map_view(conn, entry, quarter, level, municipality, MapStyle(method, k, (), fixed))
+
+
 def _props(view) -> dict[str, dict]:
     return {f["id"]: f["properties"] for f in view.geojson["features"]}
 
 
 def test_every_area_is_drawn_and_suppressed_areas_are_hatched(tiny: Engine) -> None:
     with tiny.connect() as conn:
-        view = map_view(conn, "sgb2_u15", QUARTER, "area", method="equal_interval", k=3)
+        view = _view(conn, method="equal_interval", k=3)
     props = _props(view)
     assert set(props) == {"M1-01", "M1-02", "M2-01", "M2-02"}
     assert props["M2-01"]["hatched"] and props["M2-02"]["hatched"]
@@ -106,7 +125,7 @@ def test_every_area_is_drawn_and_suppressed_areas_are_hatched(tiny: Engine) -> N
 
 def test_names_are_escaped_in_geojson_and_tooltips(tiny: Engine) -> None:
     with tiny.connect() as conn:
-        view = map_view(conn, "sgb2_u15", QUARTER)
+        view = _view(conn)
     text = json.dumps(view.geojson)
     assert "<script>" not in text
     props = _props(view)["M1-02"]
@@ -116,7 +135,7 @@ def test_names_are_escaped_in_geojson_and_tooltips(tiny: Engine) -> None:
 
 def test_tooltip_compares_with_kommune_and_kreis(tiny: Engine) -> None:
     with tiny.connect() as conn:
-        view = map_view(conn, "sgb2_u15", QUARTER)
+        view = _view(conn)
     tip = _props(view)["M1-01"]["tooltip"]
     assert "Kommune: Stadt Eins" in tip
     assert "Wert: <b>15,0 %</b> (Stand 30.06.2026)" in tip
@@ -137,7 +156,7 @@ def test_level_and_kommune_choose_the_areas(
     tiny: Engine, level: str, municipality: str | None, expected: set
 ) -> None:
     with tiny.connect() as conn:
-        view = map_view(conn, "sgb2_u15", QUARTER, level, municipality)
+        view = _view(conn, level, municipality)
     assert set(_props(view)) == expected
     assert set(view.values["area_id"]) == expected
     outlines = {f["id"] for f in view.municipality_outlines["features"]}
@@ -147,8 +166,8 @@ def test_level_and_kommune_choose_the_areas(
 
 def test_breaks_ignore_the_kommune_filter(tiny: Engine) -> None:
     with tiny.connect() as conn:
-        whole = map_view(conn, "sgb2_u15", QUARTER, "area", None, "equal_interval", 3)
-        one = map_view(conn, "sgb2_u15", QUARTER, "area", "M1", "equal_interval", 3)
+        whole = _view(conn, "area", None, "equal_interval", 3)
+        one = _view(conn, "area", "M1", "equal_interval", 3)
     assert whole.classification == one.classification
 
 
@@ -156,8 +175,8 @@ def test_fixed_breaks_use_every_quarter(tiny: Engine) -> None:
     with tiny.begin() as conn:
         add_values(conn, "sgb2_u15", [("M1-01", dt.date(2025, 6, 30), 100, 200)])
     with tiny.connect() as conn:
-        now = map_view(conn, "sgb2_u15", QUARTER, method="equal_interval", k=3)
-        fixed = map_view(conn, "sgb2_u15", QUARTER, method="equal_interval", k=3, fixed=True)
+        now = _view(conn, method="equal_interval", k=3)
+        fixed = _view(conn, method="equal_interval", k=3, fixed=True)
     assert now.classification.edges[-1] == pytest.approx(20.0)
     assert fixed.classification.edges[-1] == pytest.approx(50.0)
     assert "über alle Quartale fest" in fixed.caption
@@ -165,7 +184,7 @@ def test_fixed_breaks_use_every_quarter(tiny: Engine) -> None:
 
 def test_ranking_puts_the_most_urgent_first_and_suppressed_last(tiny: Engine) -> None:
     with tiny.connect() as conn:
-        view = map_view(conn, "sgb2_u15", QUARTER)
+        view = _view(conn)
     assert list(view.values["area_id"])[:2] == ["M1-02", "M1-01"]
     assert list(view.values["suppressed"])[2:] == [True, True]
 
@@ -181,21 +200,62 @@ def test_display_geometry_is_simplified_and_rounded(tiny: Engine) -> None:
     assert again.equals(shapes)
 
 
+def test_core_keeps_no_cache_of_shapes(tiny: Engine) -> None:
+    """Caching lives at the app's edge (ui.query): a change of geometry shows at once."""
+    assert not [n for n in vars(core.map_data) if "cache" in n.lower() and "__" not in n]
+    with tiny.connect() as conn:
+        before = display_shapes(conn, "area")
+    with tiny.begin() as conn:
+        moved = json.dumps(mapping(box(6.50, 51.10, 6.55, 51.20)))
+        conn.execute(update(Area).where(Area.id == "M1-01").values(geometry=moved))
+    with tiny.connect() as conn:
+        after = display_shapes(conn, "area")
+    assert after.geometry.iloc[0].area < before.geometry.iloc[0].area
+
+
+def test_view_carries_the_catalogue_entry_and_the_quarter(tiny: Engine) -> None:
+    with tiny.connect() as conn:
+        entry = indicator(conn, "sgb2_u15")
+        view = _view(conn)
+    assert view.indicator == entry
+    assert view.quarter == QUARTER
+    assert view.stand.text == "30.06.2026"
+
+
 def test_table_shows_and_exports_withheld_cells_as_the_one_sign(tiny: Engine) -> None:
     with tiny.connect() as conn:
-        view = map_view(conn, "sgb2_u15", QUARTER)
-    screen = map_table(view)
-    assert list(screen.columns) == ["Sozialraum", "Kennung", "Kommune", "Wert", "Stand", "Hinweis"]
-    rows = screen.set_index("Kennung")
-    assert rows.loc["M1-01", "Wert"] == "15,0 %"
-    assert rows.loc["M2-01", "Wert"] == WITHHELD_SIGN
+        view = _view(conn)
+    table = map_table(view)
+    columns = ["Sozialraum", "Kennung", "Kommune", "Wert (%)", "Stand", "vorläufig"]
+    assert list(table.shown.columns) == columns
+    assert list(table.export.columns) == [*columns, WITHHELD_COLUMN]
+    assert list(table.shown["Kennung"]) == list(view.values["area_id"])  # ranking order
+    rows = table.shown.set_index("Kennung")
+    assert rows.loc["M1-01", "Wert (%)"] == "15,0"
+    assert rows.loc["M2-01", "Wert (%)"] == WITHHELD_SIGN
+    assert rows.loc["M1-01", "Stand"] == "30.06.2026"
+    export = table.export.set_index("Kennung")
+    assert export.loc["M1-01", "Wert (%)"] == 15.0
+    assert export.loc["M2-02", "Wert (%)"] == WITHHELD_SIGN
     # one text for every withheld cell: a small count and its secondary partner alike
-    assert rows.loc["M2-01", "Hinweis"] == rows.loc["M2-02", "Hinweis"] == WITHHELD_TEXT
-    export = map_table(view, export=True).set_index("Kennung")
-    assert export.loc["M1-01", "Wert"] == 15.0
-    assert export.loc["M2-02", "Wert"] == WITHHELD_SIGN
-    assert export.loc["M1-01", "Quartal"] == "3. Quartal 2026"
+    assert export.loc["M2-01", WITHHELD_COLUMN] == export.loc["M2-02", WITHHELD_COLUMN]
+    assert export.loc["M2-01", WITHHELD_COLUMN] == WITHHELD_TEXT
+    assert export.loc["M1-01", WITHHELD_COLUMN] == ""
     assert export.loc["M1-02", "Sozialraum"] == EVIL  # CSV is data, not HTML
+    assert table.withheld and table.stand.text == "30.06.2026"
+    assert table.file_name == "karte_sgb2_u15_2026-Q3_area.csv"
+
+
+def test_table_rounds_by_din_1333(tiny: Engine) -> None:
+    """40,25 % is 40,3 % on screen and in the file (Python's round would give 40,2)."""
+    with tiny.begin() as conn:
+        add_values(conn, "sgb2_u15", [("M1-01", dt.date(2026, 9, 30), 161, 400)])
+    with tiny.connect() as conn:
+        view = _view(conn, quarter=parse_quarter("2026-Q4"))
+    table = map_table(view)
+    assert table.shown.set_index("Kennung").loc["M1-01", "Wert (%)"] == "40,3"
+    assert table.export.set_index("Kennung").loc["M1-01", "Wert (%)"] == 40.3
+    assert "40,3 %" in _props(view)["M1-01"]["tooltip"]
 
 
 @pytest.mark.parametrize(

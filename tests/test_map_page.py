@@ -1,40 +1,36 @@
 """The Sozialraumkarte run headless with AppTest: every level and classification method,
 the arguments handed to the map component (every Sozialraum, nothing from a CDN),
-escaping, the selected area's profile link and the table."""
+escaping, the selected area's profile link, the indicator of the Selection and the
+table with its download."""
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.areas import areas_in
-from core.catalogue import load_catalogue
+from core.catalogue import indicator, load_catalogue
 from core.db import make_engine, migrate
-from core.present.vocabulary import WITHHELD_TEXT
+from core.map_data import map_view
+from core.present.indicator_tables import map_table
+from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_TEXT
+from core.quarters import parse_quarter
+from tests.app_support import open_app, shown_text
 from tests.test_map_data import EVIL, EVIL_OFFER, add_tiny_map
 from tests.untrusted_support import as_shown
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-PAGE = "pages/map.py"
 CDN_MARKERS = ("cdn", "unpkg", "jsdelivr", "cloudflare", "googleapis", "bootstrapcdn")
+NEUSS = "05162024"
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
-def _open_map(monkeypatch: pytest.MonkeyPatch, url: str, **state: object) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def _open_map(
+    monkeypatch: pytest.MonkeyPatch, url: str, params: dict | None = None, **state: object
+) -> AppTest:
+    return open_app(monkeypatch, url, "karte", params=params, state=state)
 
 
 def _component_args(at: AppTest) -> dict:
@@ -109,6 +105,7 @@ def test_map_renders_every_area_without_cdn(
     table = at.dataframe[0].value
     assert len(table) == len(expected)
     assert at.get("plotly_chart")
+    assert (WITHHELD_LEGEND in shown_text(at)) == (level == "area")  # under the table
 
 
 def test_manual_breaks_show_classes_in_the_legend(
@@ -123,14 +120,8 @@ def test_manual_breaks_show_classes_in_the_legend(
 def test_bad_manual_breaks_say_what_is_wrong(
     monkeypatch: pytest.MonkeyPatch, demo_url: str
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", demo_url)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    at.session_state["map_method"] = "manual"
-    at.session_state["map_manual"] = "20; 10"
-    at.run()
-    assert not at.exception
+    # the ConfigError of the thresholds reaches the app's one error boundary
+    at = _open_map(monkeypatch, demo_url, map_method="manual", map_manual="20; 10")
     assert any("aufsteigen" in e.value for e in at.error)
     assert not at.get("component_instance")
 
@@ -200,3 +191,32 @@ def test_offer_filters_reach_the_offer_layer(
     assert 0 < some < total
     assert "removeLayer(fast_marker_cluster" in everything  # hidden until switched on
     assert "removeLayer(fast_marker_cluster" not in filtered  # a filter shows the layer
+
+
+@pytest.mark.parametrize("indicator_id", ["u3_care", "births"])
+def test_the_indicator_comes_from_the_selection(
+    monkeypatch: pytest.MonkeyPatch, demo_url: str, demo_engine, indicator_id: str
+) -> None:
+    at = _open_map(monkeypatch, demo_url, {"indikator": indicator_id, "quartal": "2025-Q4"})
+    with demo_engine.connect() as conn:
+        entry = indicator(conn, indicator_id)
+    heading = as_shown(at.subheader[0].value)
+    assert heading.startswith(entry.name) and "4. Quartal 2025" in heading
+    assert at.selectbox(key="f_indicator").value == indicator_id  # the Indikator box
+
+
+def test_page_table_and_its_download_are_the_map_table(
+    monkeypatch: pytest.MonkeyPatch, demo_url: str, demo_engine
+) -> None:
+    at = _open_map(monkeypatch, demo_url, {"kommune": NEUSS})
+    with demo_engine.connect() as conn:
+        view = map_view(
+            conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "area", "05162024"
+        )
+    table = map_table(view)
+    shown = at.dataframe[0].value
+    assert list(shown.columns) == list(table.shown.columns)
+    assert shown.astype(str).values.tolist() == table.shown.astype(str).values.tolist()
+    (button,) = at.get("download_button")
+    assert button.proto.label.startswith("Tabelle als CSV")
+    assert table.stand.label in shown_text(at)

@@ -17,6 +17,7 @@ from core.present.map_style import (
     QUANTILES,
     SUPPRESSED_LABEL,
     YL_OR_RD,
+    area_fills,
     class_edges,
     class_labels,
     classification,
@@ -25,7 +26,10 @@ from core.present.map_style import (
     legend_entries,
     palette,
     parse_breaks,
+    shading_text,
 )
+from core.present.stand import Stand
+from core.present.vocabulary import MISSING_COLOUR, NO_DATA, WITHHELD_COLOUR, WITHHELD_TEXT
 
 VALUES = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]
 GAPPY = [1.0, 1.2, 1.1, 5.0, 5.2, 5.1, 20.0, 21.0, 20.5]
@@ -142,28 +146,49 @@ def test_class_labels_are_german(edges: tuple, unit: str, decimals: int, expecte
 
 def test_legend_counts_classes_and_says_why_areas_are_grey() -> None:
     cls = classification([1, 2, 3, 4, 5, 6], EQUAL_INTERVAL, 3, "higher_worse")
-    idx = classify([1, 6, None, None, 2, 5], cls.edges)
-    entries = legend_entries(cls, idx, [False, False, True, False, False, False], "%", 1)
+    fills = area_fills(cls, [1, 6, None, None, 2, 5], [False, False, True, False, False, False])
+    entries = legend_entries(cls, fills, "%", 1)
     assert [e.kind for e in entries] == ["class", "class", "class", "suppressed", "missing"]
     assert [e.count for e in entries] == [2, 0, 2, 1, 1]
-    assert entries[3].label == SUPPRESSED_LABEL and entries[3].hatched
-    assert entries[4].label == MISSING_LABEL
+    assert entries[3].label == SUPPRESSED_LABEL == WITHHELD_TEXT and entries[3].hatched
+    assert entries[4].label == MISSING_LABEL == NO_DATA
     assert entries[0].label == "1,0 bis 2,7 %"
+
+
+def test_area_fills_use_the_vocabulary_greys_and_the_class_colours() -> None:
+    cls = classification([1, 2, 3, 4, 5, 6], EQUAL_INTERVAL, 3, "higher_better")
+    fills = area_fills(cls, [1, 6, None, None], [False, False, True, False])
+    assert [f.color for f in fills] == [
+        YL_OR_RD[3][-1],
+        YL_OR_RD[3][0],
+        WITHHELD_COLOUR,
+        MISSING_COLOUR,
+    ]
+    assert [f.hatched for f in fills] == [False, False, True, False]
+    assert [f.class_index for f in fills] == [0, 2, -1, -1]
+
+
+@pytest.mark.parametrize(
+    ("polarity", "word"),
+    [("higher_worse", "höher"), ("higher_better", "niedriger"), ("neutral", "ohne Wertung")],
+)
+def test_shading_text_follows_polarity(polarity: str, word: str) -> None:
+    assert word in shading_text(polarity)
 
 
 @pytest.mark.parametrize(
     ("stands", "fixed", "expected"),
     [
-        ([dt.date(2026, 6, 30)], False, "Stand: 30.06.2026 · Quelle: BA · Klassen: Quantile"),
+        ([dt.date(2026, 6, 30)], False, "Stand 30.06.2026 · Quelle: BA · Klassen: Quantile"),
         (
             [dt.date(2026, 6, 30), dt.date(2025, 12, 31), None],
             True,
-            "Stand: 31.12.2025 bis 30.06.2026 · Quelle: BA · Klassen: Quantile",
+            "Stand 31.12.2025 bis 30.06.2026 · Quelle: BA · Klassen: Quantile",
         ),
-        ([], False, "Stand: – · Quelle: BA"),
+        ([], False, "Stand – · Quelle: BA"),
     ],
 )
 def test_legend_caption(stands: list, fixed: bool, expected: str) -> None:
-    text = legend_caption(stands, "BA", QUANTILES, fixed)
+    text = legend_caption(Stand.of(stands), "BA", QUANTILES, fixed)
     assert text.startswith(expected)
     assert ("über alle Quartale fest" in text) == fixed

@@ -17,6 +17,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from core.catalogue import indicator
 from core.cli import main
 from core.db import make_engine
 from core.escaping import (
@@ -29,7 +30,9 @@ from core.escaping import (
     template_inert,
 )
 from core.exporting import to_csv_bytes, to_xlsx_bytes
-from core.map_data import map_table, map_view, offer_points
+from core.map_data import map_view, offer_points
+from core.present.indicator_tables import map_table
+from core.quarters import parse_quarter
 from core.reports.content import build_report
 from core.reports.pdf import to_pdf_bytes
 from core.reports.pptx import to_pptx_bytes
@@ -134,7 +137,7 @@ def test_html_and_template_text_have_no_braces() -> None:
 
 def test_map_shows_template_syntax_in_names_without_running_it(evil_engine) -> None:
     with evil_engine.connect() as conn:
-        view = map_view(conn, "sgb2_u15", "2026-Q3", "area", NEUSS)
+        view = map_view(conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "area", NEUSS)
         offers = offer_points(conn, "2026-Q3", NEUSS, ("kita",), ())
     assert len(offers), "die Angebotsebene braucht Angebote mit Angriffsnamen"
     page = build_map(view, offers, show_offers=True).get_root().render()
@@ -154,7 +157,7 @@ def test_map_shows_template_syntax_in_names_without_running_it(evil_engine) -> N
 )
 def test_stray_template_syntax_never_breaks_the_map(evil_engine, stray: str) -> None:
     with evil_engine.connect() as conn:
-        view = map_view(conn, "sgb2_u15", "2026-Q3", "area", NEUSS)
+        view = map_view(conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "area", NEUSS)
     geojson = copy.deepcopy(view.geojson)
     for feature in geojson["features"]:  # raw text, as if the data layer forgot to escape
         feature["properties"]["tooltip"] = f"<b>{stray}</b>"
@@ -265,9 +268,9 @@ def test_cli_exports_carry_no_live_formula(
 
 def test_page_csv_and_report_workbook_carry_no_live_formula(evil_engine) -> None:
     with evil_engine.connect() as conn:
-        view = map_view(conn, "sgb2_u15", "2026-Q3", "area", NEUSS)
+        view = map_view(conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "area", NEUSS)
         report = build_report(conn, "2026-Q3", NEUSS)
-    _assert_no_formula_in_csv(to_csv_bytes(map_table(view, export=True)))
+    _assert_no_formula_in_csv(to_csv_bytes(map_table(view).export))
     _assert_no_formula_in_xlsx(to_report_xlsx_bytes(report))
 
 

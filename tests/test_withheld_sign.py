@@ -25,10 +25,13 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from core.catalogue import indicator
 from core.cli import main
-from core.map_data import map_table, map_view
+from core.map_data import map_view
+from core.present.indicator_tables import map_table
 from core.present.vocabulary import WITHHELD_COLUMN, WITHHELD_SIGN, WITHHELD_TEXT
 from core.privacy import PrivacyRules
+from core.quarters import parse_quarter
 from core.reports.content import build_report
 from core.reports.pdf import to_pdf_bytes
 from core.reports.pptx import to_pptx_bytes
@@ -160,8 +163,8 @@ def _profile_pdf(demo_engine: Any) -> Output:
 
 def _map_table(demo_engine: Any) -> Output:
     with demo_engine.connect() as conn:
-        view = map_view(conn, "sgb2_u15", QUARTER, "area")
-    tables = [map_table(view), map_table(view, export=True)]
+        view = map_view(conn, indicator(conn, "sgb2_u15"), parse_quarter(QUARTER), "area")
+    tables = [map_table(view).shown, map_table(view).export]
     tooltips = [f["properties"]["tooltip"] for f in view.geojson["features"]]
     legend = [e.label for e in view.legend]
     return Output("\n".join([*map(_cells, tables), *tooltips, *legend]), tables)

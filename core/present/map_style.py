@@ -12,13 +12,19 @@ License 2.0): YlOrRd for indicators with a polarity, Blues for neutral counts. T
 alarming end is always the darkest: for ``higher_worse`` the highest values, for
 ``higher_better`` the lowest values.
 
+This module is the one map style of every output: the screen map (Leaflet) and the
+report map (matplotlib) classify with the same :class:`MapStyle` (the screen's default
+for the report), colour every area with :func:`area_fills` and label the legend with
+:func:`legend_entries`, so an area has the same colour and the legend the same lines on
+screen, on a slide and in the PDF. Withheld areas are hatched grey, areas without a
+value light grey (colours from :mod:`core.present.vocabulary`).
+
 Classes are closed on the right: class *i* holds values ``edges[i] < x <= edges[i+1]``,
 the first class includes its lower edge.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import re
@@ -28,11 +34,21 @@ from dataclasses import dataclass
 
 import mapclassify
 import numpy as np
-import pandas as pd
 
 from core.errors import ConfigError
-from core.present.numbers import format_date, format_number
-from core.present.vocabulary import WITHHELD_TEXT
+from core.present.numbers import format_number
+from core.present.stand import Stand
+from core.present.vocabulary import (
+    DISTRICT_COLOUR,
+    MISSING_COLOUR,
+    NO_DATA,
+    PALETTE,
+    REFERENCE_LINE_COLOUR,
+    TEXT_COLOUR,
+    WITHHELD_COLOUR,
+    WITHHELD_HATCH_COLOUR,
+    WITHHELD_TEXT,
+)
 
 QUANTILES, EQUAL_INTERVAL, NATURAL_BREAKS, MANUAL = (
     "quantiles",
@@ -67,10 +83,55 @@ BLUES: dict[int, tuple[str, ...]] = {
     7: ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"),
 }
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
-SUPPRESSED_COLOR = "#bdbdbd"
-MISSING_COLOR = "#f0f0f0"
+#: Withheld areas: grey with darker hatching; areas without a value: light grey.
+SUPPRESSED_COLOR = WITHHELD_COLOUR
+HATCH_COLOR = WITHHELD_HATCH_COLOUR
+MISSING_COLOR = MISSING_COLOUR
 SUPPRESSED_LABEL = WITHHELD_TEXT
-MISSING_LABEL = "keine Daten"
+MISSING_LABEL = NO_DATA
+#: Background, outline of every area, and the borders of Kommunen and Kreis over them.
+BACKGROUND_COLOR = "#FFFFFF"
+AREA_EDGE_COLOR = BACKGROUND_COLOR
+BORDER_COLOR = TEXT_COLOUR
+#: Frame of a legend swatch; colour of the attribution line under a printed map.
+SWATCH_EDGE_COLOR = WITHHELD_HATCH_COLOUR
+NOTE_COLOR = REFERENCE_LINE_COLOUR
+#: Offer type -> (colour, symbol). Okabe-Ito colours (colour-blind safe, the chart
+#: palette) and six shapes, so a type is recognisable by shape alone.
+OFFER_SYMBOLS: dict[str, tuple[str, str]] = {
+    "begleitung": (PALETTE[1], "circle"),
+    "begegnung": (PALETTE[4], "square"),
+    "bildung": (PALETTE[2], "triangle"),
+    "beratung": (PALETTE[0], "diamond"),
+    "betreuung": (PALETTE[5], "pentagon"),
+    "information": (PALETTE[3], "star"),
+}
+OTHER_SYMBOL = (DISTRICT_COLOUR, "circle")
+#: How to read the shading, by polarity (legends, reading aids of page and slide).
+SHADING = {
+    "higher_worse": "Je dunkler, desto höher der Wert und desto größer der Handlungsbedarf.",
+    "higher_better": "Je dunkler, desto niedriger der Wert und desto größer der "
+    "Handlungsbedarf (hier ist ein hoher Wert gut).",
+    "neutral": "Je dunkler, desto höher der Wert (ohne Wertung).",
+}
+#: Kinds of area fills (and legend lines).
+CLASS, SUPPRESSED, MISSING = "class", "suppressed", "missing"
+
+
+@dataclass(frozen=True)
+class MapStyle:
+    """How a map is classified: method, number of classes, manual thresholds, and
+    whether the breaks come from every quarter (``fixed``). The default is the screen
+    map's default, which the report map uses too."""
+
+    method: str = QUANTILES
+    k: int = DEFAULT_CLASSES
+    manual: tuple[float, ...] = ()
+    fixed: bool = False
+
+
+#: The screen map's default; the report map always uses it.
+DEFAULT_STYLE = MapStyle()
 
 
 @dataclass(frozen=True)
@@ -88,6 +149,20 @@ class Classification:
 
 
 @dataclass(frozen=True)
+class Fill:
+    """How one area is painted: its colour, hatched or not, its kind and class."""
+
+    color: str
+    kind: str = CLASS
+    class_index: int = -1
+
+    @property
+    def hatched(self) -> bool:
+        """True for a withheld area (hatched in :data:`HATCH_COLOR`)."""
+        return self.kind == SUPPRESSED
+
+
+@dataclass(frozen=True)
 class LegendEntry:
     """One line of a legend: colour, German label, how many areas; ``kind`` is
     ``"class"``, ``"suppressed"`` or ``"missing"``."""
@@ -97,6 +172,11 @@ class LegendEntry:
     count: int
     kind: str = "class"
     hatched: bool = False
+
+
+def shading_text(polarity: str) -> str:
+    """How to read the shading of a map of an indicator with this polarity."""
+    return SHADING.get(polarity, SHADING["neutral"])
 
 
 def _check_k(k: int) -> None:
@@ -268,42 +348,49 @@ def class_labels(edges: Sequence[float], unit: str, decimals: int) -> list[str]:
     return labels
 
 
+def area_fills(
+    cls: Classification, values: Iterable[float | None], suppressed: Iterable[bool]
+) -> list[Fill]:
+    """The fill of every area: its class colour, hatched grey where withheld, light grey
+    where there is no value."""
+    vals = list(values)
+    hidden = [bool(h) for h in suppressed]
+    index = classify(vals, cls.edges)
+    fills = []
+    for i, h in zip(index.tolist(), hidden, strict=True):
+        if h:
+            fills.append(Fill(SUPPRESSED_COLOR, SUPPRESSED))
+        elif i < 0 or not cls.colors:
+            fills.append(Fill(MISSING_COLOR, MISSING))
+        else:
+            fills.append(Fill(cls.colors[i], CLASS, i))
+    return fills
+
+
 def legend_entries(
-    cls: Classification,
-    class_index: Sequence[int],
-    suppressed: Sequence[bool],
-    unit: str,
-    decimals: int,
+    cls: Classification, fills: Sequence[Fill], unit: str, decimals: int
 ) -> list[LegendEntry]:
     """Legend lines: one per class (with the number of areas in it), then the
-    suppressed and the missing areas when there are any."""
-    idx = np.asarray(class_index, dtype=int)
-    sup = np.asarray(suppressed, dtype=bool)
+    withheld and the missing areas when there are any."""
     entries = [
-        LegendEntry(color, label, int(((idx == i) & ~sup).sum()))
+        LegendEntry(color, label, sum(1 for f in fills if f.kind == CLASS and f.class_index == i))
         for i, (color, label) in enumerate(
             zip(cls.colors, class_labels(cls.edges, unit, decimals), strict=True)
         )
     ]
-    n_sup = int(sup.sum())
-    n_missing = int(((idx < 0) & ~sup).sum())
+    n_sup = sum(1 for f in fills if f.kind == SUPPRESSED)
+    n_missing = sum(1 for f in fills if f.kind == MISSING)
     if n_sup:
-        entries.append(LegendEntry(SUPPRESSED_COLOR, SUPPRESSED_LABEL, n_sup, "suppressed", True))
+        entries.append(LegendEntry(SUPPRESSED_COLOR, SUPPRESSED_LABEL, n_sup, SUPPRESSED, True))
     if n_missing:
-        entries.append(LegendEntry(MISSING_COLOR, MISSING_LABEL, n_missing, "missing"))
+        entries.append(LegendEntry(MISSING_COLOR, MISSING_LABEL, n_missing, MISSING))
     return entries
 
 
-def legend_caption(stands: Iterable[dt.date | None], source: str, method: str, fixed: bool) -> str:
-    """The line under a legend: Stand (or range of Stände), source, method."""
-    dates = sorted({d for d in stands if d is not None and not pd.isna(d)})
-    if not dates:
-        stand = "Stand: –"
-    elif len(dates) == 1:
-        stand = f"Stand: {format_date(dates[0])}"
-    else:
-        stand = f"Stand: {format_date(dates[0])} bis {format_date(dates[-1])}"
+def legend_caption(stand: Stand, source: str, method: str, fixed: bool) -> str:
+    """The line under a legend: Stand (one rule, see :mod:`core.present.stand`), source,
+    classification method."""
     how = METHOD_LABELS.get(method, method)
     if fixed:
         how += ", Grenzen über alle Quartale fest"
-    return f"{stand} · Quelle: {source} · Klassen: {how}"
+    return f"{stand.short} · Quelle: {source} · Klassen: {how}"

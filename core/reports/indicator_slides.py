@@ -10,19 +10,25 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from core.areas import area
+from core.catalogue import IndicatorEntry
 from core.catalogue import indicator as indicator_entry
 from core.coverage import chain_summary, need_vs_coverage, weakest_link
 from core.indicators import indicator_values
-from core.key_figures import KEY_INDICATORS, key_figures
-from core.present.numbers import format_date, format_value
-from core.present.vocabulary import WITHHELD_TEXT
+from core.key_figures import key_figures
+from core.present.indicator_tables import map_table
+from core.present.map_style import DEFAULT_STYLE, METHOD_LABELS, shading_text
+from core.present.numbers import MISSING, format_date, format_value
+from core.present.vocabulary import NO_DATA, WITHHELD_COLUMN, WITHHELD_TEXT
 from core.privacy import PrivacyRules, withheld_values
-from core.reports.maps import render_map
+from core.quarters import Quarter
+from core.reports.maps import report_map
 from core.reports.spec import masked, slide, table
 
 DISTRICT_NAME = "Rhein-Kreis Neuss"
 GAP_QUADRANT = "hoher Bedarf, niedrige Versorgung"
 GAP_ROWS_ON_SLIDE = 8
+#: Sozialräume named on the map slide: the most urgent of the ranking.
+TOP_AREAS = 5
 STATUS_COLOURS = {"erreicht": "#1B7837", "knapp": "#E08214", "Lücke": "#B2182B"}
 MISSING_COLOUR = "#BDBDBD"
 
@@ -40,7 +46,7 @@ def key_figures_slide(conn: Connection, q: Any, muni: str | None, rules: Privacy
         }
         for f in figures
     ]
-    stands = [f.stand for f in figures if f.key in KEY_INDICATORS and f.stand]
+    stands = [f.stand for f in figures if f.stand]  # the Stand of every figure shown
     frame = (
         pd.DataFrame(rows)
         .drop(columns="delta_color")
@@ -66,59 +72,60 @@ def key_figures_slide(conn: Connection, q: Any, muni: str | None, rules: Privacy
         ),
         source="Bundesagentur für Arbeit, IT.NRW, Melderegister, Angebotsdatenbank, "
         "Meldungen der Netzwerkkoordination",
-        stand=f"bis {format_date(max(stands))}" if stands else "",
         _stand_dates=[s.isoformat() for s in stands],
     )
 
 
 def map_slide(
-    conn: Connection, q: Any, muni: str | None, indicator_id: str, rules: PrivacyRules
+    conn: Connection,
+    q: Quarter,
+    muni: str | None,
+    indicator_id: str | IndicatorEntry,
+    rules: PrivacyRules,
 ) -> dict:
-    entry = indicator_entry(conn, indicator_id)
-    decimals, unit = entry.decimals, entry.unit
-    values = indicator_values(conn, entry, q, "area", muni, rules)
+    """The map slide: the screen map's classes and colours (one map style), the most
+    urgent Sozialräume as bullets (the ranking's order) and the map page's table."""
+    entry = (
+        indicator_id
+        if isinstance(indicator_id, IndicatorEntry)
+        else indicator_entry(conn, indicator_id)
+    )
+    mv, picture = report_map(conn, entry, q, muni, rules)
     level = "municipality" if muni else "district"
     whole = indicator_values(conn, entry, q, level, muni, rules)
-    scope_value = whole["display"].iloc[0] if len(whole) else "–"
-    png = render_map(conn, values, entry, f"{entry.name} – {q.label}", muni)
+    scope_value = whole["display"].iloc[0] if len(whole) else MISSING
+    values = mv.values
     shown = values[~values["suppressed"] & values["value"].notna()]
-    top = shown.sort_values("value", ascending=entry.polarity == "higher_better").head(5)
-    stands = [d for d in values["stand"].dropna()]
-    frame = pd.DataFrame(
-        {
-            "Sozialraum": values["name"],
-            "Kommune": values["municipality_name"],
-            "Wert": masked(values["value"], values["suppressed"], decimals),
-            "Einheit": unit,
-            "Stand": [format_date(d) if pd.notna(d) else "" for d in values["stand"]],
-        }
-    )
-    worst = "höchsten" if entry.polarity != "higher_better" else "niedrigsten"
+    worst = "niedrigsten" if entry.higher_is_better else "höchsten"
     hidden = int(values["suppressed"].sum())
-    bullets = [f"{r.name}: {r.display}" for r in top.itertuples()]
+    bullets = [f"{r.name}: {r.display}" for r in shown.head(TOP_AREAS).itertuples()]
     if hidden:
         bullets.append(f"{hidden} Sozialräume {WITHHELD_TEXT}")
     where = area(conn, muni)["name"] if muni else DISTRICT_NAME
+    data = map_table(mv)
+    stand = data.stand
+    frame = data.export.drop(columns=[WITHHELD_COLUMN])  # the XLSX adds it, the PDF a legend
+    value_column = next(c for c in frame.columns if c.startswith("Wert"))
     return slide(
         "map",
         title=f"Karte: {entry.short_name}",
         lead=f"{where}: {scope_value}. Die {worst} Werte in den Sozialräumen:",
         bullets=bullets,
         image={
-            "png_base64": base64.b64encode(png).decode("ascii"),
+            "png_base64": base64.b64encode(picture.png).decode("ascii"),
             "alt": f"Karte der Sozialräume: {entry.name}, {q.label}",
         },
-        tables=[table("Karte", frame, {"Wert": decimals}, slide_columns=[])],
+        tables=[table("Karte", frame, {value_column: entry.decimals}, slide_columns=[])],
         reading_aid=(
-            f"So lesen Sie die Karte: Je dunkler ein Sozialraum, desto höher die "
-            f"{entry.short_name}. Die Farbstufen teilen die gezeigten Sozialräume in fünf "
-            f"etwa gleich große Gruppen. Schraffiert: {WITHHELD_TEXT}; "
-            f"hellgrau: kein Wert. {entry.definition}"
+            f"So lesen Sie die Karte: {shading_text(entry.polarity)} Die Farbstufen sind "
+            f"die der Sozialraumkarte ({METHOD_LABELS[DEFAULT_STYLE.method]}, "
+            f"{DEFAULT_STYLE.k} Klassen über alle Sozialräume des Kreises). "
+            f"Schraffiert: {WITHHELD_TEXT}; hellgrau: {NO_DATA}. {entry.definition}"
         ),
         source=entry.source,
-        stand=format_date(max(stands)) if stands else "",
-        indicator_id=indicator_id,
-        _stand_dates=[max(stands).isoformat()] if stands else [],
+        stand=stand.text if not stand.empty else "",
+        indicator_id=entry.id,
+        _stand_dates=[d.isoformat() for d in (stand.first, stand.last) if d is not None],
     )
 
 

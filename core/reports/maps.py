@@ -1,20 +1,22 @@
 """The indicator map as a PNG, rendered without a browser (matplotlib via geopandas).
 
-Colours come from the privacy-suppressed values that ``indicator_values`` returns:
-withheld Sozialräume are hatched grey (one hatching and one legend entry, whatever
-the reason), Sozialräume without a value plain light grey, both named in the legend.
-Class breaks are quantiles of the shown values, labelled de-DE (``"8,0 – 12,3 %"``).
-An attribution line names the source of the boundaries.
+It paints what the screen map paints: the areas, classes, colours and legend lines of
+:func:`core.map_data.map_values` with the screen's default style
+(:data:`core.present.map_style.DEFAULT_STYLE`: same method and number of classes,
+breaks from every Sozialraum of the Kreis). Withheld Sozialräume are hatched grey,
+Sozialräume without a value light grey, both named in the legend. An attribution line
+names the source of the boundaries.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 
-import mapclassify
+import geopandas as gpd
 import numpy as np
-import pandas as pd
-from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from sqlalchemy import Connection, select
@@ -23,20 +25,36 @@ from core.areas import geometries
 from core.catalogue import IndicatorEntry
 from core.escaping import matplotlib_text
 from core.inventory import is_demo
+from core.map_data import MapValues, map_values
 from core.models import AppMeta
-from core.present.numbers import format_number
-from core.present.vocabulary import WITHHELD_TEXT
+from core.present.map_style import (
+    AREA_EDGE_COLOR,
+    BACKGROUND_COLOR,
+    BORDER_COLOR,
+    DEFAULT_STYLE,
+    HATCH_COLOR,
+    NOTE_COLOR,
+    SWATCH_EDGE_COLOR,
+    LegendEntry,
+)
+from core.privacy import PrivacyRules
+from core.quarters import Quarter
 
-CLASSES = 5
-SUPPRESSED_COLOUR = "#d9d9d9"
-MISSING_COLOUR = "#f4f4f4"
-EDGE_COLOUR = "#ffffff"
-BORDER_COLOUR = "#333333"
-PALETTES = {"higher_worse": "OrRd", "higher_better": "Blues", "neutral": "Purples"}
-LEGEND_SUPPRESSED = WITHHELD_TEXT
-LEGEND_MISSING = "kein Wert"
+HATCH = "///"
+LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": BACKGROUND_COLOR, "ec": "none", "alpha": 0.7}
 DEMO_ATTRIBUTION = "Gebietsgrenzen: schematische Demodaten"
 DEFAULT_ATTRIBUTION = "Gebietsgrenzen: Rhein-Kreis Neuss"
+
+
+@dataclass(frozen=True)
+class MapPicture:
+    """The rendered map: the PNG and what was painted, read back from the figure
+    (face colour and hatching per area id, the legend lines in order)."""
+
+    png: bytes
+    fills: dict[str, str] = field(default_factory=dict)
+    hatched: frozenset[str] = frozenset()
+    legend: tuple[str, ...] = ()
 
 
 def attribution(conn: Connection) -> str:
@@ -49,88 +67,52 @@ def attribution(conn: Connection) -> str:
     return DEMO_ATTRIBUTION if is_demo(conn) else DEFAULT_ATTRIBUTION
 
 
-def class_breaks(values: pd.Series, classes: int = CLASSES) -> list[float]:
-    """Upper bounds of up to ``classes`` quantile classes of the shown values."""
-    shown = values.dropna().astype(float)
-    distinct = shown.nunique()
-    if distinct == 0:
-        return []
-    if distinct <= classes:
-        return sorted(shown.unique().tolist())
-    return [float(b) for b in mapclassify.Quantiles(shown.to_numpy(), k=classes).bins]
+def _handle(entry: LegendEntry) -> Patch:
+    return Patch(
+        facecolor=entry.color,
+        edgecolor=HATCH_COLOR if entry.hatched else SWATCH_EDGE_COLOR,
+        hatch=HATCH if entry.hatched else None,
+        label=matplotlib_text(entry.label),
+    )
 
 
-def legend_labels(breaks: list[float], lowest: float, unit: str, decimals: int) -> list[str]:
-    """``["8,0 – 12,3 %", …]`` for class bounds (the first class starts at ``lowest``)."""
-    labels = []
-    lower = lowest
-    for upper in breaks:
-        low, high = format_number(lower, decimals), format_number(upper, decimals)
-        text = low if low == high else f"{low} – {high}"
-        labels.append(f"{text} {unit}".strip())
-        lower = upper
-    return labels
+def _paint(ax: Axes, shapes: gpd.GeoDataFrame, hatched: bool) -> dict[str, str]:
+    """Draw ``shapes`` in their ``color``; returns the face colour painted per area id."""
+    if shapes.empty:
+        return {}
+    edge = {"hatch": HATCH, "edgecolor": HATCH_COLOR} if hatched else {"edgecolor": AREA_EDGE_COLOR}
+    shapes.plot(ax=ax, facecolor=list(shapes["color"]), linewidth=0.6, **edge)
+    painted = np.asarray(ax.collections[-1].get_facecolor(), dtype=float)
+    return {aid: to_hex(tuple(c.tolist())) for aid, c in zip(shapes["id"], painted, strict=True)}
 
 
 def render_map(
     conn: Connection,
-    values: pd.DataFrame,
-    entry: IndicatorEntry,
+    mv: MapValues,
     title: str,
     municipality_id: str | None = None,
     width_in: float = 8.0,
     height_in: float = 6.0,
     dpi: int = 150,
-) -> bytes:
-    """A choropleth PNG of Sozialraum ``values`` (``indicator_values`` at level area).
+) -> MapPicture:
+    """A choropleth PNG of the classified Sozialraum values ``mv``.
 
     Kommune borders are drawn thicker; for one Kommune only its Sozialräume are shown.
     """
     gdf = geometries(conn, "area")
     munis = geometries(conn, "municipality")
     if municipality_id:
-        gdf = gdf[gdf["municipality_id"] == municipality_id]
         munis = munis[munis["id"] == municipality_id]
-    cols = ["area_id", "value", "suppressed"]
-    gdf = gdf.merge(values[cols], how="left", left_on="id", right_on="area_id")
-    gdf["suppressed"] = gdf["suppressed"].fillna(False).astype(bool)
-    decimals, unit = entry.decimals, entry.unit
+    cols = ["area_id", "color", "hatched"]
+    gdf = gdf.merge(mv.values[cols], how="inner", left_on="id", right_on="area_id")
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi)
     ax = fig.add_axes((0.0, 0.06, 0.68, 0.86))
     ax.set_axis_off()
     ax.set_aspect(1 / np.cos(np.radians(51.1)))  # plate carrée looks squashed otherwise
-
-    shown = gdf[gdf["value"].notna() & ~gdf["suppressed"]]
-    breaks = class_breaks(shown["value"])
-    handles: list[Patch] = []
-    if breaks:
-        palette = colormaps[PALETTES.get(entry.polarity, "Blues")]
-        colours = [palette(0.2 + 0.75 * i / max(len(breaks) - 1, 1)) for i in range(len(breaks))]
-        index = np.searchsorted(np.array(breaks), shown["value"].to_numpy(), side="left")
-        index = np.clip(index, 0, len(breaks) - 1)
-        shown.plot(ax=ax, color=[colours[i] for i in index], edgecolor=EDGE_COLOUR, linewidth=0.6)
-        labels = legend_labels(breaks, float(shown["value"].min()), unit, decimals)
-        handles += [
-            Patch(facecolor=c, edgecolor="#999999", label=t)
-            for c, t in zip(colours, labels, strict=True)
-        ]
-    hidden = gdf[gdf["suppressed"]]
-    if len(hidden):
-        hidden.plot(ax=ax, color=SUPPRESSED_COLOUR, edgecolor="#8c8c8c", hatch="///", linewidth=0.6)
-        handles.append(
-            Patch(
-                facecolor=SUPPRESSED_COLOUR,
-                edgecolor="#8c8c8c",
-                hatch="///",
-                label=LEGEND_SUPPRESSED,
-            )
-        )
-    missing = gdf[gdf["value"].isna() & ~gdf["suppressed"]]
-    if len(missing):
-        missing.plot(ax=ax, color=MISSING_COLOUR, edgecolor="#bbbbbb", linewidth=0.6)
-        handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#bbbbbb", label=LEGEND_MISSING))
-    munis.boundary.plot(ax=ax, color=BORDER_COLOUR, linewidth=1.2)
+    hatched = gdf["hatched"].astype(bool)
+    fills = _paint(ax, gdf[~hatched], hatched=False) | _paint(ax, gdf[hatched], hatched=True)
+    munis.boundary.plot(ax=ax, color=BORDER_COLOR, linewidth=1.2)
     if municipality_id is None:
         for row in munis.itertuples():
             point = row.geometry.representative_point()
@@ -139,20 +121,43 @@ def render_map(
                 (point.x, point.y),
                 ha="center",
                 fontsize=8,
-                color="#111111",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+                color=BORDER_COLOR,
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "fc": BACKGROUND_COLOR,
+                    "ec": "none",
+                    "alpha": 0.7,
+                },
             )
     fig.text(0.01, 0.96, matplotlib_text(title), fontsize=12, weight="bold", va="top")
-    fig.legend(
-        handles=handles,
+    legend = fig.legend(
+        handles=[_handle(e) for e in mv.legend],
         loc="center left",
         bbox_to_anchor=(0.69, 0.5),
         frameon=False,
         fontsize=9,
-        title=matplotlib_text(entry.short_name),
+        title=matplotlib_text(mv.indicator.short_name),
         title_fontsize=9,
     )
-    fig.text(0.01, 0.015, matplotlib_text(attribution(conn)), fontsize=7, color="#555555")
+    fig.text(0.01, 0.015, matplotlib_text(attribution(conn)), fontsize=7, color=NOTE_COLOR)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
-    return buf.getvalue()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor=BACKGROUND_COLOR)
+    return MapPicture(
+        png=buf.getvalue(),
+        fills=fills,
+        hatched=frozenset(gdf.loc[hatched, "id"]),
+        legend=tuple(t.get_text() for t in legend.get_texts()),
+    )
+
+
+def report_map(
+    conn: Connection,
+    entry: IndicatorEntry,
+    q: Quarter,
+    municipality_id: str | None = None,
+    rules: PrivacyRules | None = None,
+) -> tuple[MapValues, MapPicture]:
+    """The report's map of the Sozialräume (of one Kommune): the screen map's default
+    style, classes from every Sozialraum of the Kreis."""
+    mv = map_values(conn, entry, q, DEFAULT_STYLE, municipality_id=municipality_id, rules=rules)
+    return mv, render_map(conn, mv, f"{entry.name} – {q.label}", municipality_id)
