@@ -118,6 +118,7 @@ def cmd_info(url: str | None) -> int:
     """Print row counts per table and the newest reference date."""
     from core.inventory import is_demo, newest_reference_date, table_counts
     from core.present.numbers import format_date
+    from core.present.stand import NEWEST_IN_DATABASE
 
     engine = make_engine(url)
     if schema_revision(engine) is None:
@@ -132,7 +133,7 @@ def cmd_info(url: str | None) -> int:
     width = max(len(n) for n in counts)
     for name, n in counts.items():
         print(f"{name:<{width}}  {n:>8}")
-    print(f"Neuester Datenstand: {format_date(newest) if newest else '–'}")
+    print(f"{NEWEST_IN_DATABASE}: {format_date(newest) if newest else '–'}")
     print(f"Demodaten: {'ja' if demo else 'nein'}")
     return 0
 

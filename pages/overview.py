@@ -96,13 +96,9 @@ def render(sel: Selection | None) -> None:
     table = trend_table(series)
     fresh = query(new_data, q)
     moved = query(stage_changes, q, muni)
-    # the page's Stand: everything it shows for the Berichtsquartal, by the one rule
-    data_status(
-        figures_stand(figures)
-        | table.stand
-        | stand_of_frame(fresh)
-        | stand_of_frame(top, "need_stand")
-    )
+    # the page's Stand: the values it shows as of the Berichtsquartal (time series carry
+    # a Stand per point, in their table)
+    data_status(figures_stand(figures) | stand_of_frame(fresh) | stand_of_frame(top, "need_stand"))
 
     st.markdown(f"#### {FIGURES_HEADING}", help=FIGURES_HELP)
     key_figure_cards(figures)

@@ -101,7 +101,7 @@ def test_info_prints_counts_and_datenstand(
     assert counts["offer_type"] == 6
     assert counts["indicator"] >= 12
     assert counts["area"] == 0
-    assert "Neuester Datenstand: –" in out
+    assert "Jüngster Stichtag in der Datenbank: –" in out
     assert "Demodaten: nein" in out
 
 

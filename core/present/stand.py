@@ -5,9 +5,12 @@
 * A **table, chart or slide** has the Stand of the values it shows: one date when all
   agree, else the range from the oldest to the newest ("31.12.2025 bis 30.09.2026").
   Annual and quarterly data side by side are a mixed Stand, and the range says so.
-* A **page, report or file** has the Stand of everything it shows: the union of the
-  Stände of its figures and tables, by the same rule. Header, key figures, tables,
-  slides, PDF pages and export rows therefore never contradict each other.
+* A **time series** (trend chart, development over quarters) has a Stand per point; its
+  table carries it in a ``Stand`` column and its caption the range of those dates.
+* A **page, report or file** has the Stand of the values it shows as of the
+  Berichtsquartal: the union of the Stände of its figures and tables, by the same rule
+  (time series, which look back by design, are not part of it). Header, key figures,
+  tables, slides, PDF pages and export rows therefore never contradict each other.
 * What the database holds beyond the Berichtsquartal is not a Stand of the page; it is
   named "jüngster Stichtag in der Datenbank".
 
