@@ -38,7 +38,6 @@ from core.coverage import (
 from core.db import make_engine
 from core.indicators import indicator_values
 from core.inventory import quarters_with_data
-from core.quarters import parse_quarter
 
 TARGET_MS = 150.0
 NEUSS = "05162024"
@@ -75,20 +74,18 @@ def bench(engine: Engine, label: str, runs: int) -> None:
     with engine.connect() as conn:
         quarters = quarters_with_data(conn)
     newest = quarters[-1]
-    keys = tuple(q.key for q in quarters)
+    history = tuple(quarters)
     print(f"\n{label}: {len(quarters)} Quartale ({quarters[0].label} – {newest.label})")
     print(f"{'':44s} {'Median':>9s} {'schnellst':>10s} {'CPU':>8s}")
     for scope, muni in (("Kreis", None), ("Neuss", NEUSS)):
 
         def view(muni: str | None = muni) -> None:
             with engine.connect() as conn:
-                chain_view(conn, newest.key, muni, keys)
+                chain_view(conn, newest, muni, history)
 
         def need_only(muni: str | None = muni) -> None:
             with engine.connect() as conn:
-                indicator_values(
-                    conn, indicator(conn, "sgb2_u15"), parse_quarter(newest), "area", muni
-                )
+                indicator_values(conn, indicator(conn, "sgb2_u15"), newest, "area", muni)
 
         rows = [
             (f"chain_view ({scope}, alle Quartale)", view),

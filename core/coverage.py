@@ -4,8 +4,10 @@ life phase, chain completeness, and need against coverage.
 * Coverage of a phase: places per 100 children where the phase is measured in
   places (Krippe, Kita, Grundschule), else offers per 1,000 children; the metric and
   the target per phase come from the catalogue (``data/catalogue/life_phases.json``).
-* Target attainment (``ratio``): coverage / target. A *gap* is a phase below target
-  or without any offer.
+* Target attainment (``ratio``): the coverage as shown (DIN 1333, one decimal) /
+  target, so the status is judged on the figure a reader sees (59,97 -> "60,0" against
+  a target of 60 is "erreicht", 100 %); see :mod:`core.coverage_grid`. A *gap* is a
+  phase below target or without any offer.
 * Children are counts of persons: privacy suppression applies to them and to every
   coverage computed from them (primary and secondary, within each Kommune).
 """
@@ -13,6 +15,7 @@ life phase, chain completeness, and need against coverage.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +23,15 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from core.areas import areas
-from core.catalogue import indicator, indicators, life_phases, offer_types
-from core.coverage_grid import (  # noqa: F401 (METRIC_LABELS, STATUS_* and status_of re-exported)
+from core.catalogue import (
+    IndicatorEntry,
+    indicator,
+    indicator_entries,
+    indicators,
+    life_phases,
+    offer_types,
+)
+from core.coverage_grid import (  # noqa: F401 (METRIC_LABELS, STATUS_*, status_of re-exported)
     CLOSE_SHARE,
     METRIC_LABELS,
     STATUS_CLOSE,
@@ -32,12 +42,15 @@ from core.coverage_grid import (  # noqa: F401 (METRIC_LABELS, STATUS_* and stat
     phase_totals,
     quarter_days,
     read_inputs,
+    shown_percent,
     status_of,
     suppressed_cells,
     total_area,
 )
+from core.indicators import indicator_values
 from core.offers import offer_phase_links
-from core.present.numbers import format_number
+from core.present.numbers import din_round, format_number
+from core.present.vocabulary import quadrant_label
 from core.privacy import PrivacyRules
 from core.publication import protected
 from core.quarters import Quarter, parse_quarter
@@ -96,7 +109,7 @@ def weakest_link(summary: pd.DataFrame) -> str:
             "ausgewiesene Daten)."
         )
     row = known.sort_values(["ratio", "position"]).iloc[0]
-    reached = format_number(row["ratio"] * 100, 0)
+    reached = shown_percent(row["ratio"])
     text = (
         f"Das schwächste Glied der Kette ist „{row['phase']}“: "
         f"{format_number(row['coverage'], 1)} {row['metric_label']} bei einem Ziel von "
@@ -104,7 +117,7 @@ def weakest_link(summary: pd.DataFrame) -> str:
     )
     if row["gap_areas"]:
         text += f"; in {row['gap_areas']} von {row['areas']} Sozialräumen liegt eine Lücke vor"
-    if (known["ratio"] >= 1).all():
+    if (known["status"] == STATUS_REACHED).all():
         return "Alle Glieder der Kette erreichen ihr Ziel. " + text + "."
     return text + "."
 
@@ -178,7 +191,7 @@ def need_vs_coverage(
     conn: Connection,
     quarter: str | Quarter,
     municipality_id: str | None = None,
-    need_indicator: str = "sgb2_u15",
+    need_indicator: str | IndicatorEntry = "sgb2_u15",
     phase: str | None = None,
     rules: PrivacyRules | None = None,
 ) -> pd.DataFrame:
@@ -187,22 +200,29 @@ def need_vs_coverage(
     Need is *high* above the Kreis value of the indicator. Coverage is the target
     attainment of ``phase``, or, for ``phase=None``, the chain's mean attainment with
     each phase capped at 100 %; it is *low* below 100 % (one phase) or below 90 %
-    (whole chain). ``priority`` orders where to look first: need relative to the Kreis
-    times the missing share of the target.
+    (whole chain), judged on the whole percent as shown (``coverage_percent``).
+    ``priority`` orders where to look first: need relative to the Kreis times the
+    missing share of the target.
     """
-    from core.catalogue import indicator
-    from core.indicators import indicator_values
-
     rules = rules or PrivacyRules.from_settings()
-    need = indicator_values(
-        conn,
-        indicator(conn, need_indicator),
-        parse_quarter(quarter),
-        "area",
-        municipality_id,
-        rules,
-    )
-    return _need_vs(need, coverage_cells(conn, quarter, municipality_id, rules), phase)
+    q = parse_quarter(quarter)  # a Quarter; text still accepted for older callers
+    entry = _entry(conn, need_indicator)
+    need = indicator_values(conn, entry, q, "area", municipality_id, rules)
+    return _need_vs(need, coverage_cells(conn, q, municipality_id, rules), phase)
+
+
+def _entry(conn: Connection, wanted: str | IndicatorEntry) -> IndicatorEntry:
+    return wanted if isinstance(wanted, IndicatorEntry) else indicator(conn, wanted)
+
+
+def _percent(ratio: float, phase: str | None) -> int | None:
+    """The coverage of a scatter point in whole percent as shown: a phase's attainment
+    as everywhere (:func:`shown_percent`), the chain's mean rounded by DIN 1333."""
+    if pd.isna(ratio):
+        return None
+    if phase:
+        return shown_percent(ratio)
+    return int(din_round(ratio * 100, 0) or 0)
 
 
 def _need_vs(need: pd.DataFrame, cells: pd.DataFrame, phase: str | None) -> pd.DataFrame:
@@ -238,11 +258,13 @@ def _need_vs(need: pd.DataFrame, cells: pd.DataFrame, phase: str | None) -> pd.D
         }
     )
     out["coverage_ratio"] = out["area_id"].map(cov).astype(float)
+    out["coverage_percent"] = [_percent(r, phase) for r in out["coverage_ratio"]]
     out["gaps"] = [", ".join(gaps.get(a, [])) for a in out["area_id"]]
     out["need_high"] = out["need"] > out["district_value"]
-    out["coverage_low"] = out["coverage_ratio"] < threshold
+    # judged on the percent as shown: 89,6 % of the chain is shown as 90 %, not low
+    out["coverage_low"] = [p is not None and p < threshold * 100 for p in out["coverage_percent"]]
     out["quadrant"] = [
-        None if pd.isna(n) or pd.isna(c) else _quadrant(bool(h), bool(lo))
+        None if pd.isna(n) or pd.isna(c) else quadrant_label(bool(h), bool(lo))
         for n, c, h, lo in zip(
             out["need"], out["coverage_ratio"], out["need_high"], out["coverage_low"], strict=True
         )
@@ -253,30 +275,19 @@ def _need_vs(need: pd.DataFrame, cells: pd.DataFrame, phase: str | None) -> pd.D
     return out.sort_values("priority", ascending=False, na_position="last").reset_index(drop=True)
 
 
-QUADRANTS = {
-    (True, True): "hoher Bedarf, niedrige Versorgung",
-    (True, False): "hoher Bedarf, gute Versorgung",
-    (False, True): "geringerer Bedarf, niedrige Versorgung",
-    (False, False): "geringerer Bedarf, gute Versorgung",
-}
-
-
-def _quadrant(need_high: bool, coverage_low: bool) -> str:
-    return QUADRANTS[(need_high, coverage_low)]
-
-
 def coverage_trend(
     conn: Connection,
-    quarters: list[Quarter],
+    quarters: Sequence[Quarter],
     municipality_id: str | None = None,
     rules: PrivacyRules | None = None,
 ) -> pd.DataFrame:
     """Coverage per life phase over the quarters for the Kreis or one Kommune.
 
     Rows as :func:`chain_summary`, plus ``quarter`` (key) and ``label`` (for axes).
+    ``quarters`` are the series' quarters, e.g. ``Selection.history``.
     """
     rules = rules or PrivacyRules.from_settings()
-    qs = [parse_quarter(q) for q in quarters]
+    qs = list(quarters)
     if not qs:
         return pd.DataFrame()
     inp, days = read_inputs(conn, max(q.end for q in qs)), quarter_days(sorted(set(qs)))
@@ -303,13 +314,54 @@ def need_indicators(conn: Connection) -> pd.DataFrame:
     return df[(df["kind"] == "rate") & (df["polarity"] == "higher_worse")].reset_index(drop=True)
 
 
+def need_entries(conn: Connection) -> tuple[IndicatorEntry, ...]:
+    """:func:`need_indicators` as catalogue entries, in catalogue order."""
+    return tuple(
+        e for e in indicator_entries(conn) if e.kind == "rate" and e.polarity == "higher_worse"
+    )
+
+
+def _heatmap_order(cells: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
+    """The cells with their Sozialraum's need (``need``, ``need_display``, ``need_stand``,
+    ``need_suppressed``), highest need first, each area's phases in chain order."""
+    by_area = order.set_index("area_id")
+    hidden = cells["area_id"].map(by_area["suppressed"])
+    return (
+        cells.assign(
+            need=cells["area_id"].map(by_area["value"]).astype(float),
+            need_display=cells["area_id"].map(by_area["display"]),
+            need_stand=cells["area_id"].map(by_area["stand"]),
+            need_suppressed=[h is True or h == 1 for h in hidden],
+        )
+        .sort_values(
+            ["need", "area_id", "position"], ascending=[False, True, True], na_position="last"
+        )
+        .reset_index(drop=True)
+    )
+
+
+def heatmap_cells(
+    conn: Connection,
+    quarter: Quarter,
+    municipality_id: str | None = None,
+    rules: PrivacyRules | None = None,
+) -> pd.DataFrame:
+    """:func:`coverage_cells` in heatmap order with each Sozialraum's need
+    (:data:`HEATMAP_NEED`): the rows of the coverage table of page and CLI export."""
+    rules = rules or PrivacyRules.from_settings()
+    cells = coverage_cells(conn, quarter, municipality_id, rules)
+    entry = indicator(conn, HEATMAP_NEED)
+    need = indicator_values(conn, entry, quarter, "area", municipality_id, rules)
+    return _heatmap_order(cells, need)
+
+
 @dataclass(frozen=True)
 class ChainView:
     """Everything the Präventionskette page shows for one selection, computed together.
 
-    ``cells`` are :func:`coverage_cells` with the Sozialraum's SGB-II-Quote unter 15
-    (``need``, ``need_display``, ``need_stand``), highest need first (heatmap order);
-    ``need`` is :func:`need_vs_coverage`; ``trend`` is :func:`coverage_trend`.
+    ``cells`` are :func:`heatmap_cells` (the Sozialraum's SGB-II-Quote unter 15,
+    highest need first); ``heat_need`` is that indicator; ``need`` is
+    :func:`need_vs_coverage`; ``trend`` is :func:`coverage_trend`.
     """
 
     summary: pd.DataFrame
@@ -319,6 +371,7 @@ class ChainView:
     completeness_share: float
     need: pd.DataFrame
     trend: pd.DataFrame
+    heat_need: IndicatorEntry
 
 
 def _one_quarter(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -330,20 +383,19 @@ def _one_quarter(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 def chain_view(
     conn: Connection,
-    quarter: str | Quarter,
+    quarter: Quarter,
     municipality_id: str | None = None,
-    quarters: tuple[str | Quarter, ...] = (),
-    need_indicator: str = "sgb2_u15",
+    quarters: Sequence[Quarter] = (),
+    need_indicator: str | IndicatorEntry = HEATMAP_NEED,
     phase: str | None = None,
     rules: PrivacyRules | None = None,
 ) -> ChainView:
     """The page's data in one pass: the offers and children are read once for the
-    quarter and the trend ``quarters``; results equal the single functions'."""
-    from core.indicators import indicator_values
-
+    quarter and the trend ``quarters`` (``Selection.history``: the trend ends at the
+    selected quarter); results equal the single functions'."""
     rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
-    trend_qs = [parse_quarter(x) for x in quarters] or [q]
+    q = quarter
+    trend_qs = list(quarters) or [q]
     qs = sorted({q, *trend_qs})
     inp = read_inputs(conn, qs[-1].end)
     days = quarter_days(qs)
@@ -360,26 +412,20 @@ def chain_view(
         municipality_id,
         None,
     )
-    order = indicator_values(conn, indicator(conn, HEATMAP_NEED), q, "area", municipality_id, rules)
+    heat_need = indicator(conn, HEATMAP_NEED)
+    order = indicator_values(conn, heat_need, q, "area", municipality_id, rules)
     need = order
-    if need_indicator != HEATMAP_NEED:
-        need = indicator_values(
-            conn, indicator(conn, need_indicator), q, "area", municipality_id, rules
-        )
-    by_area = order.set_index("area_id")
-    cells = cells.assign(
-        need=cells["area_id"].map(by_area["value"]).astype(float),
-        need_display=cells["area_id"].map(by_area["display"]),
-        need_stand=cells["area_id"].map(by_area["stand"]),
-    ).sort_values(
-        ["need", "area_id", "position"], ascending=[False, True, True], na_position="last"
-    )
+    entry = _entry(conn, need_indicator)
+    if entry.id != HEATMAP_NEED:
+        need = indicator_values(conn, entry, q, "area", municipality_id, rules)
+    cells = _heatmap_order(cells, order)
     return ChainView(
         summary=summary.reset_index(drop=True),
         weakest=weakest_link(summary),
-        cells=cells.reset_index(drop=True),
+        cells=cells,
         completeness=grid_c,
         completeness_share=share,
         need=_need_vs(need, cells, phase),
         trend=_trend(summaries, trend_qs),
+        heat_need=heat_need,
     )

@@ -9,12 +9,20 @@ quarter. :mod:`core.coverage` builds its public functions on it.
 * Children are the latest count on or before the quarter's end (``children_stand``).
 * Coverage: places per 100 children, or offers per 1,000 children (per the phase's
   metric); none where there are no children.
+* Target attainment and status are judged on the coverage *as shown*: the coverage
+  rounded by DIN 1333 to its shown decimals (:data:`COVERAGE_DECIMALS`) is compared with
+  the target. 59,97 places per 100 children are shown as "60,0"; against a target of 60
+  that is "erreicht" and 100 %, never "60,0 · Ziel 60 · 100 %" beside "knapp". The
+  attainment in percent (:func:`shown_percent`) stays inside its status band, so "100 %"
+  is never shown for a phase below target, nor "80 %" for a Lücke.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,27 +31,59 @@ from sqlalchemy import Connection, select
 from core.areas import areas
 from core.catalogue import life_phases
 from core.models import Offer, OfferLifePhase, Population
+from core.present.numbers import din_round
+from core.present.vocabulary import STATUS_CLOSE, STATUS_GAP, STATUS_REACHED
 from core.privacy import PrivacyRules
 from core.publication import REASON_WITHHELD, Protected
 from core.published_cells import population_cells
-from core.quarters import Quarter, parse_quarter
+from core.quarters import Quarter
 
 METRIC_LABELS = {
     "places_per_100": "Plätze je 100 Kinder",
     "offers_per_1000": "Angebote je 1.000 Kinder",
 }
-STATUS_REACHED, STATUS_CLOSE, STATUS_GAP = "erreicht", "knapp", "Lücke"
 CLOSE_SHARE = 0.8
+#: coverage is shown with one decimal ("38,2 Plätze je 100 Kinder")
+COVERAGE_DECIMALS = 1
+#: float noise below this is no distance from a threshold (60,0 / 60 is exactly 1)
+_TOLERANCE = 1e-9
 EPOCH = dt.date(1970, 1, 1)
 
 
 def status_of(ratio: float | None) -> str | None:
-    """erreicht (≥ target), knapp (≥ 80 % of target) or Lücke; None when unknown."""
+    """erreicht (≥ target), knapp (≥ 80 % of target) or Lücke; None when unknown.
+
+    ``ratio`` is an attainment from :func:`attainment` (the shown coverage / target).
+    """
     if ratio is None or pd.isna(ratio):
         return None
-    if ratio >= 1:
+    if ratio >= 1 - _TOLERANCE:
         return STATUS_REACHED
-    return STATUS_CLOSE if ratio >= CLOSE_SHARE else STATUS_GAP
+    return STATUS_CLOSE if ratio >= CLOSE_SHARE - _TOLERANCE else STATUS_GAP
+
+
+def attainment(coverage: pd.Series, target: pd.Series) -> pd.Series:
+    """Target attainment judged on the figure as shown: the coverage rounded by DIN 1333
+    to :data:`COVERAGE_DECIMALS`, divided by the target (NaN where no coverage)."""
+    shown = [din_round(v, COVERAGE_DECIMALS) for v in coverage.to_numpy(dtype=float)]
+    rounded = pd.Series(shown, index=coverage.index, dtype=float)
+    return rounded / target.astype(float)
+
+
+def shown_percent(ratio: float | None) -> int | None:
+    """The attainment in whole percent as every output shows it: DIN 1333 rounded, but
+    kept inside the band of its status (a phase below target shows at most 99 %, a
+    Lücke at most 79 %), so the percent never contradicts the status beside it."""
+    status = status_of(ratio)
+    if status is None:
+        return None
+    assert ratio is not None
+    percent = int(din_round(ratio * 100, 0) or 0)
+    if status == STATUS_GAP:
+        return min(percent, round(CLOSE_SHARE * 100) - 1)
+    if status == STATUS_CLOSE:
+        return min(max(percent, round(CLOSE_SHARE * 100)), 99)
+    return max(percent, 100)
 
 
 @dataclass(frozen=True)
@@ -56,7 +96,7 @@ class CoverageInputs:
     kids: pd.DataFrame  # every population count up to the last day
 
 
-def frame_of(rows: list, names: list[str]) -> pd.DataFrame:
+def frame_of(rows: Sequence[Any], names: list[str]) -> pd.DataFrame:
     """Result rows as a frame, built column-wise (ten times faster than row-wise)."""
     cols = list(zip(*rows, strict=True)) or [()] * len(names)
     return pd.DataFrame({name: list(col) for name, col in zip(names, cols, strict=True)})
@@ -84,23 +124,23 @@ def read_inputs(conn: Connection, until: dt.date) -> CoverageInputs:
     links["places"] = links["capacity"].astype(float) / n_phases
     links["start"] = pd.to_datetime(links["active_from"])
     links["stop"] = pd.to_datetime(links["active_to"])
-    stmt = select(
+    kids_stmt = select(
         Population.area_id,
         Population.life_phase_id,
         Population.children,
         Population.period_end.label("children_stand"),
     ).where(Population.period_end <= until)
     kids = frame_of(
-        conn.execute(stmt).all(), ["area_id", "life_phase_id", "children", "children_stand"]
+        conn.execute(kids_stmt).all(), ["area_id", "life_phase_id", "children", "children_stand"]
     )
     kids["ts"] = pd.to_datetime(kids["children_stand"])
     return CoverageInputs(areas(conn), life_phases(conn), links, kids)
 
 
-def quarter_days(quarters: list[str | Quarter]) -> pd.DataFrame:
-    qs = [parse_quarter(q) for q in quarters]
-    ends = pd.to_datetime([q.end for q in qs])
-    return pd.DataFrame({"quarter": [q.key for q in qs], "day": ends})
+def quarter_days(quarters: list[Quarter]) -> pd.DataFrame:
+    """The quarters' keys and end days (the days offers and children are counted at)."""
+    ends = pd.to_datetime([q.end for q in quarters])
+    return pd.DataFrame({"quarter": [q.key for q in quarters], "day": ends})
 
 
 def active_mask(links: pd.DataFrame, days: pd.DataFrame) -> np.ndarray:
@@ -201,7 +241,7 @@ def _withhold(
         index=children.index,
     ).assign(
         suppression=pd.Series(
-            np.where(hidden, REASON_WITHHELD, None), index=children.index, dtype=object
+            [REASON_WITHHELD if h else None for h in hidden], index=children.index, dtype=object
         )
     )
 
@@ -218,12 +258,14 @@ def suppressed_cells(grid: pd.DataFrame, rules: PrivacyRules, guard: Protected) 
     for col in shown.columns:
         cells[col] = shown[col]
     cells["coverage"] = cells["coverage"].astype(float)
-    cells["ratio"] = cells["coverage"] / cells["target"]
+    cells["ratio"] = attainment(cells["coverage"], cells["target"])
     cells["status"] = statuses(cells["ratio"])
-    ratio = cells["ratio"].to_numpy(dtype=float)
-    gap = np.where(np.isnan(ratio), None, ratio < 1).astype(object)
-    gap[cells["offers"].to_numpy() == 0] = True
-    cells["gap"] = [None if g is None else bool(g) for g in gap]
+    below = cells["status"] != STATUS_REACHED
+    no_offer = cells["offers"].to_numpy() == 0
+    cells["gap"] = [
+        True if empty else (None if s is None else bool(b))
+        for s, b, empty in zip(cells["status"], below, no_offer, strict=True)
+    ]
     cells["metric_label"] = cells["metric"].map(METRIC_LABELS)
     return cells[["quarter", *CELL_COLUMNS]].sort_values(
         ["quarter", "municipality_id", "area_id", "position"]
@@ -313,7 +355,7 @@ def phase_totals(
     for col in shown.columns:
         df[col] = shown[col]
     df["coverage"] = df["coverage"].astype(float)
-    df["ratio"] = df["coverage"] / df["target"]
+    df["ratio"] = attainment(df["coverage"], df["target"])
     df["status"] = statuses(df["ratio"])
     return df.sort_values(["quarter", "position"], kind="stable").reset_index(drop=True)
 
@@ -332,7 +374,8 @@ def _stands(newest: np.ndarray, m: int, p: int) -> list[dt.date | float | None]:
 def statuses(ratio: pd.Series) -> np.ndarray:
     """Vectorised :func:`status_of`."""
     r = ratio.to_numpy(dtype=float)
-    out = np.where(r >= 1, STATUS_REACHED, np.where(r >= CLOSE_SHARE, STATUS_CLOSE, STATUS_GAP))
+    reached, close = r >= 1 - _TOLERANCE, r >= CLOSE_SHARE - _TOLERANCE
+    out = np.where(reached, STATUS_REACHED, np.where(close, STATUS_CLOSE, STATUS_GAP))
     out = out.astype(object)
     out[np.isnan(r)] = None
     return out

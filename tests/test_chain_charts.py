@@ -8,23 +8,31 @@ import math
 import pandas as pd
 import pytest
 
-from core.coverage import QUADRANTS
+from core.catalogue import IndicatorEntry
 from core.exporting import to_csv_bytes
-from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
+from core.present.chain_tables import (
+    cells_table,
+    chain_table,
+    children_text,
+    missing_types,
+    percent_text,
+    status_text,
+)
+from core.present.vocabulary import (
+    QUADRANTS,
+    STATUSES,
+    WITHHELD_LEGEND,
+    WITHHELD_SIGN,
+    WITHHELD_TEXT,
+    quadrant_label,
+)
+from core.quarters import parse_quarter
 from ui.chain_charts import (
     chain_figure,
     completeness_figure,
     heatmap_figure,
     need_scatter,
     trend_figure,
-)
-from ui.chain_tables import (
-    cells_table,
-    chain_table,
-    children_text,
-    missing_types,
-    pct,
-    status_text,
 )
 
 PHASES = [
@@ -48,6 +56,13 @@ PHASES = [
     ),
 ]
 STAND = dt.date(2025, 12, 31)
+QUARTER = parse_quarter("2026-Q1")
+# id, name, short name, kind, unit, scale, definition, numerator, denominator, source,
+# reference note, periodicity, polarity, decimals, topic
+NEED = IndicatorEntry(
+    *("sgb2_u15", "SGB-II-Quote unter 15 Jahren", "SGB-II-Quote u15", "rate", "%", 100),
+    *("", "", None, "Bundesagentur für Arbeit", "", "quarterly", "higher_worse", 1, ""),
+)
 
 
 def summary_frame(ratios: list[float | None]) -> pd.DataFrame:
@@ -134,6 +149,7 @@ def cells_frame() -> pd.DataFrame:
                     "need": 30.0 if area == "A" else 5.0,
                     "need_display": need,
                     "need_stand": STAND,
+                    "need_suppressed": False,
                 }
             )
     return pd.DataFrame(rows)
@@ -184,9 +200,9 @@ def test_completeness_labels_empty_cells_as_gaps() -> None:
 
 def need_frame() -> pd.DataFrame:
     rows = [
-        ("A", "Nord", 30.0, 0.6, QUADRANTS[(True, True)]),
-        ("B", "Süd", 5.0, 0.95, QUADRANTS[(False, False)]),
-        ("C", "West", 12.0, 0.7, QUADRANTS[(False, True)]),
+        ("A", "Nord", 30.0, 0.6, quadrant_label(True, True)),
+        ("B", "Süd", 5.0, 0.95, quadrant_label(False, False)),
+        ("C", "West", 12.0, 0.7, quadrant_label(False, True)),
         ("D", "Ost", None, None, None),
     ]
     return pd.DataFrame(
@@ -204,6 +220,7 @@ def need_frame() -> pd.DataFrame:
                 "district_value": 14.1,
                 "need_suppressed": need is None,
                 "coverage_ratio": cov,
+                "coverage_percent": None if cov is None else round(cov * 100),
                 "gaps": "Krippe (0–3)" if cov and cov < 1 else "",
                 "quadrant": q,
             }
@@ -215,7 +232,11 @@ def need_frame() -> pd.DataFrame:
 def test_need_scatter_draws_quadrants_lines_and_leaves_out_hidden_areas() -> None:
     fig = need_scatter(need_frame(), "SGB-II-Quote u15", "%", "Krippe (0–3)", 1.0)
     names = [t.name for t in fig.data]
-    assert names == [QUADRANTS[(True, True)], QUADRANTS[(False, True)], QUADRANTS[(False, False)]]
+    assert names == [
+        quadrant_label(True, True),
+        quadrant_label(False, True),
+        quadrant_label(False, False),
+    ]
     assert sum(len(t.x) for t in fig.data) == 3  # "Ost" has no value and is not drawn
     symbols = {t.marker.symbol for t in fig.data}
     assert len(symbols) == 3  # quadrants differ by shape, not only by colour
@@ -223,8 +244,10 @@ def test_need_scatter_draws_quadrants_lines_and_leaves_out_hidden_areas() -> Non
     assert vline.x0 == pytest.approx(14.1) and hline.y0 == pytest.approx(100)
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "Kreiswert 14,1 %" in texts and "100 % des Ziels" in texts
-    for label in QUADRANTS.values():
+    for label, colour, marker in QUADRANTS.values():
         assert label in texts
+        trace = next((t for t in fig.data if t.name == label), None)
+        assert trace is None or (trace.marker.color, trace.marker.symbol) == (colour, marker)
     assert "Nord" in fig.data[0].hovertext[0] and "60 %" in fig.data[0].hovertext[0]
 
 
@@ -246,10 +269,20 @@ def test_trend_has_one_line_per_phase_with_gaps_where_suppressed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("ratio", "text"), [(0.786, "79 %"), (2.5, "250 %"), (None, "–"), (float("nan"), "–")]
+    ("ratio", "text"),
+    [
+        (0.786, "79 %"),
+        (2.5, "250 %"),
+        (None, "–"),
+        (float("nan"), "–"),
+        (0.999, "99 %"),  # below target: never "100 %" beside "knapp"
+        (0.7996, "79 %"),  # a Lücke: never "80 %", the threshold of "knapp"
+        (0.805, "81 %"),  # DIN 1333: half away from zero
+        (1.0, "100 %"),
+    ],
 )
-def test_pct(ratio, text) -> None:
-    assert pct(ratio) == text
+def test_percent_text_stays_inside_the_status_band(ratio, text) -> None:
+    assert percent_text(ratio) == text
 
 
 @pytest.mark.parametrize(
@@ -264,6 +297,8 @@ def test_pct(ratio, text) -> None:
 )
 def test_status_text(status, suppressed, text) -> None:
     assert status_text(status, suppressed) == text
+    if status:
+        assert text == STATUSES[status].text  # the one vocabulary
 
 
 @pytest.mark.parametrize(
@@ -275,7 +310,11 @@ def test_children_text(children, suppressed, text) -> None:
 
 
 def test_tables_have_german_headers_and_keep_suppressed_cells_hidden() -> None:
-    shown, export = chain_table(summary_frame([1.5, 0.85, 0.5, 1.0, None, 0.7]))
+    table = chain_table(summary_frame([1.5, 0.85, 0.5, 1.0, None, 0.7]), QUARTER, None)
+    shown, export = table.shown, table.export
+    assert list(shown.columns) == [c for c in export.columns if c != "Datenschutz"]
+    assert table.stand.text == "31.12.2025 bis 31.03.2026"  # children and offers
+    assert table.file_name == "praeventionskette_2026-Q1_kreis.csv"
     assert list(export.columns[:5]) == [
         "Lebensphase",
         "Versorgung",
@@ -289,9 +328,13 @@ def test_tables_have_german_headers_and_keep_suppressed_cells_hidden() -> None:
     assert shown.iloc[1]["Plätze"] == "1.234" and shown.iloc[1]["Zielerreichung %"] == "85 %"
     csv = to_csv_bytes(export).decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("Lebensphase;Versorgung;Maß;Ziel;Zielerreichung %")
-    assert ";38,2;" in csv  # 0,85 × 45 with a decimal comma
-    shown, export = cells_table(cells_frame())
+    assert ";38,3;" in csv  # 0,85 × 45 = 38,25: DIN 1333 rounds half away from zero
+    assert export.iloc[1]["Versorgung"] == 38.3 and shown.iloc[1]["Versorgung"] == "38,3"
+    table = cells_table(cells_frame(), QUARTER, "M", NEED)
+    shown, export = table.shown, table.export
     kita_sued = export[(export["Sozialraum"] == "Süd") & (export["Lebensphase"] == "Kita (3–6)")]
     assert kita_sued["Kinder"].iloc[0] == WITHHELD_SIGN
     assert kita_sued["Versorgung"].iloc[0] == WITHHELD_SIGN
-    assert shown["SGB-II-Quote u15"].iloc[0] == "30,0 %"
+    assert shown["SGB-II-Quote u15 (%)"].iloc[0] == "30,0"
+    assert export["SGB-II-Quote u15 (%)"].iloc[0] == 30.0
+    assert list(export.columns[:4]) == ["Kommune", "Sozialraum", "Kennung", "Lebensphase"]

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from core.cli import main
 from core.coverage import (
     chain_completeness,
     chain_summary,
@@ -24,15 +26,13 @@ from core.coverage import (
 from core.inventory import quarters_with_data
 from core.privacy import PrivacyRules
 from core.quarters import parse_quarter
+from tests.app_support import open_app
 from tests.builders import add_offer, add_population, add_tiny_areas, add_values
 from tests.untrusted_support import as_shown
 
 D = dt.date
 RULES = PrivacyRules(3, 20)
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-PAGE = "pages/prevention_chain.py"
-QUARTERS = ("2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3")
+QUARTERS = tuple(parse_quarter(q) for q in ("2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"))
 
 
 @pytest.fixture
@@ -87,17 +87,20 @@ def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
 )
 def test_chain_view_equals_the_single_functions(tiny, quarter, municipality, need, phase) -> None:
     """One pass over the data gives exactly what the page would get call by call."""
+    quarter = parse_quarter(quarter)
     with tiny.connect() as conn:
         view = chain_view(conn, quarter, municipality, QUARTERS, need, phase, RULES)
         summary = chain_summary(conn, quarter, municipality, RULES)
         cells = coverage_cells(conn, quarter, municipality, RULES)
         need_frame = need_vs_coverage(conn, quarter, municipality, need, phase, RULES)
-        trend = coverage_trend(conn, [parse_quarter(q) for q in QUARTERS], municipality, RULES)
+        trend = coverage_trend(conn, QUARTERS, municipality, RULES)
         grid, share = chain_completeness(conn, quarter, municipality)
     _same(view.summary, summary)
     key = ["area_id", "position"]
     _same(
-        view.cells.drop(columns=["need", "need_display", "need_stand"]).sort_values(key),
+        view.cells.drop(
+            columns=["need", "need_display", "need_stand", "need_suppressed"]
+        ).sort_values(key),
         cells.sort_values(key),
     )
     _same(view.need, need_frame)
@@ -120,16 +123,16 @@ def test_trend_follows_offers_and_children_over_the_quarters(
     tiny, quarter, phase, coverage
 ) -> None:
     with tiny.connect() as conn:
-        view = chain_view(conn, "2025-Q3", None, QUARTERS, rules=RULES)
+        view = chain_view(conn, QUARTERS[-1], None, QUARTERS, rules=RULES)
     row = view.trend[(view.trend["quarter"] == quarter) & (view.trend["life_phase_id"] == phase)]
     assert row["coverage"].iloc[0] == pytest.approx(coverage)
     assert row["label"].iloc[0] == parse_quarter(quarter).short_label
-    assert view.trend["quarter"].unique().tolist() == list(QUARTERS)
+    assert view.trend["quarter"].unique().tolist() == [q.key for q in QUARTERS]
 
 
 def test_heatmap_rows_are_sorted_by_need_highest_first(tiny) -> None:
     with tiny.connect() as conn:
-        view = chain_view(conn, "2025-Q1", None, (), rules=RULES)
+        view = chain_view(conn, parse_quarter("2025-Q1"), None, (), rules=RULES)
     order = view.cells.drop_duplicates("area_id")
     assert order["area_id"].tolist() == ["M1-01", "M2-01", "M1-02"]  # 30 %, 10 %, 5 %
     assert order["need_display"].tolist() == ["30,0 %", "10,0 %", "5,0 %"]
@@ -139,7 +142,7 @@ def test_heatmap_rows_are_sorted_by_need_highest_first(tiny) -> None:
 
 def test_small_counts_stay_hidden_in_the_heatmap_frame(tiny) -> None:
     with tiny.connect() as conn:
-        view = chain_view(conn, "2025-Q1", None, (), rules=RULES)
+        view = chain_view(conn, parse_quarter("2025-Q1"), None, (), rules=RULES)
     dorf_kita = view.cells[
         (view.cells["area_id"] == "M2-01") & (view.cells["life_phase_id"] == "kita")
     ]
@@ -150,7 +153,7 @@ def test_small_counts_stay_hidden_in_the_heatmap_frame(tiny) -> None:
 
 def test_weakest_link_sentence_on_the_fixture(tiny) -> None:
     with tiny.connect() as conn:
-        view = chain_view(conn, "2025-Q1", "M1", (), rules=RULES)
+        view = chain_view(conn, parse_quarter("2025-Q1"), "M1", (), rules=RULES)
     assert view.weakest == (
         "Das schwächste Glied der Kette ist „Krippe (0–3)“: 20,0 Plätze je 100 Kinder bei "
         "einem Ziel von 45 (44 % des Ziels); in 2 von 2 Sozialräumen liegt eine Lücke vor."
@@ -168,14 +171,8 @@ def test_need_indicators_are_rates_where_higher_is_worse(engine) -> None:
 # --- the page, headless -------------------------------------------------------------
 
 
-def _page(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def _page(monkeypatch: pytest.MonkeyPatch, url: str, **params: str) -> AppTest:
+    return open_app(monkeypatch, url, "praeventionskette", params=params)
 
 
 def _charts(at: AppTest) -> dict[str, dict]:
@@ -251,3 +248,36 @@ def test_scatter_follows_the_chosen_phase(monkeypatch: pytest.MonkeyPatch, demo_
     assert crib["layout"]["title"]["text"] == "Krippe (0–3)"
     assert crib["layout"]["shapes"][1]["y0"] == pytest.approx(100)
     assert crib["layout"]["xaxis"]["title"]["text"] == "SGB-II-Quote u15 (%)"
+
+
+def _downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Every file the page offers for download, by file name (as the browser gets it)."""
+    files: dict[str, bytes] = {}
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
+        if filename and isinstance(data, bytes):
+            files[filename] = data
+        return load(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return files
+
+
+@pytest.mark.parametrize("quarter", ["2026-Q3", "2024-Q2"])
+def test_page_csv_equals_the_cli_export(
+    monkeypatch: pytest.MonkeyPatch, demo_url: str, tmp_path: Path, quarter: str
+) -> None:
+    """The coverage table a reader downloads from the page and ``python -m core export
+    coverage`` are the same file: same rows, same figures, same Stand."""
+    files = _downloads(monkeypatch)
+    at = _page(monkeypatch, demo_url, quartal=quarter)
+    assert parse_quarter(quarter).label in as_shown(at.subheader[0].value)
+    page_csv = files[f"versorgung_sozialraeume_{quarter}_kreis.csv"]
+    out = tmp_path / "coverage.csv"
+    args = ["--database-url", demo_url, "export", "coverage", "--quarter", quarter]
+    assert main([*args, "-o", str(out)]) == 0
+    assert out.read_bytes() == page_csv
+    trend = files[f"versorgung_verlauf_{quarter}_kreis.csv"].decode("utf-8-sig")
+    last = trend.splitlines()[-1].split(";")[0]
+    assert last == parse_quarter(quarter).short_label  # the trend ends at the quarter

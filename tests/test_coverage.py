@@ -12,7 +12,10 @@ from core.coverage import (
     status_of,
     weakest_link,
 )
+from core.present.chain_tables import chain_table, coverage_table, percent_text
+from core.present.vocabulary import quadrant_label
 from core.privacy import PrivacyRules
+from core.quarters import parse_quarter
 from tests.builders import add_offer, add_population, add_tiny_areas, add_values
 
 D = dt.date
@@ -137,9 +140,10 @@ def test_completeness(tiny) -> None:
 def test_need_vs_coverage_quadrants(tiny) -> None:
     with tiny.connect() as conn:
         df = need_vs_coverage(conn, "2025-Q1", phase="crib", rules=RULES).set_index("area_id")
+    assert df.loc["M1-01", "quadrant"] == quadrant_label(True, True)
     assert df.loc["M1-01", "quadrant"] == "hoher Bedarf, niedrige Versorgung"
-    assert df.loc["M1-02", "quadrant"] == "geringerer Bedarf, niedrige Versorgung"
-    assert df.loc["M2-01", "quadrant"] == "geringerer Bedarf, niedrige Versorgung"
+    assert df.loc["M1-02", "quadrant"] == quadrant_label(False, True)
+    assert df.loc["M2-01", "quadrant"] == quadrant_label(False, True)
     assert "Krippe (0–3)" in df.loc["M1-01", "gaps"]
     # where to look first: the high-need area leads
     assert df.index[0] == "M1-01"
@@ -151,3 +155,54 @@ def test_need_vs_coverage_quadrants(tiny) -> None:
 )
 def test_status_thresholds(ratio, status) -> None:
     assert status_of(ratio) == status
+
+
+@pytest.fixture
+def edge(engine):
+    """Every Grundschule has 59,97 places per 100 children (target 60); Nord's Krippe
+    has 161 places for 400 children (40,25 per 100, target 45)."""
+    with engine.begin() as conn:
+        add_tiny_areas(conn)
+        add_population(conn, [("M1-01", "crib", 400)])
+        for area in ("M1-01", "M1-02", "M2-01"):
+            add_population(conn, [(area, "primary", 10_000)])
+            add_offer(conn, area, "betreuung", ["primary"], 5_997, name="OGS")
+        add_offer(conn, "M1-01", "betreuung", ["crib"], 161, name="Kita U3")
+    return engine
+
+
+def test_status_is_judged_on_the_figure_as_shown(edge) -> None:
+    """59,97 places per 100 are shown as "60,0": against a target of 60 that is "erreicht"
+    and 100 %, in core, on the chain, in the table and in its export alike."""
+    q = parse_quarter("2025-Q1")
+    with edge.connect() as conn:
+        c = cell(coverage_cells(conn, q, "M1", RULES), "M1-01", "primary")
+        summary = chain_summary(conn, q, "M1", RULES)
+        table = coverage_table(conn, q, "M1", RULES)
+    assert c["coverage"] == pytest.approx(59.97)
+    assert c["ratio"] == 1.0 and c["status"] == "erreicht" and not c["gap"]
+    assert percent_text(c["ratio"]) == "100 %"
+    rows = (table.shown["Kennung"] == "M1-01") & (
+        table.shown["Lebensphase"] == "Grundschule (6–10)"
+    )
+    row = table.shown[rows].iloc[0]
+    assert (row["Versorgung"], row["Ziel"], row["Zielerreichung %"]) == ("60,0", "60", "100 %")
+    assert row["Status"] == "✔ erreicht" and row["Lücke"] == "nein"
+    exported = table.export[rows].iloc[0]
+    assert (exported["Versorgung"], exported["Zielerreichung %"]) == (60.0, 100)
+    chain = chain_table(summary, q, "M1").shown.set_index("Lebensphase")
+    assert chain.loc["Grundschule (6–10)", "Status"] == "✔ erreicht"
+    assert chain.loc["Grundschule (6–10)", "Zielerreichung %"] == "100 %"
+
+
+def test_coverage_is_rounded_by_din_1333(edge) -> None:
+    """161 / 400 = 40,25 places per 100 children: shown as 40,3 (half away from zero),
+    not 40,2 (Python's round); the export holds 40.3."""
+    q = parse_quarter("2025-Q1")
+    with edge.connect() as conn:
+        table = coverage_table(conn, q, "M1", RULES)
+    mine = table.shown["Kennung"] == "M1-01"
+    shown = table.shown[mine].set_index("Lebensphase").loc["Krippe (0–3)"]
+    exported = table.export[mine].set_index("Lebensphase").loc["Krippe (0–3)"]
+    assert shown["Versorgung"] == "40,3" and exported["Versorgung"] == 40.3
+    assert shown["Zielerreichung %"] == "90 %" and shown["Status"] == "◐ knapp"

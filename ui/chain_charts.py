@@ -1,12 +1,12 @@
-"""Plotly figures and German tables of the Präventionskette page.
+"""Plotly figures and widgets of the Präventionskette page.
 
 The builders take the frames of :func:`core.coverage.chain_view` as they are and only
 draw them: the chain of six links, the heatmap Sozialraum × life phase, the
-completeness matrix, need against coverage with its quadrants, and the trend. Numbers
-are formatted de-DE (``separators=",."`` and :mod:`core.present.numbers`); the status of a link
-is shown by colour *and* by symbol and word, with colour-blind-safe colours
-(Okabe-Ito and ColorBrewer PuOr). Withheld values arrive empty from core and are
-written as the one sign (:data:`core.privacy.WITHHELD_SIGN`), never computed here.
+completeness matrix, need against coverage with its quadrants, and the trend. Numbers,
+percentages and status words come from :mod:`core.present.chain_tables` (the same as in
+the tables and files), labels and colours from :mod:`core.present.vocabulary`; a status
+is shown by colour *and* by symbol and word. Withheld values arrive empty from core and
+are written as the one sign, never computed here.
 """
 
 from __future__ import annotations
@@ -15,41 +15,40 @@ import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
-from core.coverage import QUADRANTS
-from core.escaping import html_text
-from core.present.numbers import format_date, format_number
-from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
-from ui.chain_tables import (
-    STATUS_SYMBOLS,
-    SUPPRESSED,
+from core.catalogue import IndicatorEntry
+from core.escaping import html_text, markdown_text
+from core.present.chain_tables import (
     children_text,
     coverage_text,
-    pct,
+    missing_types,
+    percent_text,
     status_text,
 )
-from ui.charts import PALETTE, german
+from core.present.numbers import format_date, format_number, format_percent
+from core.present.tables import Table
+from core.present.vocabulary import (
+    MISSING_COLOUR,
+    PALETTE,
+    QUADRANT_GAP,
+    QUADRANT_STYLE,
+    REFERENCE_LINE_COLOUR,
+    STATUS_GAP,
+    TEXT_COLOUR,
+    WITHHELD_LEGEND,
+    WITHHELD_SIGN,
+    quadrant_label,
+    status_term,
+)
+from ui.charts import german
+from ui.tables import table_with_csv
 
-#: status -> (symbol, strong colour, light tint); None is unknown (suppressed)
-STATUS_STYLE: dict[str | None, tuple[str, str, str]] = {
-    "erreicht": (STATUS_SYMBOLS["erreicht"], "#0072B2", "#DCEBF6"),
-    "knapp": (STATUS_SYMBOLS["knapp"], "#E69F00", "#FCEFD2"),
-    "Lücke": (STATUS_SYMBOLS["Lücke"], "#D55E00", "#F9DDCB"),
-    None: ("–", "#7A7A7A", "#EFEFEF"),
-}
-GAP = "Lücke"
+GAP = STATUS_GAP
 WEAKEST = "schwächstes Glied"
 #: heatmap: orange below target, white at target, purple above (ColorBrewer PuOr)
 RATIO_SCALE = "PuOr"
 RATIO_MAX = 200
-EMPTY_COLOUR = "#E6E6E6"
-GAP_TINT = "#F9DDCB"
-QUADRANT_STYLE: dict[str, tuple[str, str]] = {
-    QUADRANTS[(True, True)]: ("#D55E00", "diamond"),
-    QUADRANTS[(True, False)]: ("#0072B2", "circle"),
-    QUADRANTS[(False, True)]: ("#E69F00", "square"),
-    QUADRANTS[(False, False)]: ("#009E73", "triangle-up"),
-}
 PHASE_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 PHASE_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
 
@@ -79,7 +78,8 @@ def chain_figure(summary: pd.DataFrame, height: int = 300) -> go.Figure:
     half = 0.4
     for i, row in df.iterrows():
         status = None if row["suppressed"] else row["status"]
-        _, strong, tint = STATUS_STYLE[status if status in STATUS_STYLE else None]
+        term = status_term(status)
+        strong, tint = term.colour, term.tint
         is_weak = i == weakest
         if i > 0:  # the chain's connecting piece
             fig.add_shape(
@@ -88,7 +88,7 @@ def chain_figure(summary: pd.DataFrame, height: int = 300) -> go.Figure:
                 x1=i - half,
                 y0=0.55,
                 y1=0.55,
-                line={"color": "#555555", "width": 6},
+                line={"color": REFERENCE_LINE_COLOUR, "width": 6},
             )
         fig.add_shape(
             type="rect",
@@ -101,10 +101,10 @@ def chain_figure(summary: pd.DataFrame, height: int = 300) -> go.Figure:
             layer="below",
         )
         title = _wrap(f"{i + 1}. {row['phase']}", 15)
-        number = SUPPRESSED if row["suppressed"] else format_number(row["coverage"], 1)
+        number = WITHHELD_SIGN if row["suppressed"] else format_number(row["coverage"], 1)
         details = [
             _wrap(str(row["metric_label"]), 14),
-            f"Ziel {format_number(row['target'], 0)} · {pct(row['ratio'])}",
+            f"Ziel {format_number(row['target'], 0)} · {percent_text(row['ratio'])}",
             f"<b>{status_text(status, bool(row['suppressed']))}</b>",
         ]
         for y, text, size in (
@@ -119,7 +119,7 @@ def chain_figure(summary: pd.DataFrame, height: int = 300) -> go.Figure:
                 showarrow=False,
                 align="center",
                 yanchor="top" if y != 0.70 else "middle",
-                font={"size": size, "color": "#1A1A1A"},
+                font={"size": size, "color": TEXT_COLOUR},
             )
         if is_weak:
             fig.add_annotation(
@@ -152,7 +152,7 @@ def _chain_hover(row: dict) -> str:
     lines = [
         f"<b>{row['phase']}</b>",
         f"Versorgung: {coverage_text(row['coverage'], row['suppressed'], row['metric_label'])}",
-        f"Ziel: {format_number(row['target'], 0)} · Zielerreichung {pct(row['ratio'])}",
+        f"Ziel: {format_number(row['target'], 0)} · Zielerreichung {percent_text(row['ratio'])}",
         f"Angebote: {format_number(row['offers'], 0)} · Plätze: {format_number(row['places'], 0)}",
         f"Sozialräume mit Lücke: {row['gap_areas']} von {row['areas']}",
     ]
@@ -189,10 +189,10 @@ def heatmap_figure(cells: pd.DataFrame, with_municipality: bool) -> go.Figure:
     for r in cells.to_dict("records"):
         i, j = order[r["area_id"]], cols[r["life_phase_id"]]
         if r["suppressed"]:
-            text[i][j] = SUPPRESSED
+            text[i][j] = WITHHELD_SIGN
         else:
             z[i][j] = min(float(r["ratio"]) * 100, RATIO_MAX) if pd.notna(r["ratio"]) else None
-            text[i][j] = f"{STATUS_STYLE.get(r['status'], STATUS_STYLE[None])[0]} {pct(r['ratio'])}"
+            text[i][j] = f"{status_term(r['status']).symbol} {percent_text(r['ratio'])}"
         hover[i][j] = _cell_hover(r)
     fig = go.Figure(
         go.Heatmap(
@@ -229,7 +229,7 @@ def heatmap_figure(cells: pd.DataFrame, with_municipality: bool) -> go.Figure:
         fixedrange=True,
     )
     fig.update_xaxes(side="top", tickangle=0, tickfont={"size": 11}, fixedrange=True)
-    fig.update_layout(plot_bgcolor=EMPTY_COLOUR, margin={"t": 60, "b": 90})
+    fig.update_layout(plot_bgcolor=MISSING_COLOUR, margin={"t": 60, "b": 90})
     return fig
 
 
@@ -238,7 +238,7 @@ def _cell_hover(r: dict) -> str:
         f"<b>{html_text(r['area_name'])}</b> ({html_text(r['municipality_name'])})",
         f"{r['phase']}",
         f"Versorgung: {coverage_text(r['coverage'], r['suppressed'], r['metric_label'])}",
-        f"Ziel: {format_number(r['target'], 0)} · Zielerreichung {pct(r['ratio'])}",
+        f"Ziel: {format_number(r['target'], 0)} · Zielerreichung {percent_text(r['ratio'])}",
         f"Angebote: {format_number(r['offers'], 0)} · Plätze: {format_number(r['places'], 0)}",
         f"Kinder: {children_text(r['children'], bool(r['suppressed']))}"
         f" (Stand {format_date(r['children_stand']) if pd.notna(r['children_stand']) else '–'})",
@@ -288,7 +288,7 @@ def completeness_figure(grid: pd.DataFrame) -> go.Figure:
     german(fig, height=380)
     fig.update_yaxes(autorange="reversed", fixedrange=True)
     fig.update_xaxes(side="top", fixedrange=True)
-    fig.update_layout(plot_bgcolor=GAP_TINT, margin={"t": 50})
+    fig.update_layout(plot_bgcolor=status_term(STATUS_GAP).tint, margin={"t": 50})
     return fig
 
 
@@ -321,7 +321,7 @@ def need_scatter(
                 hovertext=[
                     f"<b>{html_text(r['name'])}</b> ({html_text(r['municipality_name'])})<br>"
                     f"{need_label}: {r['need_display']}<br>"
-                    f"{coverage_label}: {pct(r['coverage_ratio'])}<br>"
+                    f"{coverage_label}: {_percent(r['coverage_percent'])}<br>"
                     f"Lücken: {r['gaps'] or 'keine'}"
                     for r in part.to_dict("records")
                 ],
@@ -333,21 +333,21 @@ def need_scatter(
         value = float(kreis.iloc[0])
         fig.add_vline(
             x=value,
-            line={"color": "#555555", "dash": "dash"},
+            line={"color": REFERENCE_LINE_COLOUR, "dash": "dash"},
             annotation_text=KREIS_LINE.format(value=f"{format_number(value, 1)} {need_unit}"),
             annotation_position="top",
         )
     fig.add_hline(
         y=threshold * 100,
-        line={"color": "#555555", "dash": "dash"},
+        line={"color": REFERENCE_LINE_COLOUR, "dash": "dash"},
         annotation_text=THRESHOLD_LINE.format(value=format_number(threshold * 100, 0)),
         annotation_position="bottom left",
     )
     corners = [
-        (QUADRANTS[(True, True)], 0.99, 0.01, "right", "bottom"),
-        (QUADRANTS[(True, False)], 0.99, 0.99, "right", "top"),
-        (QUADRANTS[(False, True)], 0.01, 0.01, "left", "bottom"),
-        (QUADRANTS[(False, False)], 0.01, 0.99, "left", "top"),
+        (quadrant_label(True, True), 0.99, 0.01, "right", "bottom"),
+        (quadrant_label(True, False), 0.99, 0.99, "right", "top"),
+        (quadrant_label(False, True), 0.01, 0.01, "left", "bottom"),
+        (quadrant_label(False, False), 0.01, 0.99, "left", "top"),
     ]
     for label, x, y, xa, ya in corners:
         fig.add_annotation(
@@ -394,7 +394,7 @@ def trend_figure(trend: pd.DataFrame) -> go.Figure:
                 hovertext=[
                     f"<b>{phase}</b> · {r['label']}<br>"
                     f"{coverage_text(r['coverage'], r['suppressed'], r['metric_label'])}<br>"
-                    f"Ziel {format_number(r['target'], 0)} · {pct(r['ratio'])}"
+                    f"Ziel {format_number(r['target'], 0)} · {percent_text(r['ratio'])}"
                     for r in part.to_dict("records")
                 ],
                 hoverinfo="text",
@@ -402,7 +402,7 @@ def trend_figure(trend: pd.DataFrame) -> go.Figure:
         )
     fig.add_hline(
         y=100,
-        line={"color": "#555555", "dash": "dash"},
+        line={"color": REFERENCE_LINE_COLOUR, "dash": "dash"},
         annotation_text=TARGET_LINE,
         annotation_position="top left",
         annotation_bgcolor="rgba(255,255,255,0.85)",
@@ -412,3 +412,102 @@ def trend_figure(trend: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(title=AXIS_ATTAINMENT, ticksuffix=" %", rangemode="tozero")
     fig.update_layout(legend={"y": -0.3, "yanchor": "top"}, margin={"b": 80})
     return fig
+
+
+def _percent(value: object) -> str:
+    return "–" if value is None or pd.isna(value) else f"{format_number(value, 0)} %"  # type: ignore[arg-type]
+
+
+# --- widgets ---------------------------------------------------------------------------
+
+TABLE_EXPANDER = "Daten als Tabelle"
+LABEL_NEED = "Bedarf (waagerechte Achse)"
+HELP_NEED = "Eine Quote, bei der ein höherer Wert mehr Bedarf bedeutet."
+LABEL_PHASE = "Versorgung (senkrechte Achse)"
+WHOLE_CHAIN = "ganze Kette (Mittel der Lebensphasen)"
+HELP_PHASE = (
+    "Eine Lebensphase: ihre Zielerreichung; niedrig heißt unter 100 %. Die ganze Kette: "
+    "das Mittel der Zielerreichung aller Phasen (jede höchstens 100 %); niedrig heißt "
+    "unter 90 %."
+)
+DEFAULT_NEED = "sgb2_u15"
+
+
+def data_table(table: Table, key: str) -> None:
+    """The data behind a chart, folded away, with its legend, Stand and CSV download."""
+    with st.expander(TABLE_EXPANDER):
+        table_with_csv(table, key=key)
+
+
+def need_choice(
+    needs: tuple[IndicatorEntry, ...], phases: pd.DataFrame
+) -> tuple[IndicatorEntry, str, str]:
+    """The scatter's two select boxes: the need indicator and the life phase (``""``:
+    the whole chain); returns the indicator, the phase id and its label."""
+    by_id = {e.id: e for e in needs}
+    phase_names = {"": WHOLE_CHAIN} | dict(zip(phases["id"], phases["label"], strict=True))
+    col_need, col_phase = st.columns(2)
+    need_id = col_need.selectbox(
+        LABEL_NEED,
+        list(by_id),
+        index=list(by_id).index(DEFAULT_NEED) if DEFAULT_NEED in by_id else 0,
+        format_func=lambda i: by_id[i].name,
+        key="chain_need",
+        help=HELP_NEED,
+    )
+    phase_id = col_phase.selectbox(
+        LABEL_PHASE,
+        list(phase_names),
+        format_func=phase_names.__getitem__,
+        key="chain_phase",
+        help=HELP_PHASE,
+    )
+    return by_id[need_id], phase_id, phase_names[phase_id]
+
+
+COMPLETE_TITLE = "Vollständigkeit: Angebotsarten je Lebensphase"
+COMPLETE_METRIC = "Vollständigkeit der Kette"
+COMPLETE_HELP = (
+    "Anteil der 36 Felder (6 Lebensphasen × 6 Angebotsarten), in denen es mindestens ein "
+    "aktives Angebot gibt. 100 % heißt: in jeder Lebensphase gibt es jede Angebotsart."
+)
+COMPLETE_AID = (
+    "So lesen Sie die Matrix: je Zeile eine Lebensphase, je Spalte eine Angebotsart des "
+    "ISS-Modells (Begleitung, Begegnung, Bildung, Beratung, Betreuung, Information). "
+    "Die Zahl nennt die aktiven Angebote; „Lücke“ (rötlich) heißt: kein einziges Angebot."
+)
+MISSING_HEAD = "Es fehlen Angebote dieser Arten:"
+NOTHING_MISSING = "In jeder Lebensphase gibt es Angebote aller sechs Arten."
+PRIORITY_TITLE = "Zuerst hinsehen: hoher Bedarf, niedrige Versorgung"
+PRIORITY_AID = (
+    "Geordnet nach Dringlichkeit: Bedarf im Verhältnis zum Kreiswert mal fehlender Anteil "
+    "am Ziel. „Lücken“ nennt die Lebensphasen unter Ziel oder ohne Angebot."
+)
+NO_PRIORITY = "Kein Sozialraum dieser Auswahl hat zugleich hohen Bedarf und niedrige Versorgung."
+
+
+def completeness_block(grid: pd.DataFrame, share: float, config: dict) -> None:
+    """The completeness section: its share, the missing offer types and the matrix."""
+    st.subheader(COMPLETE_TITLE)
+    col_metric, col_missing = st.columns([1, 3])
+    col_metric.metric(COMPLETE_METRIC, format_percent(share), help=COMPLETE_HELP)
+    lines = missing_types(grid)
+    missing = [MISSING_HEAD, *(f"- {markdown_text(line)}" for line in lines)]
+    col_missing.markdown("\n".join(missing) if lines else NOTHING_MISSING)
+    st.plotly_chart(completeness_figure(grid), config=config, key="chain_complete")
+    st.caption(COMPLETE_AID)
+
+
+def priority_list(need: Table) -> None:
+    """The Sozialräume with high need and low coverage, most urgent first."""
+    st.markdown(f"**{PRIORITY_TITLE}**")
+    first = need.shown[need.shown["Quadrant"] == QUADRANT_GAP]
+    if first.empty:
+        st.success(NO_PRIORITY, icon=":material/check_circle:")
+        return
+    st.caption(PRIORITY_AID)
+    st.dataframe(
+        first.drop(columns="Quadrant"),
+        hide_index=True,
+        column_config={"Lücken": st.column_config.TextColumn("Lücken", width="large")},
+    )
