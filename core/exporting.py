@@ -20,51 +20,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Connection, Engine
 
 from core.areas import area
-from core.coverage import coverage_cells
 from core.escaping import is_formula, spreadsheet_text
 from core.inventory import is_demo
 from core.networks import status_table
+from core.present.chain_tables import coverage_table
 from core.present.indicator_tables import DEMO_NOTE, indicator_table
-from core.present.numbers import format_date
-from core.present.tables import with_withheld_note
-from core.privacy import PrivacyRules, withheld_values
 from core.quarters import Quarter, parse_quarter
 
 TABLES = ("indicators", "coverage", "networks")
-
-
-def coverage_table(
-    conn: Connection,
-    quarter: str | Quarter,
-    municipality_id: str | None = None,
-    rules: PrivacyRules | None = None,
-) -> pd.DataFrame:
-    """Coverage as shown: one row per Sozialraum and life phase."""
-    rules = rules or PrivacyRules.from_settings()
-    demo = is_demo(conn)
-    df = coverage_cells(conn, quarter, municipality_id, rules)
-    hidden = df["suppressed"]
-    frame = pd.DataFrame(
-        {
-            "Kommune": df["municipality_name"],
-            "Sozialraum": df["area_name"],
-            "Kennung": df["area_id"],
-            "Lebensphase": df["phase"],
-            "Angebote": df["offers"],
-            "Plätze": df["places"].round(0).astype(int),
-            "Kinder": withheld_values(df["children"], hidden),
-            "Versorgung": withheld_values(df["coverage"].round(1), hidden),
-            "Maß": df["metric_label"],
-            "Ziel": df["target"],
-            "Zielerreichung %": withheld_values((df["ratio"] * 100).round(0), hidden),
-            "Status": withheld_values(df["status"].fillna(""), hidden),
-            "Lücke": ["ja" if g is True else ("nein" if g is False else "") for g in df["gap"]],
-            "Stand Kinder": [format_date(d) if pd.notna(d) else "" for d in df["children_stand"]],
-            "Quelle": (f"{DEMO_NOTE}; " if demo else "")
-            + "Angebote: Angebotsdatenbank; Kinder: Melderegister",
-        }
-    )
-    return with_withheld_note(frame)
 
 
 def network_table(
@@ -172,7 +135,7 @@ def export_table(
     if table == "indicators":
         return indicator_table(conn, parse_quarter(quarter), municipality_id, indicator_id).export
     if table == "coverage":
-        return coverage_table(conn, quarter, municipality_id)
+        return coverage_table(conn, parse_quarter(quarter), municipality_id).export
     if table == "networks":
         return network_table(conn, quarter, municipality_id)
     raise ValueError(table)
