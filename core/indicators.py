@@ -146,7 +146,8 @@ def hierarchy_panel(
     """Unsuppressed values of every area at every level as of each quarter's end (one
     read; column ``asof`` holds the quarter key). Internal use: outputs withhold first."""
     stored = _stored_values(conn, entry.id, max(q.end for q in quarters))
-    return _hierarchy(entry, areas(conn), _latest(stored, {q.key: q.end for q in quarters}))
+    days = {q.key: q.end for q in quarters}
+    return _hierarchy(entry, areas(conn), _latest(stored, days), list(days))
 
 
 def hierarchy_values(conn: Connection, entry: IndicatorEntry, as_of: dt.date) -> pd.DataFrame:
@@ -156,14 +157,14 @@ def hierarchy_values(conn: Connection, entry: IndicatorEntry, as_of: dt.date) ->
     value of their own if there is one, else the aggregate of the level below.
     """
     stored = _stored_values(conn, entry.id, as_of, latest_only=True)
-    return _hierarchy(entry, areas(conn), _latest(stored, {"asof": as_of}))
+    return _hierarchy(entry, areas(conn), _latest(stored, {"asof": as_of}), ["asof"])
 
 
-def _hierarchy(entry: IndicatorEntry, meta: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
+def _hierarchy(
+    entry: IndicatorEntry, meta: pd.DataFrame, latest: pd.DataFrame, asof: list[str]
+) -> pd.DataFrame:
     """Every area at every level for every as-of key of ``latest`` (column ``asof``)."""
-    keys = pd.DataFrame({"asof": latest["asof"].dropna().unique()})
-    if keys.empty:
-        keys = pd.DataFrame({"asof": ["asof"]})
+    keys = pd.DataFrame({"asof": asof})  # every as-of key, with or without values
     df = meta.merge(keys, how="cross").merge(
         latest, how="left", left_on=["id", "asof"], right_on=["area_id", "asof"]
     )
