@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from core.areas import areas_in
 from tests.browser_support import CHROMIUM_ARGS, remote_requests
@@ -47,9 +47,8 @@ def test_map_draws_every_area_offline_and_selects_on_click(
             _open_map(page, live_server)
             frame = page.frame_locator(MAP_FRAME)
             areas = frame.locator("path.leaflet-interactive")
-            areas.first.wait_for(timeout=TIMEOUT)
-            page.wait_for_timeout(500)
-            assert areas.count() >= len(area_ids)
+            # every Sozialraum drawn (Leaflet adds the paths one after another)
+            expect(areas.nth(len(area_ids) - 1)).to_be_attached(timeout=TIMEOUT)
             fills = areas.evaluate_all("els => els.map(e => e.getAttribute('fill'))")
             assert all(f and f != "none" for f in fills)
             assert "url(#praev-hatch)" in fills  # suppressed areas are hatched
@@ -65,16 +64,14 @@ def test_map_draws_every_area_offline_and_selects_on_click(
             offers.check()
             frame.locator(".praev-cluster").first.wait_for(timeout=TIMEOUT)
             offers.uncheck()
-            page.wait_for_timeout(300)
-            assert frame.locator(".praev-cluster, .praev-offer").count() == 0
+            expect(frame.locator(".praev-cluster, .praev-offer")).to_have_count(0)
 
             # hovering shows the tooltip with the comparison values
             target = areas.nth(len(area_ids) // 2)
             target.hover()
             tooltip = frame.locator(".leaflet-tooltip")
-            tooltip.wait_for(timeout=TIMEOUT)
-            text = tooltip.inner_text()
-            assert "Kommune gesamt:" in text and "Kreis gesamt:" in text
+            expect(tooltip).to_contain_text("Kommune gesamt:", timeout=TIMEOUT)
+            expect(tooltip).to_contain_text("Kreis gesamt:")
 
             # clicking selects the area and offers the link to its profile
             target.click()

@@ -11,6 +11,7 @@ names the source of the boundaries.
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -41,6 +42,8 @@ from core.privacy import PrivacyRules
 from core.quarters import Quarter
 
 HATCH = "///"
+#: Characters per line of a legend label beside the map.
+LEGEND_WIDTH = 26
 LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": BACKGROUND_COLOR, "ec": "none", "alpha": 0.7}
 DEMO_ATTRIBUTION = "Gebietsgrenzen: schematische Demodaten"
 DEFAULT_ATTRIBUTION = "Gebietsgrenzen: Rhein-Kreis Neuss"
@@ -68,11 +71,12 @@ def attribution(conn: Connection) -> str:
 
 
 def _handle(entry: LegendEntry) -> Patch:
+    """A legend swatch; a long label is broken into lines so it fits beside the map."""
     return Patch(
         facecolor=entry.color,
         edgecolor=HATCH_COLOR if entry.hatched else SWATCH_EDGE_COLOR,
         hatch=HATCH if entry.hatched else None,
-        label=matplotlib_text(entry.label),
+        label="\n".join(textwrap.wrap(matplotlib_text(entry.label), LEGEND_WIDTH)),
     )
 
 
@@ -146,7 +150,7 @@ def render_map(
         png=buf.getvalue(),
         fills=fills,
         hatched=frozenset(gdf.loc[hatched, "id"]),
-        legend=tuple(t.get_text() for t in legend.get_texts()),
+        legend=tuple(" ".join(t.get_text().split("\n")) for t in legend.get_texts()),
     )
 
 
