@@ -18,19 +18,26 @@ from core.key_figures import key_figures
 from core.present.indicator_tables import map_table
 from core.present.map_style import DEFAULT_STYLE, METHOD_LABELS, shading_text
 from core.present.numbers import MISSING, format_date, format_value
-from core.present.vocabulary import NO_DATA, WITHHELD_COLUMN, WITHHELD_TEXT
+from core.present.vocabulary import (
+    NO_DATA,
+    NO_STATUS,
+    QUADRANT_GAP,
+    STATUSES,
+    WITHHELD_COLUMN,
+    WITHHELD_TEXT,
+)
 from core.privacy import PrivacyRules, withheld_values
 from core.quarters import Quarter
 from core.reports.maps import report_map
 from core.reports.spec import masked, slide, table
 
 DISTRICT_NAME = "Rhein-Kreis Neuss"
-GAP_QUADRANT = "hoher Bedarf, niedrige Versorgung"
+GAP_QUADRANT = QUADRANT_GAP
 GAP_ROWS_ON_SLIDE = 8
 #: Sozialräume named on the map slide: the most urgent of the ranking.
 TOP_AREAS = 5
-STATUS_COLOURS = {"erreicht": "#1B7837", "knapp": "#E08214", "Lücke": "#B2182B"}
-MISSING_COLOUR = "#BDBDBD"
+STATUS_COLOURS = {status: term.colour for status, term in STATUSES.items()}
+MISSING_COLOUR = NO_STATUS.colour
 
 
 def key_figures_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) -> dict:
