@@ -7,6 +7,8 @@ A Kommune's networks are those coordinated by the youth office responsible for i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from sqlalchemy import Connection, select
 
@@ -21,11 +23,12 @@ from core.models import (
     QualityProgress,
     YouthOffice,
 )
-from core.quarters import Quarter, parse_quarter
+from core.present.vocabulary import QUALITY_ORDER, QUALITY_STATES, TRAFFIC_LIGHTS
+from core.quarters import Quarter
 
-TRAFFIC_LIGHTS = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
-STATE_LABELS = {"done": "erledigt", "in_progress": "in Arbeit", "open": "offen"}
-STATE_ORDER = {"open": 0, "in_progress": 1, "done": 2}
+#: A traffic light as the entry form offers it: symbol and word from the vocabulary.
+TRAFFIC_LIGHT_SYMBOLS = {key: term.text for key, term in TRAFFIC_LIGHTS.items()}
+MISSING_NETWORK = "fehlt"
 
 
 def networks(conn: Connection) -> pd.DataFrame:
@@ -74,12 +77,18 @@ def _filtered(
     return df
 
 
-def _statuses(conn: Connection, quarters: list[str]) -> pd.DataFrame:
+def _statuses(conn: Connection, quarters: Sequence[str]) -> pd.DataFrame:
     stmt = select(NetworkStatus.__table__).where(NetworkStatus.quarter.in_(quarters))
     df = pd.DataFrame(conn.execute(stmt).mappings().all())
     if df.empty:
         return pd.DataFrame(columns=[c.name for c in NetworkStatus.__table__.columns])
     return df
+
+
+def _light_word(key: object) -> str | None:
+    """The German word of a traffic light (None when none was reported)."""
+    term = TRAFFIC_LIGHTS.get(key) if isinstance(key, str) else None
+    return term.word if term else None
 
 
 def change_symbol(stage: float | None, previous: float | None) -> str:
@@ -96,7 +105,7 @@ def change_symbol(stage: float | None, previous: float | None) -> str:
 
 def status_table(
     conn: Connection,
-    quarter: str | Quarter,
+    quarter: Quarter,
     youth_office_id: str | None = None,
     municipality_id: str | None = None,
     kind_id: str | None = None,
@@ -106,7 +115,7 @@ def status_table(
     Networks without a report for the quarter stay in the table (``reported`` False)
     so that a missing report is visible.
     """
-    q = parse_quarter(quarter)
+    q = quarter
     nets = _filtered(conn, youth_office_id, municipality_id, kind_id)
     stages = dict(conn.execute(select(NetworkStage.id, NetworkStage.label)).all())
     cur = _statuses(conn, [q.key])
@@ -131,7 +140,7 @@ def status_table(
     df = nets.merge(cur[keep], how="left", on="network_id").merge(prev, how="left", on="network_id")
     df["reported"] = df["stage"].notna()
     df["stage_label"] = df["stage"].map(stages)
-    df["traffic_light_label"] = df["traffic_light"].map(TRAFFIC_LIGHTS)
+    df["traffic_light_label"] = df["traffic_light"].map(_light_word)
     df["change"] = [
         change_symbol(s, p) for s, p in zip(df["stage"], df["previous_stage"], strict=True)
     ]
@@ -141,7 +150,7 @@ def status_table(
 
 def stage_distribution(
     conn: Connection,
-    quarters: list[Quarter],
+    quarters: Sequence[Quarter],
     youth_office_id: str | None = None,
     kind_id: str | None = None,
 ) -> pd.DataFrame:
@@ -170,14 +179,14 @@ def stage_distribution(
 
 
 def quality_progress(
-    conn: Connection, quarter: str | Quarter, youth_office_id: str | None = None
+    conn: Connection, quarter: Quarter, youth_office_id: str | None = None
 ) -> pd.DataFrame:
     """Quality items per youth office: state in the quarter and in the previous one.
 
     Columns: youth_office_id, youth_office, block_id, block_title, item_id, item, state,
     state_label, previous_state, change (↑ when the item moved forward).
     """
-    q = parse_quarter(quarter)
+    q = quarter
     stmt = (
         select(
             QualityProgress.youth_office_id,
@@ -207,25 +216,27 @@ def quality_progress(
         how="left",
         on=["youth_office_id", "item_id"],
     )
-    out["state_label"] = out["state"].map(STATE_LABELS)
+    out["state_label"] = [QUALITY_STATES[s].word for s in out["state"]]
     out["change"] = [
-        "↑" if isinstance(p, str) and STATE_ORDER[s] > STATE_ORDER[p] else ""
+        "↑" if isinstance(p, str) and QUALITY_ORDER[s] > QUALITY_ORDER[p] else ""
         for s, p in zip(out["state"], out["previous_state"], strict=True)
     ]
     return out.sort_values(["youth_office_id", "block_id", "position"]).reset_index(drop=True)
 
 
-def network_history(conn: Connection, network_id: int) -> pd.DataFrame:
-    """All quarters of one network: stage, partners, meetings, traffic light, note."""
+def network_history(conn: Connection, network_id: int, quarters: Sequence[Quarter]) -> pd.DataFrame:
+    """One network's reports in ``quarters`` (a Selection's history, so the series ends
+    at the Berichtsquartal), oldest first: stage, partners, meetings, traffic light, note."""
     stmt = (
         select(NetworkStatus.__table__, NetworkStage.label.label("stage_label"))
         .join(NetworkStage, NetworkStage.id == NetworkStatus.stage)
         .where(NetworkStatus.network_id == network_id)
+        .where(NetworkStatus.quarter.in_([q.key for q in quarters]))
         .order_by(NetworkStatus.quarter)
     )
     df = pd.DataFrame(conn.execute(stmt).mappings().all())
     if not df.empty:
-        df["traffic_light_label"] = df["traffic_light"].map(TRAFFIC_LIGHTS)
+        df["traffic_light_label"] = df["traffic_light"].map(_light_word)
     return df
 
 
@@ -248,11 +259,7 @@ def network_matrix(conn: Connection) -> pd.DataFrame:
     return grid.sort_values(["youth_office_id", "kind_position"]).reset_index(drop=True)
 
 
-# --- display helpers for the Netzwerke page (symbols with words, wide matrices) ---------
-
-TRAFFIC_LIGHT_SYMBOLS = {"gruen": "🟢 grün", "gelb": "🟡 gelb", "rot": "🔴 rot"}
-STATE_SYMBOLS = {"done": "✅ erledigt", "in_progress": "🔶 in Arbeit", "open": "⬜ offen"}
-MISSING_NETWORK = "fehlt"
+# --- wide matrices of the Netzwerke page (symbols with words) --------------------------
 
 
 def youth_offices(conn: Connection) -> pd.DataFrame:
@@ -263,7 +270,7 @@ def youth_offices(conn: Connection) -> pd.DataFrame:
 
 def stage_trend(
     conn: Connection,
-    quarters: list[Quarter],
+    quarters: Sequence[Quarter],
     youth_office_id: str | None = None,
     kind_id: str | None = None,
 ) -> pd.DataFrame:
@@ -287,7 +294,7 @@ def stage_trend(
 
 
 def quality_matrix(
-    conn: Connection, quarter: str | Quarter, youth_office_id: str | None = None
+    conn: Connection, quarter: Quarter, youth_office_id: str | None = None
 ) -> pd.DataFrame:
     """Quality items × youth offices for a quarter: "✅ erledigt ↑", "⬜ offen" and so on.
 
@@ -298,7 +305,7 @@ def quality_matrix(
     if df.empty:
         return pd.DataFrame(columns=["block_id", "block_title", "item_id", "item"])
     cells = zip(df["state"], df["change"], strict=True)
-    df = df.assign(cell=[f"{STATE_SYMBOLS[s]} {c}".strip() for s, c in cells])
+    df = df.assign(cell=[f"{QUALITY_STATES[s].text} {c}".strip() for s, c in cells])
     wide = df.pivot(
         index=["block_id", "block_title", "item_id", "item"], columns="youth_office", values="cell"
     )

@@ -1,17 +1,43 @@
-"""Network status, change against the previous quarter, distribution and quality blocks."""
+"""Network status, change against the previous quarter, distribution and quality blocks;
+the network tables (shown and exported) and the network slides, all in the one
+vocabulary."""
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
+from core.catalogue import network_stages
 from core.networks import (
     change_symbol,
     network_history,
     network_matrix,
+    presence_matrix,
+    quality_matrix,
     quality_progress,
     stage_distribution,
+    stage_trend,
     status_table,
 )
-from core.quarters import parse_quarter
+from core.present.network_tables import (
+    SOURCE,
+    history_of,
+    network_status_table,
+    trend_of,
+)
+from core.present.vocabulary import (
+    NOT_REPORTED,
+    NOT_REPORTED_COLOUR,
+    QUALITY_STATES,
+    TRAFFIC_LIGHTS,
+    stage_colour,
+)
+from core.quarters import Quarter, parse_quarter
+from core.reports.network_slides import network_slide, quality_slide
 from tests.builders import add_network, add_quality, add_tiny_areas
+
+ROOT = Path(__file__).resolve().parent.parent
+Q2, Q3 = Quarter(2025, 2), Quarter(2025, 3)
 
 
 @pytest.fixture
@@ -33,9 +59,10 @@ def tiny(engine):
 
 def test_status_and_change(tiny) -> None:
     with tiny.connect() as conn:
-        df = status_table(conn, "2025-Q3", youth_office_id="jaA").set_index("name")
+        df = status_table(conn, Q3, youth_office_id="jaA").set_index("name")
     assert df.loc["Frühe Hilfen Eins", "change"] == "↑"
     assert df.loc["Frühe Hilfen Eins", "stage_label"] == "Kooperationsnetzwerk"
+    assert df.loc["Frühe Hilfen Eins", "traffic_light_label"] == TRAFFIC_LIGHTS["gruen"].word
     assert df.loc["Kinderschutz Eins", "change"] == "↓"
     # not reported this quarter: still listed, so the gap shows
     assert not df.loc["Ganztag Eins", "reported"]
@@ -45,15 +72,14 @@ def test_status_and_change(tiny) -> None:
 
 def test_municipality_filter_uses_its_youth_office(tiny) -> None:
     with tiny.connect() as conn:
-        m2 = status_table(conn, "2025-Q3", municipality_id="M2")
+        m2 = status_table(conn, Q3, municipality_id="M2")
     assert m2["name"].tolist() == ["Planung Zwei"]
     assert m2["change"].tolist() == ["neu"]
 
 
 def test_stage_distribution(tiny) -> None:
-    quarters = [parse_quarter("2025-Q2"), parse_quarter("2025-Q3")]
     with tiny.connect() as conn:
-        df = stage_distribution(conn, quarters)
+        df = stage_distribution(conn, (Q2, Q3))
     q3_a = df[(df["quarter"] == "2025-Q3") & (df["youth_office_id"] == "jaA")]
     assert dict(zip(q3_a["stage"], q3_a["networks"], strict=True)) == {2: 2}
     q2_a = df[(df["quarter"] == "2025-Q2") & (df["youth_office_id"] == "jaA")]
@@ -62,21 +88,32 @@ def test_stage_distribution(tiny) -> None:
 
 def test_quality_progress_change(tiny) -> None:
     with tiny.connect() as conn:
-        df = quality_progress(conn, "2025-Q3", "jaA").set_index("item_id")
-    assert df.loc["1.1", "state_label"] == "erledigt"
+        df = quality_progress(conn, Q3, "jaA").set_index("item_id")
+    assert df.loc["1.1", "state_label"] == QUALITY_STATES["done"].word == "erledigt"
     assert df.loc["1.1", "change"] == "↑"
     assert df.loc["1.2", "change"] == ""
 
 
 def test_history_and_matrix(tiny) -> None:
     with tiny.connect() as conn:
-        nid = status_table(conn, "2025-Q3", youth_office_id="jaA")["network_id"].iloc[0]
-        hist = network_history(conn, int(nid))
+        nid = int(status_table(conn, Q3, youth_office_id="jaA")["network_id"].iloc[0])
+        hist = network_history(conn, nid, (Q2, Q3))
         matrix = network_matrix(conn)
     assert hist["quarter"].tolist() == ["2025-Q2", "2025-Q3"]
     assert len(matrix) == 2 * 10
     row = matrix[(matrix["youth_office_id"] == "jaB") & (matrix["kind_id"] == "fruehe_hilfen")]
     assert row["networks"].iloc[0] == 0  # a missing network shows as 0
+
+
+def test_history_ends_at_the_last_quarter_asked_for(tiny) -> None:
+    """A Selection's history ends at the Berichtsquartal: a later report never shows."""
+    with tiny.connect() as conn:
+        nid = int(status_table(conn, Q3, youth_office_id="jaA")["network_id"].iloc[0])
+        hist = network_history(conn, nid, (Q2,))
+    assert hist["quarter"].tolist() == ["2025-Q2"]
+    table = history_of(hist, "Frühe Hilfen Eins", nid)
+    assert table.shown["Quartal"].tolist() == ["2. Quartal 2025"]
+    assert table.stand.text == "30.06.2025"
 
 
 @pytest.mark.parametrize(
@@ -88,33 +125,131 @@ def test_change_symbol(stage, previous, symbol) -> None:
 
 
 def test_stage_trend_sums_offices_and_keeps_empty_stages(tiny) -> None:
-    from core.networks import stage_trend
-
-    quarters = [parse_quarter("2025-Q2"), parse_quarter("2025-Q3")]
     with tiny.connect() as conn:
-        df = stage_trend(conn, quarters)
-        only_fh = stage_trend(conn, quarters, kind_id="fruehe_hilfen")
+        df = stage_trend(conn, (Q2, Q3))
+        only_fh = stage_trend(conn, (Q2, Q3), kind_id="fruehe_hilfen")
+        older = stage_trend(conn, (Q2,))
     q3 = df[df["quarter"] == "2025-Q3"].set_index("stage")["networks"].to_dict()
     assert q3 == {1: 1, 2: 2, 3: 0}  # jaB's Planung (1) plus jaA's two networks at stage 2
     assert only_fh[only_fh["quarter"] == "2025-Q2"]["networks"].tolist() == [1, 0, 0]
     assert df["label"].iloc[0] == "Q2/2025"
+    assert set(older["quarter"]) == {"2025-Q2"}
+    table = trend_of(df, (Q2, Q3))
+    assert table.stand.text == "30.06.2025 bis 30.09.2025"  # a series: the range of its rows
+    assert table.export["Netzwerke"].tolist()[-3:] == [1, 2, 0]
 
 
 def test_quality_matrix_has_symbol_word_and_change(tiny) -> None:
-    from core.networks import quality_matrix
-
     with tiny.connect() as conn:
-        df = quality_matrix(conn, "2025-Q3").set_index("item_id")
-    assert df.loc["1.1", "Jugendamt A"] == "✅ erledigt ↑"
+        df = quality_matrix(conn, Q3).set_index("item_id")
+    assert df.loc["1.1", "Jugendamt A"] == f"{QUALITY_STATES['done'].text} ↑" == "✅ erledigt ↑"
     assert df.loc["1.2", "Jugendamt A"] == "⬜ offen"
 
 
 def test_presence_matrix_marks_missing_networks(tiny) -> None:
-    from core.networks import presence_matrix
-
     with tiny.connect() as conn:
         df = presence_matrix(conn).set_index("kind")
     assert list(df.columns) == ["Jugendamt A", "Jugendamt B"]
     assert df.loc["Frühe Hilfen", "Jugendamt A"] == "✓"
     assert df.loc["Frühe Hilfen", "Jugendamt B"] == "fehlt"
     assert len(df) == 10
+
+
+# --- the status table: one builder, two faces -------------------------------------------
+
+
+def test_status_table_shown_and_export_are_the_same_rows_and_columns(tiny) -> None:
+    with tiny.connect() as conn:
+        table = network_status_table(conn, Q3, youth_office_id="jaA")
+    shown, export = table.shown.set_index("Netzwerk"), table.export.set_index("Netzwerk")
+    assert list(shown.columns) == list(export.columns)
+    assert list(shown.index) == list(export.index)
+    assert shown.loc["Frühe Hilfen Eins", "Partner"] == "12"  # text on screen
+    assert export.loc["Frühe Hilfen Eins", "Partner"] == 12  # a number in the file
+    assert shown.loc["Frühe Hilfen Eins", "Ampel"] == TRAFFIC_LIGHTS["gruen"].text
+    gap = shown.loc["Ganztag Eins"]
+    assert (gap["Stufe"], gap["Veränderung"], gap["Partner"]) == (NOT_REPORTED, NOT_REPORTED, "–")
+    assert export["Partner"].isna().loc["Ganztag Eins"]
+    text_columns = [c for c in shown.columns if c not in ("Partner", "Treffen im Quartal")]
+    assert shown[text_columns].equals(export[text_columns])
+    # the Stand of a status row is the end of the quarter it reports on
+    assert (export["Stand"] == "30.09.2025").all()
+    assert table.stand.label == "Datenstand: 30.09.2025"
+    assert (export["Quelle"] == SOURCE).all()
+    assert (export["Quartal"] == "3. Quartal 2025").all()
+    assert table.file_name == "netzwerkstatus_2025-Q3.csv"
+
+
+def test_status_table_without_networks_is_empty_with_its_columns(engine) -> None:
+    with engine.connect() as conn:
+        table = network_status_table(conn, Q3)
+    assert table.shown.empty and "Netzwerk" in table.shown.columns
+    assert table.stand.empty
+
+
+def test_export_networks_is_the_status_table(tiny) -> None:
+    from core.exporting import export_table
+
+    with tiny.connect() as conn:
+        for q in (Q2, Q3):
+            exported = export_table(conn, "networks", q.key, "M1")
+            built = network_status_table(conn, q, "M1").export
+            assert exported.equals(built)
+
+
+# --- the slides: the same vocabulary, the same table ---------------------------------------
+
+
+def test_network_slide_uses_the_vocabulary_and_the_status_table(tiny) -> None:
+    with tiny.connect() as conn:
+        slide = network_slide(conn, Q3, None)
+        table = network_status_table(conn, Q3)
+        stages = network_stages(conn).set_index("id")["label"].to_dict()
+    bars = slide["charts"][0]["series"]
+    colours = [stage_colour(1), stage_colour(2), stage_colour(3), NOT_REPORTED_COLOUR]
+    assert [s["colour"] for s in bars] == colours
+    assert [s["name"] for s in bars] == [stages[1], stages[2], stages[3], NOT_REPORTED]
+    listing = next(t for t in slide["tables"] if t["name"] == "Netzwerke Liste")
+    assert listing["columns"] == list(table.export.columns)
+    assert [r[0] for r in listing["rows"]] == table.export["Netzwerk"].tolist()
+    partners = listing["columns"].index("Partner")
+    assert [r[partners] for r in listing["rows"]] == [
+        None if pd.isna(v) else v for v in table.export["Partner"]
+    ]
+    assert slide["source"] == SOURCE
+    # the trend reaches back to the first reported quarter; the status is of the quarter
+    assert slide["stand"] == "30.06.2025 bis 30.09.2025"
+
+
+def test_quality_slide_uses_the_quality_states(tiny) -> None:
+    with tiny.connect() as conn:
+        slide = quality_slide(conn, Q3, None)
+    series = slide["charts"][0]["series"]
+    assert [(s["name"], s["colour"]) for s in series] == [
+        (t.word, t.colour) for t in QUALITY_STATES.values()
+    ]
+    assert slide["stand"] == "30.09.2025"
+
+
+def test_one_youth_office_shortener_and_no_local_label_copies() -> None:
+    """The vocabulary is the only home of the shortener and of the labels and colours
+    of stages, traffic lights and quality states."""
+    files = [
+        ROOT / "core" / "networks.py",
+        ROOT / "core" / "reports" / "network_slides.py",
+        ROOT / "core" / "present" / "network_tables.py",
+        ROOT / "ui" / "network_charts.py",
+        ROOT / "ui" / "network_tables.py",
+        ROOT / "ui" / "network_review.py",
+        ROOT / "pages" / "networks.py",
+    ]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert "def short_office" not in text, path.name
+        for copy in ("STAGE_COLOURS =", "STATE_NAMES", "STATE_LABELS", "TRAFFIC_COLOURS"):
+            assert copy not in text, (path.name, copy)
+        assert '"in Arbeit"' not in text and '"erledigt"' not in text, path.name
+
+
+def test_quarters_are_typed() -> None:
+    assert parse_quarter(Q3) is Q3  # callers at the edge parse once; core takes a Quarter

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser_support import CHROMIUM_ARGS, remote_requests
 
@@ -29,24 +29,31 @@ def test_networks_page_renders_table_charts_and_stays_offline(
             page.on("websocket", lambda ws: requested.append(ws.url))
             page.goto(live_server, wait_until="domcontentloaded")
             page.get_by_role("link", name="Netzwerke").click(timeout=WAIT)
-            page.get_by_role("heading", name="Netzwerke").wait_for(timeout=WAIT)
-            page.get_by_text(
-                "48 von 52 Netzwerken haben für das 3. Quartal 2026 gemeldet."
-            ).wait_for(timeout=WAIT)
+            expect(page.get_by_role("heading", name="Netzwerke")).to_be_visible(timeout=WAIT)
+            expect(
+                page.get_by_text("48 von 52 Netzwerken haben für das 3. Quartal 2026 gemeldet.")
+            ).to_be_visible(timeout=WAIT)
             grid = page.locator('[data-testid="stDataFrame"]').first
-            grid.wait_for(timeout=WAIT)
+            expect(grid).to_be_visible(timeout=WAIT)
             assert grid.bounding_box()["height"] > 200  # the table is drawn, not an empty box
-            page.get_by_text("Demodaten").first.wait_for(timeout=WAIT)
+            expect(page.get_by_text("Datenstand: 30.09.2026").first).to_be_visible(timeout=WAIT)
+            expect(page.get_by_text("Demodaten").first).to_be_visible(timeout=WAIT)
             page.screenshot(path=str(tmp_path / "netzwerke.png"), full_page=True)
 
             page.get_by_role("tab", name="Entwicklungsstufen").click()
             chart = page.locator(".js-plotly-plot").first
-            chart.wait_for(timeout=WAIT)
-            assert chart.locator("text", has_text="Kreisjugendamt").count() >= 1
-            assert chart.locator("text", has_text="Produktionsnetzwerk").count() >= 1
+            expect(chart).to_be_visible(timeout=WAIT)
+            expect(chart.locator("text", has_text="Kreisjugendamt").first).to_be_attached(
+                timeout=WAIT
+            )
+            expect(chart.locator("text", has_text="Produktionsnetzwerk").first).to_be_attached(
+                timeout=WAIT
+            )
 
             page.get_by_role("tab", name="Status melden").click()
-            page.get_by_text("Gespeichert wird unter Ihrem Benutzernamen").wait_for(timeout=WAIT)
+            expect(page.get_by_text("Gespeichert wird unter Ihrem Benutzernamen")).to_be_visible(
+                timeout=WAIT
+            )
             page.wait_for_load_state("networkidle")
         finally:
             browser.close()

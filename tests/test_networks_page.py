@@ -1,43 +1,46 @@
-"""The Netzwerke page as a user sees it (AppTest): the view on the demo data, and the
-entry form on a writable copy, with its German validation messages and conflicts."""
+"""The Netzwerke page as a user sees it (AppTest): the view on the demo data (tables,
+charts, time series ending at the Berichtsquartal, downloads equal to the CLI export),
+and the entry form on a writable copy, with its German validation messages and
+conflicts."""
 
 from __future__ import annotations
 
-import re
+import io
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.tables
+from core.cli import main
 from core.db import make_engine
 from core.network_entry import StatusEntry, prefill, save_status
 from core.permissions import operator
-from core.quarters import quarter_of
+from core.quarters import parse_quarter, quarter_of
+from tests.app_support import PAGES, open_app, shown_text
 from tests.auth_support import log_in, use_local_login, users_file
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-PAGE = "pages/networks.py"
-TIMEOUT = 60
+PAGE = PAGES["netzwerke"]
 FIRST_NETWORK = "Netzwerk Frühe Hilfen Dormagen"  # first in the list; not reported in Q3/2026
+COUNTS = ("Partner", "Treffen im Quartal")
 
 
-def _open(monkeypatch: pytest.MonkeyPatch, url: str, editing: bool = False) -> AppTest:
+def _open(
+    monkeypatch: pytest.MonkeyPatch, url: str, editing: bool = False, **params: str
+) -> AppTest:
     """The page for an anonymous visitor of a public deployment, or (``editing``) for
     the administrator "anton" signed in with the local login."""
-    monkeypatch.setenv("DATABASE_URL", url)
     folder = Path(url.removeprefix("sqlite:///")).parent
     path = folder / "users.yaml" if editing else folder / "keine_benutzer.yaml"
     if editing and not path.exists():
         users_file(folder)
     use_local_login(monkeypatch, path, public=True)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
+    at = open_app(monkeypatch, url, page="netzwerke", params=params)
     if editing:
         log_in(at, "anton", where="sidebar")
-    at.switch_page(PAGE).run()
-    _ok(at)
+        _ok(at)
     return at
 
 
@@ -45,8 +48,18 @@ def _ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def _status(at: AppTest):
-    return at.dataframe[0].value.set_index("Netzwerk")
+def _frame(at: AppTest, first_column: str, *more: str) -> pd.DataFrame:
+    """The first table on the page with these leading columns."""
+    wanted = [first_column, *more]
+    return next(
+        d.value
+        for d in at.dataframe
+        if list(getattr(d.value, "columns", []))[: len(wanted)] == wanted
+    )
+
+
+def _status(at: AppTest) -> pd.DataFrame:
+    return _frame(at, "Netzwerk", "Art").set_index("Netzwerk")
 
 
 def _texts(elements) -> str:
@@ -55,6 +68,12 @@ def _texts(elements) -> str:
 
 def _button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
+
+
+def _csv(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(
+        io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
 
 
 @pytest.fixture
@@ -123,39 +142,108 @@ def test_charts_have_reading_aids_tables_and_downloads(monkeypatch, demo_url) ->
     assert "Entwicklung über die Quartale" in headers
     labels = [e.label for e in at.expander]
     assert labels.count("Daten als Tabelle") == 2
-    assert len(at.get("download_button")) >= 5
+    # status, distribution, development, quality blocks, history, network map
+    assert len(at.get("download_button")) == 6
     assert len(at.get("plotly_chart")) == 3  # distribution, development, history
 
 
 def test_quality_matrix_and_missing_networks(monkeypatch, demo_url) -> None:
     at = _open(monkeypatch, demo_url)
-    # as shown: the titles come from the catalogue and are Markdown-escaped
-    blocks = [
-        re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown if str(m.value).startswith("**")
+    quality = _frame(at, "Baustein", "Punkt")
+    assert list(quality.columns)[:3] == ["Baustein", "Punkt", "Dormagen"]
+    assert list(dict.fromkeys(quality["Baustein"])) == [
+        "1. Analyse der bestehenden Angebotslandschaft",
+        "2. Bedarfsklärung",
+        "3. Auf-/Ausbau eines kommunalen Netzwerkmanagements",
+        "4. Kommunale Koordination und Steuerung",
     ]
-    assert blocks[:4] == [
-        "**1. Analyse der bestehenden Angebotslandschaft**",
-        "**2. Bedarfsklärung**",
-        "**3. Auf-/Ausbau eines kommunalen Netzwerkmanagements**",
-        "**4. Kommunale Koordination und Steuerung**",
-    ]
-    quality_tab = at.tabs[2]
-    assert len(quality_tab.dataframe) == 4
-    first_block = quality_tab.dataframe[0].value
-    assert list(first_block.columns)[:2] == ["Punkt", "Dormagen"]
-    cells = set(first_block.drop(columns="Punkt").to_numpy().ravel())
+    cells = set(quality.drop(columns=["Baustein", "Punkt", "Quartal", "Stand"]).to_numpy().ravel())
     assert cells and all(c.split()[0] in {"✅", "🔶", "⬜"} for c in cells)
-    matrix = at.tabs[4].dataframe[0].value.set_index("Netzwerkart")
+    matrix = _frame(at, "Netzwerkart").set_index("Netzwerkart")
     assert matrix.loc["Familienbildung", "Meerbusch"] == "fehlt"
     assert matrix.loc["Frühe Hilfen", "Neuss"] == "✓"
 
 
 def test_history_lists_all_quarters_with_notes(monkeypatch, demo_url) -> None:
     at = _open(monkeypatch, demo_url)
-    history = at.tabs[3].dataframe[0].value
+    history = _frame(at, "Netzwerk", "Quartal")
+    # newest first; the first network has not reported for the 3. Quartal 2026
+    assert history["Quartal"].iloc[0] == "2. Quartal 2026"
     assert history["Quartal"].iloc[-1] == "1. Quartal 2023"
     assert len(history) >= 14
     assert history["Notiz"].str.len().sum() > 0
+
+
+def _chart_quarters(at: AppTest) -> set[str]:
+    """Every x value of the page's charts that is a quarter (``Q2/2025``)."""
+    import json
+
+    found: set[str] = set()
+    for chart in at.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec)["data"]:
+            found |= {x for x in trace.get("x") or [] if str(x).startswith("Q")}
+    return found
+
+
+def test_an_older_quarter_ends_every_series_there(monkeypatch, demo_url) -> None:
+    """Choosing the 2. Quartal 2025 shows no later quarter: not in the development of
+    the stages, not in a network's history (charts and tables), not in any Stand."""
+    at = _open(monkeypatch, demo_url, quartal="2025-Q2")
+    chosen = parse_quarter("2025-Q2")
+    shown = _chart_quarters(at)
+    assert "Q2/2025" in shown
+    assert all(parse_quarter(f"{x[3:]}-Q{x[1]}") <= chosen for x in shown), sorted(shown)
+    trend = _frame(at, "Quartal", "Stufe", "Netzwerke")
+    history = _frame(at, "Netzwerk", "Quartal")
+    for table in (trend, history):
+        labels = set(table["Quartal"])
+        assert "2. Quartal 2025" in labels
+        assert not labels & {"3. Quartal 2025", "4. Quartal 2025", "1. Quartal 2026"}
+    assert history["Quartal"].iloc[0] == "2. Quartal 2025"
+    text = shown_text(at)
+    assert "30.06.2025" in text
+    assert not any(later in text for later in ("30.09.2025", "31.12.2025", "2026"))
+
+
+@pytest.mark.parametrize("quarter", ["2026-Q3", "2025-Q4"])
+def test_page_table_download_and_cli_export_are_the_same(
+    monkeypatch, demo_url, tmp_path, quarter
+) -> None:
+    """The status table on the page, its CSV download and ``python -m core export
+    networks`` have the same rows, columns and figures."""
+    written: list[bytes] = []
+    real = ui.tables.to_csv_bytes
+
+    def spy(frame: pd.DataFrame) -> bytes:
+        written.append(real(frame))
+        return written[-1]
+
+    monkeypatch.setattr(ui.tables, "to_csv_bytes", spy)
+    at = _open(monkeypatch, demo_url, quartal=quarter)
+    page = _frame(at, "Netzwerk", "Art")
+    download = next(_csv(b) for b in written if _csv(b).columns[:2].tolist() == ["Netzwerk", "Art"])
+    out = tmp_path / "netzwerke.csv"
+    assert (
+        main(
+            ["--database-url", demo_url, "export", "networks", "--quarter", quarter, "-o", str(out)]
+        )
+        == 0
+    )
+    cli = _csv(out.read_bytes())
+
+    assert download.equals(cli)
+    assert list(page.columns) == list(cli.columns)
+    assert len(page) == len(cli) == 52
+    label = parse_quarter(quarter).label
+    assert (cli["Quartal"] == label).all()
+    assert (cli["Stand"] == parse_quarter(quarter).end.strftime("%d.%m.%Y")).all()
+    for column in page.columns:
+        shown = page[column].astype(str)
+        if column in COUNTS:  # "1.234" on screen, 1234 in the file; "–" is an empty cell
+            shown = shown.str.replace(".", "", regex=False).replace("–", "")
+        # the file keeps a leading "=" as text for spreadsheets ("'=")
+        assert shown.tolist() == cli[column].str.removeprefix("'").tolist(), column
+    assert f"Datenstand: {cli['Stand'].iloc[0]}" in _texts(at.caption)
 
 
 def test_anonymous_visitors_see_no_form_and_are_told_to_log_in(monkeypatch, demo_url) -> None:
@@ -220,7 +308,7 @@ def test_successful_save_shows_success_and_updates_the_table(monkeypatch, writab
     success = _texts(at.success)
     assert f"Gespeichert: {FIRST_NETWORK}, 3. Quartal 2026 (Fassung 1" in success
     row = _status(at).loc[FIRST_NETWORK]
-    assert row["Partner"] == 42
+    assert row["Partner"] == "42"  # as shown: de-DE text
     assert row["Ampel"] == "🔴 rot"
     assert row["Stufe"] != "nicht gemeldet"
     log = next(e for e in at.expander if e.label == "Änderungsprotokoll dieser Meldung")
@@ -272,7 +360,7 @@ def test_conflict_shows_both_versions_and_lets_the_user_decide(
     _button(at, decision).click().run()
     _ok(at)
     assert at.number_input(key="nf_partners").value == form_after
-    assert _status(at).loc[FIRST_NETWORK, "Partner"] == partners_after
+    assert _status(at).loc[FIRST_NETWORK, "Partner"] == str(partners_after)
     assert not at.warning
 
 

@@ -2,8 +2,9 @@
 development over the quarters, and one network's history.
 
 Figures take the DataFrames of :mod:`core.networks` as they are and only draw them;
-German number format (``1.234``) and the stage colours are set here, so every chart
-reads the same. Plotly ships with Streamlit's frontend: nothing is loaded from the web.
+German number format (``1.234``) is set here, stage and traffic-light colours and the
+youth office names come from :mod:`core.present.vocabulary`, as on the slides. Plotly
+ships with Streamlit's frontend: nothing is loaded from the web.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.escaping import html_text
-
-#: light to dark: a network grows from information to joint production
-STAGE_COLOURS = {1: "#9ECAE1", 2: "#4292C6", 3: "#08306B"}
-TRAFFIC_COLOURS = {"gruen": "#2E7D32", "gelb": "#F9A825", "rot": "#C62828"}
-TRAFFIC_WORDS = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
+from core.present.numbers import MISSING
+from core.present.vocabulary import (
+    COUNT_COLOUR,
+    NOT_REPORTED_COLOUR,
+    TEXT_COLOUR,
+    TRAFFIC_LIGHTS,
+    short_office,
+    stage_colour,
+)
+from core.quarters import parse_quarter
 
 AXIS_NETWORKS = "Netzwerke"
 AXIS_STAGE = "Stufe"
@@ -25,11 +31,10 @@ AXIS_PARTNERS = "Partner"
 HOVER_STAGE = "%{x}<br>%{fullData.name}: %{y} Netzwerk(e)<extra></extra>"
 
 
-def short_office(name: str) -> str:
-    """A short axis label: ``"Jugendamt der Stadt Neuss"`` -> ``"Neuss"``."""
-    if name.startswith("Kreisjugendamt"):
-        return "Kreisjugendamt"
-    return name.replace("Jugendamt der Stadt ", "").replace("Jugendamt ", "")
+def _light(key: object) -> tuple[str, str]:
+    """Colour and word of a traffic light; grey and "–" when none was reported."""
+    term = TRAFFIC_LIGHTS.get(key) if isinstance(key, str) else None
+    return (term.colour, term.word) if term else (NOT_REPORTED_COLOUR, MISSING)
 
 
 def _style(fig: go.Figure, height: int) -> go.Figure:
@@ -54,8 +59,8 @@ def _stage_traces(
         fig.add_bar(
             x=part[x],
             y=part["networks"],
-            name=label,
-            marker_color=STAGE_COLOURS.get(stage, "#999999"),
+            name=html_text(label),
+            marker_color=stage_colour(stage),
             hovertemplate=HOVER_STAGE,
             **kw,
         )
@@ -86,7 +91,8 @@ def stage_trend_chart(trend: pd.DataFrame, stages: dict[int, str]) -> go.Figure:
 def history_chart(history: pd.DataFrame, stages: dict[int, str]) -> go.Figure:
     """One network over the quarters: stage (markers in the traffic-light colour) on top,
     partners as bars below."""
-    labels = history["quarter"].str.replace(r"(\d{4})-Q(\d)", r"Q\2/\1", regex=True)
+    labels = [parse_quarter(k).short_label for k in history["quarter"]]
+    lights = [_light(k) for k in history["traffic_light"]]
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.55, 0.45]
     )
@@ -94,19 +100,16 @@ def history_chart(history: pd.DataFrame, stages: dict[int, str]) -> go.Figure:
         x=labels,
         y=history["stage"],
         mode="lines+markers",
-        line={"shape": "hv", "color": "#4292C6"},
+        line={"shape": "hv", "color": stage_colour(2)},
         marker={
             "size": 13,
-            "color": history["traffic_light"].map(TRAFFIC_COLOURS).fillna("#999999"),
-            "line": {"width": 1, "color": "#333333"},
+            "color": [colour for colour, _ in lights],
+            "line": {"width": 1, "color": TEXT_COLOUR},
         },
-        customdata=list(
-            zip(
-                history["stage_label"],
-                history["traffic_light"].map(TRAFFIC_WORDS).fillna("–"),
-                strict=True,
-            )
-        ),
+        customdata=[
+            (html_text(stage), word)
+            for stage, (_, word) in zip(history["stage_label"], lights, strict=True)
+        ],
         hovertemplate="%{x}<br>%{customdata[0]}<br>Ampel: %{customdata[1]}<extra></extra>",
         name=AXIS_STAGE,
         showlegend=False,
@@ -116,7 +119,7 @@ def history_chart(history: pd.DataFrame, stages: dict[int, str]) -> go.Figure:
     fig.add_bar(
         x=labels,
         y=history["partners"],
-        marker_color="#9E9E9E",
+        marker_color=COUNT_COLOUR,
         hovertemplate="%{x}<br>%{y} Partner<extra></extra>",
         name=AXIS_PARTNERS,
         showlegend=False,
@@ -127,7 +130,7 @@ def history_chart(history: pd.DataFrame, stages: dict[int, str]) -> go.Figure:
     fig.update_yaxes(
         title=AXIS_STAGE,
         tickvals=[s for s, _ in ordered],
-        ticktext=[label.replace("netzwerk", "-") for _, label in ordered],
+        ticktext=[html_text(label.replace("netzwerk", "-")) for _, label in ordered],
         range=[0.6, 3.4],
         row=1,
         col=1,

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from core.audit import audit_entries
-from core.errors import PraevError
 from core.escaping import markdown_lines
 from core.network_entry import ENTITY, FIELD_LABELS, VALUE_FIELDS, differences, format_timestamp
-from core.networks import TRAFFIC_LIGHT_SYMBOLS
+from core.present.numbers import MISSING
+from core.present.vocabulary import TRAFFIC_LIGHTS
 from ui.query import query
 
 NO_BLOCKS = "keine"
@@ -33,12 +33,13 @@ ACTIONS = {"create": "angelegt", "update": "geändert"}
 def shown_value(name: str, value: Any, stages: dict[int, str]) -> str:
     """A form value as the user reads it: stage label, ampel symbol, block numbers."""
     if name == "stage":
-        return stages.get(value, "–") if value is not None else "–"
+        return stages.get(value, MISSING) if value is not None else MISSING
     if name == "traffic_light":
-        return TRAFFIC_LIGHT_SYMBOLS.get(value, "–")
+        term = TRAFFIC_LIGHTS.get(value) if isinstance(value, str) else None
+        return term.text if term else MISSING
     if name == "quality_blocks":
         return ", ".join(map(str, value)) if value else NO_BLOCKS
-    return "–" if value is None or value == "" else str(value)
+    return MISSING if value is None or value == "" else str(value)
 
 
 def conflict_view(
@@ -73,11 +74,7 @@ def conflict_view(
 def change_log(network_id: int, quarter: str) -> None:
     """The audit entries of one network and quarter, newest first, folded away."""
     with st.expander(LOG_TITLE):
-        try:
-            log = query(audit_entries, ENTITY, f"{network_id}/{quarter}", limit=20)
-        except PraevError as exc:
-            st.error(markdown_lines(str(exc)), icon=":material/error:")
-            return
+        log = query(audit_entries, ENTITY, f"{network_id}/{quarter}", limit=20)
         if log.empty:
             st.caption(LOG_EMPTY)
             return

@@ -139,3 +139,5 @@ QUALITY_STATES: dict[str, Term] = {
     "open": Term("offen", "⬜", "#D9D9D9"),
 }
 QUALITY_ORDER = {"open": 0, "in_progress": 1, "done": 2}
+#: bars of a count shown beside a status (a network's partners): neutral, no status
+COUNT_COLOUR = "#9E9E9E"

@@ -1,7 +1,9 @@
 """The network slides of a committee report: network status and quality blocks.
 
 Built from ``core.networks`` (status_table, stage_distribution, quality_progress) into
-the slide dicts of :mod:`core.reports.content`.
+the slide dicts of :mod:`core.reports.content`. Stages, quality states, youth office
+names and colours come from :mod:`core.present.vocabulary`, the list of networks and
+its Stand from :mod:`core.present.network_tables`, exactly as on the Netzwerke page.
 """
 
 from __future__ import annotations
@@ -12,23 +14,21 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from core.catalogue import network_stages
+from core.inventory import is_demo
 from core.networks import quality_progress, stage_distribution, status_table, youth_office_of
-from core.present.numbers import format_date
+from core.present.network_tables import COUNTS, SOURCE, status_of
+from core.present.numbers import MISSING
+from core.present.stand import Stand
+from core.present.vocabulary import (
+    NOT_REPORTED,
+    NOT_REPORTED_COLOUR,
+    QUALITY_STATES,
+    short_office,
+    stage_colour,
+)
 from core.quarters import Quarter
 
 TREND_QUARTERS = 8
-NOT_REPORTED = "nicht gemeldet"
-STAGE_COLOURS = {1: "#A6CEE3", 2: "#1F78B4", 3: "#08306B", 0: "#BDBDBD"}
-STATE_COLOURS = {"done": "#1B7837", "in_progress": "#F1A340", "open": "#D9D9D9"}
-STATE_NAMES = {"done": "erledigt", "in_progress": "in Arbeit", "open": "offen"}
-SOURCE = "Meldungen der Netzwerkkoordination in den Jugendämtern"
-
-
-def short_office(name: str) -> str:
-    """``"Jugendamt der Stadt Neuss"`` -> ``"Neuss"``; the Kreisjugendamt keeps its word."""
-    if name.startswith("Kreisjugendamt"):
-        return "Kreisjugendamt"
-    return name.replace("Jugendamt der Stadt ", "")
 
 
 def _slide(key: str, **fields: Any) -> dict[str, Any]:
@@ -40,7 +40,9 @@ def _slide(key: str, **fields: Any) -> dict[str, Any]:
 def _table(name: str, df: pd.DataFrame, on_slide: bool = False) -> dict[str, Any]:
     from core.reports.spec import table
 
-    return table(name, df, slide_columns=None if on_slide else [])
+    cells = df.astype(object).where(df.notna(), None)  # no pd.NA in the report's JSON
+    decimals = {c: 0 for c in COUNTS if c in df.columns}
+    return table(name, cells, decimals, slide_columns=None if on_slide else [])
 
 
 def _quarters(q: Quarter, count: int) -> list[Quarter]:
@@ -66,7 +68,7 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
         {
             "Jugendamt": offices,
             **{stages[s]: cross[s].tolist() for s in (1, 2, 3)},
-            "nicht gemeldet": cross[0].tolist(),
+            NOT_REPORTED: cross[0].tolist(),
             "Ampel rot": [int(red.get(o, 0)) for o in offices],
             "Netzwerke": cross.sum(axis=1).tolist(),
         }
@@ -80,28 +82,21 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             **{stages[s]: [int(per_stage.get((x.key, s), 0)) for x in quarters] for s in (1, 2, 3)},
         }
     )
-    listing = pd.DataFrame(
-        {
-            "Netzwerk": status["name"],
-            "Art": status["kind"],
-            "Jugendamt": status["youth_office"],
-            "Stufe": status["stage_label"].fillna(NOT_REPORTED),
-            "Veränderung": status["change"],
-            "Ampel": status["traffic_light_label"].fillna(""),
-            "Partner": status["partners"],
-            "Treffen im Quartal": status["meetings"],
-        }
-    )
+    listing = status_of(status, q, is_demo(conn))
+    reported = set(dist["quarter"]) if len(dist) else set()
+    stand = listing.stand | Stand.of([x.end for x in quarters if x.key in reported])
     total, top = len(status), int((counts["stage"] == 3).sum())
     missing = int((counts["stage"] == 0).sum())
     lead = f"{top} von {total} Netzwerken arbeiten als Produktionsnetzwerk (Stufe 3)."
     if missing:
         lead += f" {missing} haben für das {q.label} noch nicht gemeldet."
     series = [
-        {"name": stages[s], "values": cross[s].tolist(), "colour": STAGE_COLOURS[s]}
+        {"name": stages[s], "values": cross[s].tolist(), "colour": stage_colour(s)}
         for s in (1, 2, 3)
     ]
-    series.append({"name": NOT_REPORTED, "values": cross[0].tolist(), "colour": "#BDBDBD"})
+    series.append(
+        {"name": NOT_REPORTED, "values": cross[0].tolist(), "colour": NOT_REPORTED_COLOUR}
+    )
     return _slide(
         "networks",
         title=f"Netzwerkstatus {q.label}",
@@ -124,7 +119,7 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
                     {
                         "name": stages[s],
                         "values": trend[stages[s]].tolist(),
-                        "colour": STAGE_COLOURS[s],
+                        "colour": stage_colour(s),
                     }
                     for s in (1, 2, 3)
                 ],
@@ -135,7 +130,7 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
         tables=[
             _table("Netzwerke", frame),
             _table("Netzwerke Verlauf", trend),
-            _table("Netzwerke Liste", listing),
+            _table("Netzwerke Liste", listing.export),
         ],
         reading_aid=(
             "So lesen Sie die Diagramme: Links die Netzwerke je Jugendamt nach "
@@ -145,7 +140,7 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             "letzten Quartalen."
         ),
         source=SOURCE,
-        stand=format_date(q.end),
+        stand=stand.text,
     )
 
 
@@ -158,20 +153,20 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             "quality",
             lead="Für dieses Quartal liegen keine Angaben zu den Qualitätsbausteinen vor.",
             source=SOURCE,
-            stand=format_date(q.end),
+            stand=Stand.of([q.end]).text,
         )
     df = df.assign(office=df["youth_office"].map(short_office))
     by = "office" if df["youth_office_id"].nunique() > 1 else "block_title"
     heading = "Jugendamt" if by == "office" else "Qualitätsbaustein"
     groups = list(dict.fromkeys(df[by]))
     cross = pd.crosstab(df[by], df["state"]).reindex(
-        index=groups, columns=list(STATE_NAMES), fill_value=0
+        index=groups, columns=list(QUALITY_STATES), fill_value=0
     )
     moved = df[df["change"] == "↑"].groupby(by).size()
     frame = pd.DataFrame(
         {
             heading: groups,
-            **{STATE_NAMES[s]: cross[s].tolist() for s in STATE_NAMES},
+            **{term.word: cross[s].tolist() for s, term in QUALITY_STATES.items()},
             "vorangekommen seit Vorquartal": [int(moved.get(g, 0)) for g in groups],
         }
     )
@@ -181,7 +176,10 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             "Baustein": df["block_title"],
             "Punkt": df["item_id"] + " " + df["item"],
             "Stand": df["state_label"],
-            "Vorquartal": df["previous_state"].map(STATE_NAMES).fillna("–"),
+            "Vorquartal": [
+                QUALITY_STATES[p].word if isinstance(p, str) else MISSING
+                for p in df["previous_state"]
+            ],
             "Veränderung": df["change"],
         }
     )
@@ -198,12 +196,8 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
                 "title": f"Punkte je {heading} nach Stand",
                 "categories": groups,
                 "series": [
-                    {
-                        "name": STATE_NAMES[s],
-                        "values": cross[s].tolist(),
-                        "colour": STATE_COLOURS[s],
-                    }
-                    for s in STATE_NAMES
+                    {"name": term.word, "values": cross[s].tolist(), "colour": term.colour}
+                    for s, term in QUALITY_STATES.items()
                 ],
                 "unit": "",
                 "decimals": 0,
@@ -220,5 +214,5 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             "Steuerung) nach Stand: erledigt, in Arbeit, offen."
         ),
         source=SOURCE,
-        stand=format_date(q.end),
+        stand=Stand.of([q.end]).text,
     )
