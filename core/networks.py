@@ -115,11 +115,10 @@ def status_table(
     Networks without a report for the quarter stay in the table (``reported`` False)
     so that a missing report is visible.
     """
-    q = quarter
     nets = _filtered(conn, youth_office_id, municipality_id, kind_id)
     stages = dict(conn.execute(select(NetworkStage.id, NetworkStage.label)).all())
-    cur = _statuses(conn, [q.key])
-    prev = _statuses(conn, [q.previous().key])[["network_id", "stage", "partners"]].rename(
+    cur = _statuses(conn, [quarter.key])
+    prev = _statuses(conn, [quarter.previous().key])[["network_id", "stage", "partners"]].rename(
         columns={"stage": "previous_stage", "partners": "previous_partners"}
     )
     keep = [
@@ -144,7 +143,7 @@ def status_table(
     df["change"] = [
         change_symbol(s, p) for s, p in zip(df["stage"], df["previous_stage"], strict=True)
     ]
-    df["quarter"] = q.key
+    df["quarter"] = quarter.key
     return df.reset_index(drop=True)
 
 
@@ -186,7 +185,6 @@ def quality_progress(
     Columns: youth_office_id, youth_office, block_id, block_title, item_id, item, state,
     state_label, previous_state, change (↑ when the item moved forward).
     """
-    q = quarter
     stmt = (
         select(
             QualityProgress.youth_office_id,
@@ -202,15 +200,15 @@ def quality_progress(
         .join(QualityItem, QualityItem.id == QualityProgress.item_id)
         .join(QualityBlock, QualityBlock.id == QualityItem.block_id)
         .join(YouthOffice, YouthOffice.id == QualityProgress.youth_office_id)
-        .where(QualityProgress.quarter.in_([q.key, q.previous().key]))
+        .where(QualityProgress.quarter.in_([quarter.key, quarter.previous().key]))
     )
     if youth_office_id:
         stmt = stmt.where(QualityProgress.youth_office_id == youth_office_id)
     df = pd.DataFrame(conn.execute(stmt).mappings().all())
     if df.empty:
         return df
-    cur = df[df["quarter"] == q.key].drop(columns="quarter")
-    prev = df[df["quarter"] == q.previous().key][["youth_office_id", "item_id", "state"]]
+    cur = df[df["quarter"] == quarter.key].drop(columns="quarter")
+    prev = df[df["quarter"] == quarter.previous().key][["youth_office_id", "item_id", "state"]]
     out = cur.merge(
         prev.rename(columns={"state": "previous_state"}),
         how="left",
