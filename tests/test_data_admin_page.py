@@ -15,26 +15,18 @@ from core.cli import main
 from core.db import make_engine
 from core.imports import ImportFile, run_import
 from core.models import Area, IndicatorValue
-from tests.browser_support import streamlit_server
+from core.permissions import operator
+from tests.app_support import open_app
+from tests.browser_support import CHROMIUM_ARGS, streamlit_server
 from tests.imports_support import add_test_areas
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGE = "pages/data_admin.py"
 
-
-def page(monkeypatch: pytest.MonkeyPatch, url: str, editing: bool = True) -> AppTest:
+def page(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
     """The page for an administrator (``PRAEV_AUTH=none`` in tests makes everyone admin).
 
     Who may not reach it (anonymous, viewer, editor) is tested in test_auth_pages.py.
     """
-    monkeypatch.setenv("DATABASE_URL", url)
-    assert editing
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(monkeypatch, url, "daten")
 
 
 @pytest.fixture
@@ -59,7 +51,7 @@ def test_demo_database_is_named_and_replacing_it_is_offered(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     assert main(["--database-url", url, "init-db", "--demo"]) == 0
-    at = page(monkeypatch, url, editing=True)
+    at = page(monkeypatch, url)
     assert any("Demodaten" in w.value for w in at.warning)
     assert [c.label for c in at.checkbox] == ["Demodaten vorher löschen"]
 
@@ -70,10 +62,9 @@ def test_imports_are_listed_and_can_be_rolled_back(
     engine = make_engine(empty_url)
     add_test_areas(engine)
     csv = "Indikator;Gebiet;Stichtag;Zähler\r\nbirths;05999004;31.12.2024;1.118\r\n"
-    result = run_import(
-        engine, "indicators", [ImportFile("geburten.csv", csv.encode())], user="planung"
-    )
-    at = page(monkeypatch, empty_url, editing=True)
+    files = [ImportFile("geburten.csv", csv.encode())]
+    result = run_import(engine, "indicators", files, user=operator("planung"))
+    at = page(monkeypatch, empty_url)
     table = next(d.value for d in at.dataframe if "Art" in d.value.columns)
     assert list(table.columns) == [
         "Nr.",
@@ -116,15 +107,16 @@ def editing_server(empty_url: str, tmp_path: Path):  # type: ignore[no-untyped-d
 
 def settle(pg) -> None:  # type: ignore[no-untyped-def]
     """Wait until Streamlit has finished its run (elements of a running script are stale)."""
-    pg.wait_for_timeout(1_500)
-    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
+    from playwright.sync_api import expect
+
+    expect(pg.locator('[data-stale="true"]')).to_have_count(0, timeout=30_000)
 
 
 @pytest.mark.browser
 def test_upload_shows_problems_then_preview_map_and_imports(
     editing_server: str, chromium_path: str, tmp_path: Path, empty_url: str
 ) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     geo = tmp_path / "gemeinden.geojson"
     geo.write_text(
@@ -142,41 +134,32 @@ def test_upload_shows_problems_then_preview_map_and_imports(
         + "]}"
     )
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
         pg.goto(editing_server)
-        pg.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
+        expect(pg.locator("[data-testid=stSidebarNav]")).to_be_visible(timeout=30_000)
         settle(pg)
         pg.locator("[data-testid=stSidebarNav] a", has_text="Daten verwalten").click()
-        pg.wait_for_selector("text=Bisherige Importe", timeout=30_000)
+        expect(pg.get_by_text("Bisherige Importe")).to_be_visible(timeout=30_000)
         settle(pg)
         pg.locator("[data-testid=stButtonGroup] button", has_text="Gebiete").first.click()
-        pg.wait_for_selector("text=Vorlage gebiete.geojson herunterladen", timeout=30_000)
+        expect(pg.get_by_text("Vorlage gebiete.geojson herunterladen")).to_be_visible(
+            timeout=30_000
+        )
         settle(pg)
         pg.locator("input[type=file][accept*=geojson]").set_input_files(str(geo))
-        pg.wait_for_selector("text=wurde nicht übernommen", timeout=30_000)
-        pg.wait_for_selector("text=Doppelte Kennung", state="attached", timeout=30_000)
+        expect(pg.get_by_text("wurde nicht übernommen")).to_be_visible(timeout=30_000)
+        expect(pg.get_by_text("Doppelte Kennung").first).to_be_attached(timeout=30_000)
         pg.screenshot(path=str(tmp_path / "probleme.png"))
         settle(pg)
         pg.locator("[data-testid=stFileChipDeleteBtn] button").first.click()
         settle(pg)
         pg.locator("input[type=file][accept*=geojson]").set_input_files(str(good))
-        pg.wait_for_selector("text=Die Datei ist fehlerfrei.", timeout=30_000)
-        pg.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        expect(pg.get_by_text("Die Datei ist fehlerfrei.")).to_be_visible(timeout=30_000)
+        expect(pg.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
         settle(pg)
         pg.get_by_role("button", name="Jetzt importieren").click()
-        pg.wait_for_selector("text=Importiert als Import Nr. 1", timeout=30_000)
+        expect(pg.get_by_text("Importiert als Import Nr. 1")).to_be_visible(timeout=30_000)
         pg.screenshot(path=str(tmp_path / "importiert.png"))
         browser.close()
     engine = make_engine(empty_url)

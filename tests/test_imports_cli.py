@@ -13,12 +13,16 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box, mapping
 
+from core.audit import audit_entries
 from core.cli import main
 from core.db import make_engine
-from core.imports import run_import
+from core.errors import PermissionDeniedError
+from core.imports import rollback_batch, run_import
 from core.imports.tables import ImportFile
 from core.imports.templates import TEMPLATE_DIR, TEMPLATES
 from core.inventory import is_demo, table_counts
+from core.permissions import operator
+from core.users import User
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,3 +173,53 @@ def test_every_template_imports(engine, tmp_path: Path) -> None:  # type: ignore
             )
             assert result.batch_id > 0, t.file_name
             assert result.counts["neu"] >= 2, t.file_name
+
+
+# --- the write pattern: permission, transaction, one audit entry -----------------------
+
+NOT_ADMINS = [
+    pytest.param(None, "melden Sie sich an", id="anonymous"),
+    pytest.param(User("vera", "viewer"), "nur die Administration", id="viewer"),
+    pytest.param(User("anna", "editor", ("neuss",)), "nur die Administration", id="editor"),
+]
+
+
+def _areas(tmp_path: Path) -> list[ImportFile]:
+    path = municipality_file(tmp_path)
+    return [ImportFile(path.name, path.read_bytes())]
+
+
+@pytest.mark.parametrize(("user", "says"), NOT_ADMINS)
+def test_import_is_refused_without_permission_and_writes_nothing(
+    engine, tmp_path: Path, user, says
+) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PermissionDeniedError, match=says):
+        run_import(engine, "areas", _areas(tmp_path), user=user)
+    with engine.connect() as conn:
+        assert table_counts(conn).get("area", 0) == 0
+        assert audit_entries(conn).empty
+
+
+@pytest.mark.parametrize(("user", "says"), NOT_ADMINS)
+def test_rollback_is_refused_without_permission_and_changes_nothing(
+    engine, tmp_path: Path, user, says
+) -> None:  # type: ignore[no-untyped-def]
+    done = run_import(engine, "areas", _areas(tmp_path), user=operator("admin"))
+    with pytest.raises(PermissionDeniedError, match=says):
+        rollback_batch(engine, done.batch_id, user)
+    with engine.connect() as conn:
+        assert table_counts(conn)["area"] > 0
+        assert audit_entries(conn)["action"].tolist() == ["import"]
+
+
+def test_import_and_rollback_leave_one_audit_entry_each(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    admin = User("ada", "admin")
+    done = run_import(engine, "areas", _areas(tmp_path), user=admin)
+    with engine.connect() as conn:
+        log = audit_entries(conn)
+    assert (log["action"].tolist(), log["user"].tolist()) == (["import"], ["ada"])
+    rollback_batch(engine, done.batch_id, admin)
+    with engine.connect() as conn:
+        log = audit_entries(conn)
+    assert log["action"].tolist() == ["import_rollback", "import"]
+    assert log["user"].tolist() == ["ada", "ada"]

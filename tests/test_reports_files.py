@@ -4,7 +4,9 @@ the core values (slide count, titles, chart types, figures, suppressed cells).""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +23,8 @@ from core.coverage import chain_summary
 from core.errors import NotFoundError
 from core.indicators import indicator_values
 from core.key_figures import key_figures
+from core.present.numbers import din_round
+from core.present.stand import Stand
 from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN, WITHHELD_TEXT
 from core.quarters import parse_quarter
 from core.reports import SLIDE_KEYS
@@ -28,7 +32,9 @@ from core.reports.cli import add_report_parser, run_report
 from core.reports.content import build_report, select_slides
 from core.reports.pdf import to_pdf_bytes
 from core.reports.pptx import to_pptx_bytes
+from core.reports.spec import report_stand, slide_stand
 from core.reports.xlsx import to_report_xlsx_bytes
+from tests.conftest import skip_or_fail
 
 QUARTER = "2026-Q3"
 NEUSS = "05162024"
@@ -99,14 +105,14 @@ def test_pptx_key_figures_equal_core_and_every_slide_has_footer_and_notes(
     demo_engine, deck
 ) -> None:
     with demo_engine.connect() as conn:
-        figures = key_figures(conn, QUARTER)
+        figures = key_figures(conn, parse_quarter(QUARTER))
     text = _texts(deck.slides[1])
     for fig in figures:
         assert fig.label in text and fig.value in text
     assert "14,1 %" in text  # de-DE
     for slide in deck.slides:
         assert "Demodaten" in _texts(slide)
-        assert "Stand:" in _texts(slide)
+        assert "Datenstand: " in _texts(slide)
         assert slide.notes_slide.notes_text_frame.text.strip()
     assert "So lesen Sie die Karte" in deck.slides[2].notes_slide.notes_text_frame.text
 
@@ -141,12 +147,16 @@ def test_xlsx_map_values_equal_core_and_suppressed_cells_stay_suppressed(
         ).set_index("name")
     sheet = workbook["3 Karte"]
     header = [c.value for c in sheet[1]]
-    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
+    value = next(h for h in header if h.startswith("Wert"))  # "Wert (%)": the unit named
+    rows = {
+        r[0]: dict(zip(header, r, strict=True), Wert=r[header.index(value)])
+        for r in sheet.iter_rows(2, values_only=True)
+    }
     assert rows["Hafengebiet"]["Wert"] == WITHHELD_SIGN
     assert rows["Hafengebiet"]["Datenschutz"] == WITHHELD_TEXT
     assert rows["Erfttal"]["Datenschutz"] is None
     for name, row in core.iterrows():
-        shown = row["display"] if row["suppressed"] else round(row["value"], 1)
+        shown = row["display"] if row["suppressed"] else din_round(row["value"], 1)
         assert rows[name]["Wert"] == shown, name
     assert isinstance(rows["Erfttal"]["Wert"], float)  # numbers stay numbers
 
@@ -176,7 +186,7 @@ def test_pdf_is_a4_with_page_numbers_sources_and_umlauts(report, pdf_bytes) -> N
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
     first = reader.pages[0].extract_text()
     assert "Präventionskette gegen Kinderarmut" in first
-    assert "Sitzungsvorlage" in first and "30.06.2026" in first
+    assert "Sitzungsvorlage" in first and report_stand(report).text in first
     for i, page in enumerate(reader.pages, 1):
         assert f"Seite {i} von {pages}" in page.extract_text()
     text = "\n".join(p.extract_text() for p in reader.pages)
@@ -189,8 +199,8 @@ def test_pdf_is_a4_with_page_numbers_sources_and_umlauts(report, pdf_bytes) -> N
 
 
 def test_pdf_first_page_renders_to_png(pdf_bytes, tmp_path: Path) -> None:
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) nicht installiert")
+    if shutil.which("pdftoppm") is None:  # CI installs poppler-utils: there it must run
+        skip_or_fail("pdftoppm nicht gefunden: apt-get install poppler-utils")
     source = tmp_path / "vorlage.pdf"
     source.write_bytes(pdf_bytes)
     subprocess.run(
@@ -254,7 +264,7 @@ def test_cli_writes_every_format(demo_engine, tmp_path, capsys, name, extra, che
     out = tmp_path / name
     assert run_report(demo_engine, _cli(["--quarter", QUARTER, *extra, "-o", str(out)])) == 0
     assert check(out)
-    assert "Datenstand 30.06.2026" in capsys.readouterr().out
+    assert "Datenstand: " in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -294,3 +304,47 @@ def test_profile_pdf_shows_what_the_page_shows(demo_engine, tmp_path) -> None:
     assert "Seite 1 von 1" in text
     sgb2 = next(r for r in content["indicators"]["rows"] if r[0] == "SGB-II-Quote u15")
     assert sgb2[1] == WITHHELD_SIGN
+
+
+def _german_dates(rows: list, columns: list[str]) -> list[dt.date]:
+    """The dates in the ``Stand`` columns of a table spec."""
+    found = []
+    for i, name in enumerate(columns):
+        if name.startswith("Stand"):
+            for row in rows:
+                for d, m, y in re.findall(r"(\d{2})\.(\d{2})\.(\d{4})", str(row[i] or "")):
+                    found.append(dt.date(int(y), int(m), int(d)))
+    return found
+
+
+def test_one_stand_everywhere(report, deck, workbook, pdf_bytes) -> None:
+    """The report's Stand is the union of its slides'; each slide's Stand covers the
+    dates of its own rows; title slide, every slide footer, every PDF page and the Excel
+    overview say the same."""
+    stand = report_stand(report)
+    assert not stand.empty
+    for spec in report["slides"]:
+        own = slide_stand(spec)
+        assert stand.first <= (own.first or stand.first) and (own.last or stand.last) <= stand.last
+        for table in spec["tables"]:
+            for day in _german_dates(table["rows"], table["columns"]):
+                assert own.first <= day <= own.last, (spec["key"], day, own.text)
+        assert not spec["stand"].startswith("bis ")
+    kennzahlen = next(s for s in report["slides"] if s["key"] == "key_figures")
+    days = _german_dates(kennzahlen["tables"][0]["rows"], kennzahlen["tables"][0]["columns"])
+    assert slide_stand(kennzahlen) == Stand.of(days)  # not only the indicators' dates
+    assert stand.label in _texts(deck.slides[0])
+    for slide, spec in zip(deck.slides, report["slides"], strict=True):
+        if spec["key"] not in ("title", "sources"):
+            assert slide_stand(spec).label in _texts(slide), spec["key"]
+    overview = dict(workbook["Übersicht"].iter_rows(values_only=True))
+    assert overview["Datenstand"] == stand.text
+    for page in PdfReader(io.BytesIO(pdf_bytes)).pages:
+        assert stand.label in page.extract_text().replace("\n", " ")
+
+
+def test_a_chosen_subset_has_the_stand_of_its_own_slides(report) -> None:
+    only = select_slides(report, ["title", "networks"])
+    own = slide_stand(only["slides"][1])
+    assert report_stand(only) == own
+    assert own.label in only["slides"][0]["bullets"]

@@ -15,12 +15,21 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.escaping import html_text, markdown_text
-from core.exporting import to_csv_bytes
 from core.present.numbers import format_number
-from core.present.tables import with_withheld_note
-from core.present.vocabulary import WITHHELD_LEGEND
-from core.reports.spec import footer_text, format_cell, slide_table, table_shows_withheld
+from core.present.tables import Table, with_withheld_note
+from core.reports.content import select_slides
+from core.reports.pdf import to_pdf_bytes
+from core.reports.pptx import to_pptx_bytes
+from core.reports.spec import (
+    footer_text,
+    slide_stand,
+    slide_table,
+    table_shows_withheld,
+    table_text,
+)
+from core.reports.xlsx import to_report_xlsx_bytes
 from ui.charts import german
+from ui.tables import table_with_csv
 
 KEY_INDEX = "_session_slide"
 KEY_PRESENTING = "session_presenting"
@@ -33,6 +42,15 @@ KEYS_HINT = "Tasten ← und → blättern."
 SLIDE_DATA = "Daten dieser Folie"
 DOWNLOAD_CSV = "{name} als CSV"
 DEMO_BADGE = "Demodaten"
+NO_SLIDES = "Bitte mindestens eine Folie auswählen."
+END_PRESENTING = "Präsentation beenden"
+DOWNLOADS = "Zum Mitnehmen"
+PPTX_LABEL, PDF_LABEL, XLSX_LABEL = "PowerPoint (PPTX)", "Sitzungsvorlage (PDF)", "Tabellen (Excel)"
+MIME = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 PRESENTING_MAP_WIDTH = 640  # px: the map and the slide title fit a 1280 × 800 projector
 
 #: CSS of presentation mode: no sidebar, no header, full width, large type, high contrast.
@@ -239,30 +257,68 @@ def render_slide(
 
 
 def slide_data(spec: dict[str, Any], key: str) -> None:
-    """Every table of the slide in full, each with a CSV download."""
+    """Every table of the slide in full, each with its legend, Stand and CSV download
+    (the one table widget)."""
     import pandas as pd
 
     with st.expander(SLIDE_DATA):
         for i, table in enumerate(spec["tables"]):
-            frame = pd.DataFrame(table["rows"], columns=table["columns"], dtype=object)
-            if table_shows_withheld(table):
-                frame = with_withheld_note(frame)
-            shown = pd.DataFrame(
-                [
-                    [format_cell(v, d) for v, d in zip(row, table["decimals"], strict=True)]
-                    for row in table["rows"]
-                ],
-                columns=table["columns"],
+            export = pd.DataFrame(table["rows"], columns=table["columns"], dtype=object)
+            pair = Table(
+                shown=pd.DataFrame(table_text(table), columns=table["columns"]),
+                export=with_withheld_note(export) if table_shows_withheld(table) else export,
+                stand=slide_stand(table if table.get("stand_dates") else spec),
+                file_name=f"{table['name'].lower().replace(' ', '_')}.csv",
             )
             st.markdown(f"**{markdown_text(table['name'])}**")
-            st.dataframe(shown, hide_index=True, width="stretch")
-            if table_shows_withheld(table):
-                st.caption(markdown_text(WITHHELD_LEGEND))
-            st.download_button(
-                DOWNLOAD_CSV.format(name=table["name"]),
-                to_csv_bytes(frame),
-                f"{table['name'].lower().replace(' ', '_')}.csv",
-                "text/csv",
-                key=f"{key}_csv_{i}",
-                on_click="ignore",
-            )
+            table_with_csv(pair, key=f"{key}_{i}", label=DOWNLOAD_CSV.format(name=table["name"]))
+
+
+def downloads(report: dict[str, Any]) -> None:
+    """The report to take home: PowerPoint, PDF and Excel of the shown slides."""
+    st.markdown(f"#### {DOWNLOADS}")
+    meta = report["meta"]
+    base = f"praeventionsmonitor_{meta['quarter']}_{meta['municipality_id'] or 'kreis'}"
+    makers = {
+        "pptx": (PPTX_LABEL, to_pptx_bytes, ":material/slideshow:"),
+        "pdf": (PDF_LABEL, to_pdf_bytes, ":material/picture_as_pdf:"),
+        "xlsx": (XLSX_LABEL, to_report_xlsx_bytes, ":material/table_view:"),
+    }
+    for col, (fmt, (label, make, icon)) in zip(st.columns(3), makers.items(), strict=True):
+        col.download_button(
+            label,
+            data=lambda make=make: make(report),
+            file_name=f"{base}.{fmt}",
+            mime=MIME[fmt],
+            icon=icon,
+            on_click="ignore",
+            key=f"download_{fmt}",
+            width="stretch",
+        )
+
+
+def _stop_presenting() -> None:
+    st.session_state[KEY_PRESENTING] = False
+
+
+def show(report: dict[str, Any], chosen: list[str], presenting: bool) -> None:
+    """The chosen slides one at a time, the current slide's data and the downloads."""
+    if not chosen:
+        st.info(NO_SLIDES, icon=":material/info:")
+        return
+    shown = select_slides(report, chosen)
+    if presenting:
+        st.button(
+            END_PRESENTING,
+            icon=":material/close_fullscreen:",
+            on_click=_stop_presenting,
+            type="tertiary",
+        )
+    index = navigation(len(shown["slides"]))
+    spec = shown["slides"][index]
+    with st.container(border=not presenting):
+        render_slide(shown, spec, f"slide_{spec['key']}", presenting)
+    with st.container(key=EXTRAS_KEY):
+        st.caption(KEYS_HINT)
+        slide_data(spec, key=f"data_{spec['key']}")
+        downloads(shown)

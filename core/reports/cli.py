@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from core.errors import PraevError
 from core.present.numbers import format_date
 from core.reports import SLIDE_KEYS
-from core.reports.spec import iso_date
+from core.reports.spec import report_stand
 
 FORMATS = ("pptx", "pdf", "xlsx")
 
@@ -112,6 +112,6 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
     meta = report["meta"]
     print(
         f"{len(report['slides'])} Folien nach {out} geschrieben ({meta['scope']}, "
-        f"{meta['quarter_label']}, Datenstand {format_date(iso_date(meta['data_as_of']))})."
+        f"{meta['quarter_label']}, {report_stand(report).label})."
     )
     return 0

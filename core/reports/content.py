@@ -28,8 +28,9 @@ from core.areas import area
 from core.catalogue import indicator as indicator_entry
 from core.catalogue import indicators
 from core.inventory import data_fingerprint, is_demo
-from core.key_figures import KEY_INDICATORS, key_figures
+from core.key_figures import KEY_INDICATORS
 from core.present.numbers import format_date
+from core.present.stand import LABEL, Stand
 from core.present.vocabulary import WITHHELD_LEGEND
 from core.privacy import PrivacyRules
 from core.quarters import parse_quarter
@@ -42,7 +43,16 @@ from core.reports.indicator_slides import (
     map_slide,
 )
 from core.reports.network_slides import network_slide, quality_slide
-from core.reports.spec import footer_text, format_cell, iso_date, slide, table
+from core.reports.spec import (
+    footer_text,
+    format_cell,
+    iso_date,
+    report_stand,
+    slide,
+    slide_stand,
+    stand_dates,
+    table,
+)
 
 __all__ = ["build_report", "footer_text", "format_cell", "select_slides", "with_session"]
 
@@ -84,15 +94,16 @@ def _sources_slide(
         tables=[table("Quellen", frame, slide_columns=["Indikator", "Quelle", "Stichtag"])],
         reading_aid="Quellen, Definitionen und Datenschutzregeln der gezeigten Zahlen.",
         source="Indikatorenkatalog des Präventionsmonitors",
-        stand=format_date(iso_date(meta["data_as_of"])),
+        stand=report_stand({"meta": meta}),
     )
 
 
 def _title_slide(meta: dict) -> dict:
+    stand = report_stand({"meta": meta})
     facts = [
         ("Gebiet", meta["scope"]),
         ("Berichtsquartal", meta["quarter_label"]),
-        ("Datenstand", format_date(iso_date(meta["data_as_of"]))),
+        (LABEL, stand.text),
         ("Erstellt am", format_date(iso_date(meta["created_at"][:10]))),
     ]
     if meta.get("session_title"):
@@ -105,7 +116,7 @@ def _title_slide(meta: dict) -> dict:
         "title",
         title=meta.get("session_title") or REPORT_TITLE,
         lead=f"{meta['scope']} · {meta['quarter_label']}",
-        bullets=[f"Datenstand: {format_date(iso_date(meta['data_as_of']))}"],
+        bullets=[stand.label],
         tables=[table("Titel", frame, slide_columns=[])],
         reading_aid=(
             f"Bericht zur Präventionskette gegen Kinderarmut für {meta['scope']}, "
@@ -113,8 +124,36 @@ def _title_slide(meta: dict) -> dict:
             "Präventionsmonitor."
         ),
         source="Präventionsmonitor",
-        stand=format_date(iso_date(meta["data_as_of"])),
+        stand=stand,
     )
+
+
+#: slides whose Stand is the report's (they describe it), not a Stand of their own
+DESCRIBING = ("title", "sources")
+
+
+def _stamped(report: dict[str, Any]) -> dict[str, Any]:
+    """The report with its Stand = the union of the Stände of the slides it contains,
+    written into its meta, the title slide and the sources slide."""
+    stand = Stand()
+    for s in report["slides"]:
+        if s["key"] not in DESCRIBING:
+            stand = stand | slide_stand(s)
+    if stand.empty:
+        return report
+    meta = dict(
+        report["meta"],
+        stand_first=stand.first.isoformat() if stand.first else None,
+        data_as_of=stand.last.isoformat() if stand.last else None,
+    )
+    slides = []
+    for s in report["slides"]:
+        if s["key"] == "title":
+            s = _title_slide(meta)
+        elif s["key"] == "sources":
+            s = {**s, "stand": stand.text, "stand_dates": stand_dates(stand)}
+        slides.append(s)
+    return {**report, "meta": meta, "slides": slides}
 
 
 def build_report(
@@ -154,14 +193,11 @@ def build_report(
     for key in keys:
         if key in makers:
             built[key] = makers[key]()
-    # the Datenstand is the newest reference date of the indicator values shown
-    dates = [d for s in built.values() for d in s.pop("_stand_dates", [])]
-    if not dates:
-        dates = [
-            f.stand.isoformat()
-            for f in key_figures(conn, q, municipality_id, rules)
-            if f.key in KEY_INDICATORS and f.stand
-        ]
+    # the report's Stand: the union of the Stände of its slides; a report of title and
+    # sources only has the Stand of the key figures it would show
+    stand = Stand()
+    for s in list(built.values()) or [makers["key_figures"]()]:
+        stand = stand | slide_stand(s)
     meta = {
         "title": REPORT_TITLE,
         "scope": scope,
@@ -169,7 +205,8 @@ def build_report(
         "quarter": q.key,
         "quarter_label": q.label,
         "indicator_id": indicator_id,
-        "data_as_of": max(dates) if dates else None,
+        "stand_first": stand.first.isoformat() if stand.first else None,
+        "data_as_of": stand.last.isoformat() if stand.last else None,
         "demo": is_demo(conn),
         "created_at": dt.datetime.now().replace(microsecond=0).isoformat(),
         "data_hash": report_fingerprint(conn),
@@ -269,4 +306,4 @@ def select_slides(report: dict[str, Any], keys: list[str] | tuple[str, ...]) -> 
         raise NotFoundError(
             f"Unbekannte Folie(n): {', '.join(missing)}. Möglich sind: {', '.join(by_key)}."
         )
-    return {**report, "slides": [by_key[k] for k in keys]}
+    return _stamped({**report, "slides": [by_key[k] for k in keys]})

@@ -1,9 +1,10 @@
 """The report as a printable A4 Sitzungsvorlage (fpdf2, pure Python).
 
 One section per slide: heading, message, charts and map as images (matplotlib), the
-slide's table in full, the reading aid and source with Stand. Page numbers and the
-Datenstand in the footer of every page. Text is set in DejaVu Sans, which ships with
-matplotlib, so umlauts render without installing fonts.
+slide's table in full, the reading aid and source with the slide's own Stand. The
+report's Stand (the union of its slides', :func:`core.reports.spec.report_stand`) in
+the header and footer of every page, with the page numbers. Text is set in DejaVu
+Sans, which ships with matplotlib, so umlauts render without installing fonts.
 """
 
 from __future__ import annotations
@@ -18,10 +19,16 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from core.present.numbers import format_date
 from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
 from core.reports.figures import chart_png
-from core.reports.spec import BULLET, footer_text, format_cell, iso_date, table_shows_withheld
+from core.reports.spec import (
+    BULLET,
+    footer_text,
+    report_stand,
+    slide_stand,
+    table_shows_withheld,
+    table_text,
+)
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -56,7 +63,10 @@ class Vorlage(FPDF):
         meta = self.report["meta"]
         self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
-        text = f"Präventionsmonitor · {meta['scope']} · {meta['quarter_label']}"
+        text = (
+            f"Präventionsmonitor · {meta['scope']} · {meta['quarter_label']} · "
+            f"{report_stand(self.report).label}"
+        )
         if meta.get("session_title"):
             text = f"{meta['session_title']} · " + text
         self.cell(TEXT_W * 0.8, 6, text)
@@ -71,9 +81,9 @@ class Vorlage(FPDF):
         self.set_y(-14)
         self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
-        stand = format_date(iso_date(meta["data_as_of"]))
-        self.cell(TEXT_W / 2, 6, f"Datenstand {stand} · Prüfsumme {meta['data_hash'][:12]}")
-        self.cell(TEXT_W / 2, 6, f"Seite {self.page_no()} von {{nb}}", align="R")
+        stand = report_stand(self.report).label
+        self.cell(TEXT_W * 0.7, 6, f"{stand} · Prüfsumme {meta['data_hash'][:12]}")
+        self.cell(TEXT_W * 0.3, 6, f"Seite {self.page_no()} von {{nb}}", align="R")
 
 
 def _paragraph(pdf: Vorlage, text: str, size: float = 10, style: str = "", colour=(26, 26, 26)):
@@ -121,9 +131,7 @@ def column_widths(pdf: Vorlage, columns: list[str], body: list[list[str]]) -> li
 
 def _table(pdf: Vorlage, spec: dict[str, Any], size: float = 7.5) -> None:
     columns = spec["columns"]
-    body = [
-        [format_cell(v, d) for v, d in zip(r, spec["decimals"], strict=True)] for r in spec["rows"]
-    ]
+    body = table_text(spec)
     numeric = [
         all(isinstance(r[i], int | float) or r[i] in (WITHHELD_SIGN, None) for r in spec["rows"])
         for i in range(len(columns))
@@ -189,7 +197,7 @@ def _section(pdf: Vorlage, number: int, spec: dict[str, Any]) -> None:
     if spec["tables"]:
         first = spec["tables"][0]
         if len(first["rows"]) > ANNEX_ROWS:
-            pdf.annex.append((spec["title"], first))
+            pdf.annex.append((spec["title"], {**first, "_slide": spec}))
             _paragraph(pdf, f"Alle {len(first['rows'])} Zeilen: Anhang {len(pdf.annex)}.", 9)
         else:
             _table(pdf, first)
@@ -221,6 +229,9 @@ def to_pdf_bytes(report: dict[str, Any]) -> bytes:
         pdf.multi_cell(TEXT_W, 7, f"Anhang {i}: {title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
         _table(pdf, spec)
-        if table_shows_withheld(spec):
-            _paragraph(pdf, WITHHELD_LEGEND, 8, "", MUTED)
+        notes = [WITHHELD_LEGEND] if table_shows_withheld(spec) else []
+        stand = slide_stand(spec["_slide"])
+        if not stand.empty:
+            notes.append(stand.label)
+        _paragraph(pdf, " · ".join(notes), 8, "", MUTED)
     return bytes(pdf.output())

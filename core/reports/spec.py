@@ -1,15 +1,27 @@
 """Building blocks of report content: slides, tables and cells as plain JSON-able data,
-and their German text for renderers (footer line, formatted cells)."""
+and their German text for renderers (footer line, formatted cells).
+
+The Stand of every slide, table, page and file follows the one rule of
+:mod:`core.present.stand`: a slide carries the reference dates of its own values
+(``stand_dates``: oldest and newest, ISO), the report the union of its slides
+(``meta["stand_first"]`` .. ``meta["data_as_of"]``). Title slide, slide footers, PDF
+headers and footers, the Excel overview and the CLI all write it through
+:func:`slide_stand` / :func:`report_stand`, so they never contradict each other.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
-from core.present.numbers import format_date, format_number
+from core.present.numbers import din_round, format_date, format_number
+from core.present.stand import Stand
+from core.present.tables import Table
 from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
 from core.privacy import withheld
 from core.reports import SLIDE_TITLES
@@ -22,6 +34,41 @@ BULLET = "–"
 def iso_date(text: str | None) -> dt.date | None:
     """``"2026-06-30"`` -> ``date(2026, 6, 30)``; None stays None (dates in the JSON)."""
     return dt.date.fromisoformat(text[:10]) if text else None
+
+
+_GERMAN_DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+
+
+def stand_dates(stand: Stand) -> list[str]:
+    """A Stand as JSON: ``[first, last]`` in ISO, or ``[]`` when nothing has a date."""
+    if stand.empty:
+        return []
+    return [d.isoformat() for d in (stand.first, stand.last) if d is not None]
+
+
+def _stand_of(value: Stand | str | None, dates: Iterable[object] = ()) -> Stand:
+    """The Stand a slide builder passed: a :class:`Stand`, or (older builders and frozen
+    reports) German text naming its dates, united with ISO ``dates``."""
+    if isinstance(value, Stand):
+        stand = value
+    else:
+        found = [dt.date(int(y), int(m), int(d)) for d, m, y in _GERMAN_DATE.findall(value or "")]
+        stand = Stand.of(found)
+    return stand | Stand.of(iso_date(str(d)) for d in dates if d)
+
+
+def slide_stand(s: dict[str, Any]) -> Stand:
+    """The Stand of a slide: the reference dates of the values it shows."""
+    if s.get("stand_dates"):
+        return Stand.of(iso_date(d) for d in s["stand_dates"])
+    return _stand_of(s.get("stand"))
+
+
+def report_stand(report: dict[str, Any]) -> Stand:
+    """The Stand of a report: the union of the Stände of its slides (kept in its meta)."""
+    meta = report["meta"]
+    last = iso_date(meta.get("data_as_of"))
+    return Stand(iso_date(meta.get("stand_first")) or last, last)
 
 
 def cell(value: Any) -> Any:
@@ -65,8 +112,29 @@ def table(
     }
 
 
+def pair_table(
+    name: str,
+    pair: Table,
+    slide_rows: int = 0,
+    slide_columns: list[str] | None = None,
+) -> dict[str, Any]:
+    """A table spec from a :class:`~core.present.tables.Table` pair: ``rows`` are its
+    export face (numbers, the withheld sign) for the Excel file, ``text`` its shown
+    face (German text) for slides, PDF and the presentation: the same cells the page
+    shows and its CSV gives. ``slide_rows``/``slide_columns`` as in :func:`table`."""
+    spec = table(name, pair.export, slide_rows=slide_rows, slide_columns=slide_columns)
+    spec["text"] = [["" if v is None else str(v) for v in row] for row in pair.shown.to_numpy()]
+    spec["stand_dates"] = stand_dates(pair.stand)
+    return spec
+
+
 def slide(key: str, **fields: Any) -> dict[str, Any]:
-    """A slide dict with every field present (empty where unused)."""
+    """A slide dict with every field present (empty where unused).
+
+    ``stand`` is the :class:`Stand` of the slide's values (German text naming the dates
+    is read too); the slide keeps its text by the one rule and its dates in
+    ``stand_dates``. Tables built by :func:`pair_table` add their own Stand.
+    """
     base: dict[str, Any] = {
         "key": key,
         "title": SLIDE_TITLES[key],
@@ -81,13 +149,18 @@ def slide(key: str, **fields: Any) -> dict[str, Any]:
         "stand": "",
     }
     base.update(fields)
+    stand = _stand_of(base["stand"], base.pop("_stand_dates", []))
+    for t in base["tables"]:
+        stand = stand | Stand.of(iso_date(d) for d in t.get("stand_dates", []))
+    base["stand"] = "" if stand.empty else stand.text
+    base["stand_dates"] = stand_dates(stand)
     return base
 
 
 def masked(values: pd.Series, suppressed: pd.Series, decimals: int) -> list:
-    """Rounded numbers for a table spec, the one sign where withheld."""
+    """Numbers rounded by DIN 1333 for a table spec, the one sign where withheld."""
     return [
-        withheld(None if pd.isna(v) else round(float(v), decimals), s)
+        withheld(None if pd.isna(v) else din_round(float(v), decimals), s)
         for v, s in zip(values, suppressed, strict=True)
     ]
 
@@ -110,8 +183,9 @@ def footer_text(report: dict[str, Any], s: dict[str, Any]) -> str:
     parts = [WITHHELD_LEGEND] if shows_withheld(s) else []
     if s.get("source"):
         parts.append(f"Quelle: {s['source']}")
-    if s.get("stand"):
-        parts.append(f"Stand: {s['stand']}")
+    stand = slide_stand(s)
+    if not stand.empty:
+        parts.append(stand.label)
     if report["meta"].get("demo"):
         parts.append("Demodaten")
     return " · ".join(parts)
@@ -136,7 +210,17 @@ def slide_table(spec: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         if wanted is None
         else [spec["columns"].index(c) for c in wanted]
     )
-    rows = spec["rows"][: spec["slide_rows"]] if spec.get("slide_rows") else spec["rows"]
     header = [spec["columns"][i] for i in cols]
-    body = [[format_cell(r[i], spec["decimals"][i]) for i in cols] for r in rows]
-    return header, body
+    body = [[r[i] for i in cols] for r in table_text(spec)]
+    return header, body[: spec["slide_rows"]] if spec.get("slide_rows") else body
+
+
+def table_text(spec: dict[str, Any]) -> list[list[str]]:
+    """Every row of a table spec as German text: its shown face when it came from a
+    :class:`Table` pair, else its numbers formatted (DIN 1333) with their decimals."""
+    if "text" in spec:
+        return [list(row) for row in spec["text"]]
+    return [
+        [format_cell(v, d) for v, d in zip(row, spec["decimals"], strict=True)]
+        for row in spec["rows"]
+    ]

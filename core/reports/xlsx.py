@@ -10,8 +10,9 @@ import pandas as pd
 
 from core.exporting import to_xlsx_bytes
 from core.present.numbers import format_date
+from core.present.stand import LABEL
 from core.present.tables import with_withheld_note
-from core.reports.spec import iso_date, table_shows_withheld
+from core.reports.spec import iso_date, report_stand, slide_stand, table_shows_withheld
 
 OVERVIEW_SHEET = "Übersicht"
 DEFINITIONS_SHEET = "Definitionen und Quellen"
@@ -27,7 +28,7 @@ def _overview(report: dict[str, Any]) -> pd.DataFrame:
         ("Bericht", meta.get("session_title") or meta["title"]),
         ("Gebiet", meta["scope"]),
         ("Berichtsquartal", meta["quarter_label"]),
-        ("Datenstand", format_date(iso_date(meta["data_as_of"]))),
+        (LABEL, report_stand(report).text),
         ("Prüfsumme der Daten", meta["data_hash"]),
         ("Erstellt am", meta["created_at"].replace("T", " ")),
     ]
@@ -48,8 +49,9 @@ def sheets(report: dict[str, Any]) -> dict[str, pd.DataFrame]:
             frame = _frame(table)
             if spec.get("source") and "Quelle" not in frame.columns:
                 frame["Quelle"] = spec["source"]
-            if spec.get("stand") and "Stand" not in frame.columns:
-                frame["Stand"] = spec["stand"]
+            stand = slide_stand(spec)
+            if not stand.empty and "Stand" not in frame.columns:
+                frame["Stand"] = stand.text
             if table_shows_withheld(table):
                 frame = with_withheld_note(frame)
             out[f"{number} {table['name']}"[:31]] = frame
