@@ -50,12 +50,12 @@ def measure(engine: Engine, label: str, saves: int) -> None:
         last = quarters[-1]
         first_net = int(networks(conn)["network_id"].iloc[0])
         queries = {
-            "status_table": lambda: status_table(conn, last.key),
+            "status_table": lambda: status_table(conn, last),
             "stage_distribution": lambda: stage_distribution(conn, [last]),
             "stage_trend (all quarters)": lambda: stage_trend(conn, quarters),
-            "quality_matrix": lambda: quality_matrix(conn, last.key),
+            "quality_matrix": lambda: quality_matrix(conn, last),
             "presence_matrix": lambda: presence_matrix(conn),
-            "network_history": lambda: network_history(conn, first_net),
+            "network_history": lambda: network_history(conn, first_net, quarters),
             "prefill": lambda: prefill(conn, first_net, last.key),
         }
         print(f"{label}: {len(quarters)} quarters, newest {last.label}")

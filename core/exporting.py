@@ -21,39 +21,12 @@ from sqlalchemy import Connection, Engine
 
 from core.areas import area
 from core.escaping import is_formula, spreadsheet_text
-from core.inventory import is_demo
-from core.networks import status_table
 from core.present.chain_tables import coverage_table
-from core.present.indicator_tables import DEMO_NOTE, indicator_table
+from core.present.indicator_tables import DEMO_NOTE, indicator_table  # noqa: F401 (DEMO_NOTE)
+from core.present.network_tables import network_status_table
 from core.quarters import Quarter, parse_quarter
 
 TABLES = ("indicators", "coverage", "networks")
-
-
-def network_table(
-    conn: Connection, quarter: str | Quarter, municipality_id: str | None = None
-) -> pd.DataFrame:
-    """Network status as shown: one row per network of the selection."""
-    demo = is_demo(conn)
-    df = status_table(conn, quarter, municipality_id=municipality_id)
-    q = parse_quarter(quarter)
-    return pd.DataFrame(
-        {
-            "Netzwerk": df["name"],
-            "Art": df["kind"],
-            "Gebiet": df["scope"],
-            "Jugendamt": df["youth_office"],
-            "Quartal": q.label,
-            "Stufe": df["stage_label"].fillna("nicht gemeldet"),
-            "Partner": df["partners"],
-            "Treffen im Quartal": df["meetings"],
-            "Ampel": df["traffic_light_label"].fillna(""),
-            "Veränderung": df["change"],
-            "Ziele": df["goals"].fillna(""),
-            "Notiz": df["note"].fillna(""),
-            "Quelle": (f"{DEMO_NOTE}; " if demo else "") + "Meldungen der Netzwerkkoordination",
-        }
-    )
 
 
 def _german_cell(value: object) -> object:
@@ -137,7 +110,7 @@ def export_table(
     if table == "coverage":
         return coverage_table(conn, parse_quarter(quarter), municipality_id).export
     if table == "networks":
-        return network_table(conn, quarter, municipality_id)
+        return network_status_table(conn, parse_quarter(quarter), municipality_id).export
     raise ValueError(table)
 
 
