@@ -8,6 +8,7 @@ its Stand from :mod:`core.present.network_tables`, exactly as on the Netzwerke p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -16,9 +17,10 @@ from sqlalchemy import Connection
 from core.catalogue import network_stages
 from core.inventory import is_demo
 from core.networks import quality_progress, stage_distribution, status_table, youth_office_of
-from core.present.network_tables import COUNTS, SOURCE, status_of
+from core.present.network_tables import SOURCE, status_of
 from core.present.numbers import MISSING
 from core.present.stand import Stand
+from core.present.tables import Table
 from core.present.vocabulary import (
     NOT_REPORTED,
     NOT_REPORTED_COLOUR,
@@ -40,9 +42,16 @@ def _slide(key: str, **fields: Any) -> dict[str, Any]:
 def _table(name: str, df: pd.DataFrame, on_slide: bool = False) -> dict[str, Any]:
     from core.reports.spec import table
 
-    cells = df.astype(object).where(df.notna(), None)  # no pd.NA in the report's JSON
-    decimals = {c: 0 for c in COUNTS if c in df.columns}
-    return table(name, cells, decimals, slide_columns=None if on_slide else [])
+    return table(name, df, slide_columns=None if on_slide else [])
+
+
+def _pair(name: str, pair: Table) -> dict[str, Any]:
+    """A table of :mod:`core.present.network_tables` as the page shows it (text on
+    slides and in the PDF, numbers in the Excel file), not on the slide itself."""
+    from core.reports.spec import pair_table
+
+    cells = pair.export.astype(object).where(pair.export.notna(), None)  # JSON: no pd.NA
+    return pair_table(name, replace(pair, export=cells), slide_columns=[])
 
 
 def _quarters(q: Quarter, count: int) -> list[Quarter]:
@@ -130,7 +139,7 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
         tables=[
             _table("Netzwerke", frame),
             _table("Netzwerke Verlauf", trend),
-            _table("Netzwerke Liste", listing.export),
+            _pair("Netzwerke Liste", listing),
         ],
         reading_aid=(
             "So lesen Sie die Diagramme: Links die Netzwerke je Jugendamt nach "
@@ -140,7 +149,7 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             "letzten Quartalen."
         ),
         source=SOURCE,
-        stand=stand.text,
+        stand=stand,
     )
 
 
@@ -153,7 +162,7 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             "quality",
             lead="Für dieses Quartal liegen keine Angaben zu den Qualitätsbausteinen vor.",
             source=SOURCE,
-            stand=Stand.of([q.end]).text,
+            stand=Stand.of([q.end]),
         )
     df = df.assign(office=df["youth_office"].map(short_office))
     by = "office" if df["youth_office_id"].nunique() > 1 else "block_title"
@@ -214,5 +223,5 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             "Steuerung) nach Stand: erledigt, in Arbeit, offen."
         ),
         source=SOURCE,
-        stand=Stand.of([q.end]).text,
+        stand=Stand.of([q.end]),
     )
