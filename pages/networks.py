@@ -71,12 +71,9 @@ def render(sel: Selection) -> None:
     dist_tab, trend_tab = distribution_of(dist, q), trend_of(trend, sel.history)
     quality_tab = quality_of(query(quality_matrix, q, office), q)
     matrix_tab = presence_of(query(presence_matrix))
-    # a network's history lies within the quarters of the trend: the header needs no more
-    shown = [status_tab, dist_tab, trend_tab, quality_tab, matrix_tab]
-    stand = status_tab.stand
-    for table in shown:
-        stand = stand | table.stand
-    data_status([stand.first, stand.last], SOURCE)
+    # the page's Stand: what it shows as of the Berichtsquartal (the trend and a
+    # network's history carry a Stand per row, see core/present/stand.py)
+    data_status(status_tab.stand | dist_tab.stand | quality_tab.stand, SOURCE)
 
     stages = dict(zip(stages_df["id"].astype(int), stages_df["label"], strict=True))
     help_text = stages_help(stages_df)
