@@ -15,6 +15,7 @@ from streamlit.util import calc_hash
 from core.audit import audit_entries
 from core.db import make_engine
 from core.models import AuditLog, NetworkStatus
+from tests.app_support import open_app
 from tests.auth_support import PASSWORD, log_in, use_local_login, users_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,15 +40,11 @@ def writable_url(demo_url: str, tmp_path: Path) -> str:
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, url: str, tmp_path: Path, public: bool = False):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("DATABASE_URL", url)
     path = tmp_path / "users.yaml"
     if not path.exists():
         users_file(tmp_path)
     use_local_login(monkeypatch, path, public=public)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    _ok(at)
-    return at
+    return open_app(monkeypatch, url, timeout=60)
 
 
 def _ok(at: AppTest) -> None:

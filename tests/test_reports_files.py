@@ -98,7 +98,7 @@ def test_pptx_chain_chart_shows_the_core_attainment(demo_engine, report, deck) -
     index = [s["key"] for s in report["slides"]].index("chain")
     plot = _charts(deck.slides[index])[0].plots[0]
     assert list(plot.categories) == summary["phase"].tolist()
-    assert list(plot.series[0].values) == [round(r * 100) for r in summary["ratio"]]
+    assert list(plot.series[0].values) == [din_round(r * 100, 0) for r in summary["ratio"]]
 
 
 def test_pptx_key_figures_equal_core_and_every_slide_has_footer_and_notes(

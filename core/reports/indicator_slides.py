@@ -17,7 +17,7 @@ from core.indicators import indicator_values
 from core.key_figures import key_figures
 from core.present.indicator_tables import map_table
 from core.present.map_style import DEFAULT_STYLE, METHOD_LABELS, shading_text
-from core.present.numbers import MISSING, format_date, format_value
+from core.present.numbers import MISSING, din_round, format_date, format_value
 from core.present.vocabulary import (
     NO_DATA,
     NO_STATUS,
@@ -138,13 +138,13 @@ def map_slide(
 
 def chain_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) -> dict:
     df = chain_summary(conn, q, muni, rules)
-    attainment = [None if pd.isna(r) else round(float(r) * 100) for r in df["ratio"]]
+    attainment = [None if pd.isna(r) else din_round(float(r) * 100, 0) for r in df["ratio"]]
     hidden = df["suppressed"]
     frame = pd.DataFrame(
         {
             "Lebensphase": df["phase"],
             "Angebote": df["offers"],
-            "Plätze": df["places"].round(0),
+            "Plätze": [din_round(v, 0) for v in df["places"]],
             "Kinder": withheld_values(df["children"], hidden),
             "Versorgung": masked(df["coverage"], hidden, 1),
             "Maß": df["metric_label"],
@@ -206,8 +206,8 @@ def gaps_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) 
         {
             "Sozialraum": top["name"],
             "Kommune": top["municipality_name"],
-            "SGB-II-Quote u15 %": [round(float(v), 1) for v in top["need"]],
-            "Zielerreichung Kette %": [round(float(v) * 100) for v in top["coverage_ratio"]],
+            "SGB-II-Quote u15 %": [din_round(float(v), 1) for v in top["need"]],
+            "Zielerreichung Kette %": [din_round(float(v) * 100, 0) for v in top["coverage_ratio"]],
             "Lücken in": top["gaps"],
             "Stand SGB II": [format_date(d) for d in top["need_stand"]],
         }
