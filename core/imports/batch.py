@@ -27,6 +27,7 @@ from core.models import (
     ImportBatch,
     OfferLifePhase,
 )
+from core.present.numbers import format_number
 
 Progress = Callable[[float, str], None]
 CHUNK = 5_000
@@ -195,10 +196,7 @@ def write_plan(conn: Connection, plan: Plan, user: str, progress: Progress | Non
                 ]
                 conn.execute(insert(t), chunk)
                 done += len(chunk)
-                if progress:
-                    progress(
-                        min(done / total, 1.0), f"{done:,} von {total:,} Zeilen".replace(",", ".")
-                    )
+                _report(progress, done, total)
         if changed_idx:
             cols = [c for c in write.columns if c in write.rows[changed_idx[0]]]
             stmt = (
@@ -234,10 +232,7 @@ def write_plan(conn: Connection, plan: Plan, user: str, progress: Progress | Non
                     )
                 conn.execute(stmt, params)
                 done += len(part)
-                if progress:
-                    progress(
-                        min(done / total, 1.0), f"{done:,} von {total:,} Zeilen".replace(",", ".")
-                    )
+                _report(progress, done, total)
             if write.links is not None:
                 for i in changed_idx:
                     oid = write.existing[i]["id"]
@@ -269,6 +264,12 @@ def write_plan(conn: Connection, plan: Plan, user: str, progress: Progress | Non
     if progress:
         progress(1.0, "fertig")
     return batch_id
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress:
+        rows = f"{format_number(done, 0)} von {format_number(total, 0)} Zeilen"
+        progress(min(done / total, 1.0), rows)
 
 
 def _stamp(t: Table, user: str) -> dict[str, Any]:
