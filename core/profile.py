@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from sqlalchemy import Connection
 
@@ -10,7 +12,6 @@ from core.catalogue import indicator_entries, indicators, life_phases
 from core.indicators import panel
 from core.networks import networks, status_table
 from core.population import children_as_of
-from core.present.numbers import format_value
 from core.privacy import PrivacyRules, display_value
 from core.publication import REASON_WITHHELD, protected
 from core.published_cells import population_cells
@@ -60,35 +61,40 @@ def population_by_phase(
 
 def indicator_panels(
     conn: Connection,
-    quarter: str | Quarter,
-    quarters: list[Quarter],
+    history: Sequence[Quarter],
     rules: PrivacyRules | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every indicator's suppressed values for all areas over the quarters up to
-    ``quarter`` (see :func:`core.indicators.panel`); area-independent, so a UI can
-    cache it once for all profiles."""
+    """Every indicator's suppressed values for all areas over the ``history`` quarters
+    (``Selection.history``: up to and including the Berichtsquartal; see
+    :func:`core.indicators.panel`); area-independent, so a UI can cache it once for
+    all profiles."""
     rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
-    upto = sorted({x for x in quarters if x <= q} | {q})
+    upto = sorted(set(history))
     return {ind.id: panel(conn, ind, upto, rules) for ind in indicator_entries(conn)}
+
+
+def history_until(quarter: Quarter, quarters: Sequence[Quarter]) -> tuple[Quarter, ...]:
+    """The quarters up to and including ``quarter`` (it included), ascending."""
+    return tuple(sorted({x for x in quarters if x <= quarter} | {quarter}))
 
 
 def profile_rows(
     catalogue: pd.DataFrame,
     panels: dict[str, pd.DataFrame],
     area: dict,
-    quarter: str | Quarter,
+    quarter: Quarter,
     rules: PrivacyRules | None = None,
 ) -> pd.DataFrame:
     """Every indicator for one area as of the quarter, with Kommune and Kreis values and
-    the series over the panel's quarters (for sparklines; hidden quarters are None).
+    the series over the panel's quarters (for trend lines; hidden quarters are None).
 
-    Columns: indicator_id, indicator, name, unit, polarity, topic, definition, source,
-    value, display, stand, suppressed, municipality_display, district_display, series,
-    series_labels.
+    Columns: indicator_id, indicator, name, unit, decimals, polarity, topic, definition,
+    source, value, display, stand, suppressed, municipality_value,
+    municipality_suppressed, municipality_display, district_value, district_suppressed,
+    district_display, series, series_labels.
     """
     rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
+    q = quarter
     area_id = area["id"]
     rows = []
     for ind in catalogue.to_dict("records"):
@@ -109,7 +115,16 @@ def profile_rows(
                 ind["kind"],
             )
 
+        def cell(aid: str | None, now: pd.DataFrame = now) -> tuple[float | None, bool]:
+            if not aid or aid not in now.index:
+                return None, False
+            r = now.loc[aid]
+            return (None if pd.isna(r["value"]) else float(r["value"])), bool(r["suppressed"])
+
         district_id = now.index[now["level"] == "district"]
+        kreis = district_id[0] if len(district_id) else None
+        muni_value, muni_hidden = cell(area.get("municipality_id"))
+        kreis_value, kreis_hidden = cell(kreis)
         cur = now.loc[area_id] if area_id in now.index else None
         rows.append(
             {
@@ -117,6 +132,7 @@ def profile_rows(
                 "indicator": ind["short_name"],
                 "name": ind["name"],
                 "unit": ind["unit"],
+                "decimals": int(ind["decimals"]),
                 "polarity": ind["polarity"],
                 "topic": ind["topic"],
                 "definition": ind["definition"],
@@ -125,8 +141,12 @@ def profile_rows(
                 "display": shown(area_id),
                 "stand": None if cur is None else cur["stand"],
                 "suppressed": bool(cur is not None and cur["suppressed"]),
+                "municipality_value": muni_value,
+                "municipality_suppressed": muni_hidden,
                 "municipality_display": shown(area.get("municipality_id")),
-                "district_display": shown(district_id[0] if len(district_id) else None),
+                "district_value": kreis_value,
+                "district_suppressed": kreis_hidden,
+                "district_display": shown(kreis),
                 "series": [None if pd.isna(v) else float(v) for v in mine["value"]],
                 "series_labels": mine["label"].tolist(),
             }
@@ -141,9 +161,11 @@ def indicator_profile(
     quarters: list[Quarter],
     rules: PrivacyRules | None = None,
 ) -> pd.DataFrame:
-    """:func:`profile_rows` for one area, reading everything it needs."""
-    panels = indicator_panels(conn, quarter, quarters, rules)
-    return profile_rows(indicators(conn), panels, area_row(conn, area_id), quarter, rules)
+    """:func:`profile_rows` for one area, reading everything it needs; the series run
+    over ``quarters`` up to ``quarter``."""
+    q = parse_quarter(quarter)  # a Quarter; text still accepted for older callers
+    panels = indicator_panels(conn, history_until(q, quarters), rules)
+    return profile_rows(indicators(conn), panels, area_row(conn, area_id), q, rules)
 
 
 def area_networks(conn: Connection, area_id: str, quarter: str | Quarter) -> pd.DataFrame:
@@ -161,10 +183,5 @@ def area_networks(conn: Connection, area_id: str, quarter: str | Quarter) -> pd.
         | ((nets["scope_level"] == "district") & (nets["kind_id"] == "gesundheitskonferenz"))
     ]
     mine = mine[mine["scope_area_id"].isin(scopes) | (mine["scope_level"] == "district")]
-    status = status_table(conn, quarter)
+    status = status_table(conn, parse_quarter(quarter))
     return status[status["network_id"].isin(mine["network_id"])].reset_index(drop=True)
-
-
-def coverage_text(value: float | None, metric_label: str) -> str:
-    """``"38,2 Plätze je 100 Kinder"`` for a coverage value."""
-    return format_value(value, metric_label, 1)

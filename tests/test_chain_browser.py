@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser_support import CHROMIUM_ARGS, remote_requests
 
@@ -27,23 +27,27 @@ def test_chain_and_heatmap_render_offline(
             page.on("request", lambda request: requested.append(request.url))
             page.on("websocket", lambda ws: requested.append(ws.url))
             page.goto(f"{live_server}/praeventionskette", wait_until="domcontentloaded")
-            page.get_by_role("heading", name="Präventionskette").first.wait_for(timeout=WAIT_MS)
-            page.get_by_text("Die Kette auf einen Blick").wait_for(timeout=WAIT_MS)
-            page.get_by_text("Das schwächste Glied der Kette ist").wait_for(timeout=WAIT_MS)
+            expect(page.get_by_role("heading", name="Präventionskette").first).to_be_visible(
+                timeout=WAIT_MS
+            )
+            expect(page.get_by_text("Die Kette auf einen Blick")).to_be_visible(timeout=WAIT_MS)
+            expect(page.get_by_text("Das schwächste Glied der Kette ist")).to_be_visible()
             charts = page.locator(".stPlotlyChart")
+            expect(charts).to_have_count(5, timeout=WAIT_MS)
             chain, heatmap = charts.nth(0), charts.nth(1)
             # plotly draws SVG: the chain's links and the heatmap's cells with their text
-            chain.locator("svg.main-svg").first.wait_for(timeout=WAIT_MS)
-            chain.get_by_text("schwächstes Glied").wait_for(timeout=WAIT_MS)
-            heatmap.locator("svg.main-svg").first.wait_for(timeout=WAIT_MS)
-            heatmap.locator("text", has_text="Weckhoven").first.wait_for(timeout=WAIT_MS)
-            page.get_by_text("Entwicklung der Versorgung").wait_for(timeout=WAIT_MS)
-            page.wait_for_load_state("networkidle")
+            expect(chain.get_by_text("schwächstes Glied")).to_be_visible(timeout=WAIT_MS)
+            expect(chain.locator("text", has_text="erreicht").first).to_be_attached()
+            expect(heatmap.locator("text", has_text="Weckhoven").first).to_be_attached(
+                timeout=WAIT_MS
+            )
+            expect(heatmap.locator("text", has_text="•").first).to_be_attached()
+            expect(page.get_by_text("Entwicklung der Versorgung")).to_be_visible()
+            expect(page.get_by_text("Datenstand:").first).to_be_visible()
             link_boxes = chain.locator("path[data-index]").count()
             status_words = chain.locator("text", has_text="erreicht").count()
             heat_cells = heatmap.locator("text", has_text="%").count()
             blocked = heatmap.locator("text", has_text="•").count()
-            assert charts.count() == 5
             page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()

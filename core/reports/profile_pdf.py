@@ -1,4 +1,5 @@
-"""The Sozialraum-Steckbrief as a printable A4 PDF (the same content as the page).
+"""The Sozialraum-Steckbrief as a printable A4 PDF and as an Excel workbook (the same
+content as the page).
 
 Built from the same core functions as the page, so privacy suppression is the one the
 page shows; pure Python (fpdf2), no browser.
@@ -8,87 +9,91 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import Connection
 
 from core.areas import area as area_row
 from core.catalogue import indicators
 from core.coverage import coverage_cells
+from core.exporting import to_xlsx_bytes
 from core.inventory import data_fingerprint, is_demo, quarters_with_data
-from core.present.numbers import format_date, format_number
+from core.present.profile_tables import area_chain_table, indicator_table, population_table
+from core.present.tables import Table
 from core.present.vocabulary import WITHHELD_LEGEND
-from core.privacy import PrivacyRules, withheld
-from core.profile import indicator_panels, population_by_phase, profile_rows
-from core.quarters import parse_quarter
+from core.privacy import PrivacyRules
+from core.profile import history_until, indicator_panels, population_by_phase, profile_rows
+from core.quarters import Quarter, parse_quarter
 from core.reports.pdf import MUTED, Vorlage, _paragraph, _table
 
 PROFILE_TABLES = ["area", "indicator_value", "population", "offer", "offer_life_phase"]
 
 
-def chain_status(status: object, gap: object) -> str:
-    """The status of a life phase in the Sozialraum: ``"erreicht"``, ``"Lücke"``, ``"–"``."""
-    if isinstance(status, str):
-        return status
-    return "Lücke" if gap is True else "–"
+#: columns the one-page PDF leaves out (the sources are listed below the tables)
+PDF_OMITS = ("Quelle", "Plätze", "Stand Kinder")
 
 
-def _spec(columns: list[str], rows: list[list[Any]]) -> dict[str, Any]:
-    return {"columns": columns, "rows": rows, "decimals": [None] * len(columns)}
+def _spec(table: Table) -> dict[str, Any]:
+    """A Table's shown face as the PDF's table spec (the text the page shows)."""
+    frame = table.shown.drop(columns=list(PDF_OMITS), errors="ignore")
+    rows = [[str(v) for v in row] for row in frame.itertuples(index=False)]
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "rows": rows,
+        "decimals": [None] * len(frame.columns),
+    }
+
+
+def profile_tables(
+    conn: Connection, area_id: str, quarter: Quarter, rules: PrivacyRules | None = None
+) -> dict[str, Table]:
+    """The Steckbrief's tables (population, indicators, chain), the same as the page's."""
+    rules = rules or PrivacyRules.from_settings()
+    me = area_row(conn, area_id)
+    history = history_until(quarter, quarters_with_data(conn))
+    profile = profile_rows(
+        indicators(conn), indicator_panels(conn, history, rules), me, quarter, rules
+    )
+    cells = coverage_cells(conn, quarter, me["municipality_id"], rules)
+    return {
+        "population": population_table(
+            population_by_phase(conn, area_id, quarter, rules), area_id, quarter
+        ),
+        "indicators": indicator_table(profile, area_id, quarter),
+        "chain": area_chain_table(cells, area_id, quarter),
+    }
+
+
+#: sheet name -> table of :func:`profile_tables`
+XLSX_SHEETS = {"Kennzahlen": "indicators", "Kinder": "population", "Präventionskette": "chain"}
+
+
+def profile_xlsx_bytes(tables: dict[str, Table]) -> bytes:
+    """The Steckbrief's tables as a workbook: their export faces (numbers as numbers,
+    units and Stand in columns of their own, withheld cells as the sign)."""
+    return to_xlsx_bytes({sheet: tables[key].export for sheet, key in XLSX_SHEETS.items()})
 
 
 def profile_content(
-    conn: Connection, area_id: str, quarter: str, rules: PrivacyRules | None = None
+    conn: Connection, area_id: str, quarter: str | Quarter, rules: PrivacyRules | None = None
 ) -> dict[str, Any]:
-    """Everything the Steckbrief PDF shows, as plain data."""
-    rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
+    """Everything the Steckbrief PDF shows, as plain data; its Datenstand is the union of
+    the Stände of its tables."""
+    q = parse_quarter(quarter)  # a Quarter; text still accepted for older callers
     me = area_row(conn, area_id)
-    panels = indicator_panels(conn, q, quarters_with_data(conn), rules)
-    profile = profile_rows(indicators(conn), panels, me, q, rules)
-    population = population_by_phase(conn, area_id, q, rules)
-    cells = coverage_cells(conn, q, me["municipality_id"], rules)
-    cells = cells[cells["area_id"] == area_id]
-    stands = [d for d in profile["stand"] if d is not None and not pd.isna(d)]
+    tables = profile_tables(conn, area_id, q, rules)
+    stand = tables["population"].stand | tables["indicators"].stand | tables["chain"].stand
+    sources = [*tables["indicators"].shown["Quelle"], *tables["population"].shown["Quelle"]]
     return {
         "meta": {
             "title": f"Steckbrief {me['name']}",
             "scope": f"{me['name']} ({me['municipality_name']})",
             "quarter_label": q.label,
             "demo": is_demo(conn),
-            "data_as_of": max(stands).isoformat() if stands else None,
+            "data_as_of": stand.last.isoformat() if stand.last else None,
+            "stand": stand.text,
             "data_hash": data_fingerprint(conn, PROFILE_TABLES),
         },
-        "population": _spec(
-            ["Lebensphase", "Alter", "Anzahl"],
-            [[r.phase, r.ages, r.display] for r in population.itertuples()],
-        ),
-        "indicators": _spec(
-            ["Indikator", "Wert", "Stand", me["municipality_name"] or "Kommune", "Kreis"],
-            [
-                [
-                    r.indicator,
-                    r.display,
-                    format_date(r.stand) if r.stand is not None and not pd.isna(r.stand) else "–",
-                    r.municipality_display,
-                    r.district_display,
-                ]
-                for r in profile.itertuples()
-            ],
-        ),
-        "chain": _spec(
-            ["Lebensphase", "Angebote", "Versorgung", "Ziel", "Status"],
-            [
-                [
-                    r.phase,
-                    int(r.offers),
-                    withheld(f"{format_number(r.coverage, 1)} {r.metric_label}", r.suppressed),
-                    format_number(r.target, 0),
-                    withheld(chain_status(r.status, r.gap), r.suppressed),
-                ]
-                for r in cells.itertuples()
-            ],
-        ),
-        "sources": sorted(set(profile["source"])),
+        **{key: _spec(table) for key, table in tables.items()},
+        "sources": sorted(set(sources)),
     }
 
 
