@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from core.errors import Problem
 from core.escaping import html_text
+from core.present.vocabulary import import_colour
 
 COLUMNS = {
     "file": "Datei",
@@ -55,9 +56,6 @@ def problems_text(problems: list[Problem], limit: int = 200) -> str:
     return "\n".join(lines)
 
 
-STATUS_COLOURS = {"neu": "#1b7f3b", "geändert": "#c77700", "unverändert": "#7a7a7a"}
-
-
 def area_preview_figure(gdf: Any) -> go.Figure:
     """The areas of an import as outlines on plain axes (no basemap, works offline),
     coloured by status (new / changed / unchanged), name on hover."""
@@ -74,7 +72,7 @@ def area_preview_figure(gdf: Any) -> go.Figure:
                     y=list(y),
                     mode="lines",
                     fill="toself",
-                    line={"color": STATUS_COLOURS.get(rec.status, "#333"), "width": 1},
+                    line={"color": import_colour(rec.status), "width": 1},
                     name=rec.status,
                     legendgroup=rec.status,
                     showlegend=rec.status not in shown,

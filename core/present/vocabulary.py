@@ -141,3 +141,14 @@ QUALITY_STATES: dict[str, Term] = {
 QUALITY_ORDER = {"open": 0, "in_progress": 1, "done": 2}
 #: bars of a count shown beside a status (a network's partners): neutral, no status
 COUNT_COLOUR = "#9E9E9E"
+
+
+# --- Imports: what an import does to a row ---------------------------------------------
+
+#: status of an imported area or row -> colour of its preview outline
+IMPORT_STATUS_COLOURS = {"neu": "#009E73", "geändert": "#E69F00", "unverändert": "#7A7A7A"}
+
+
+def import_colour(status: str) -> str:
+    """The preview colour of an import status (new, changed, unchanged)."""
+    return IMPORT_STATUS_COLOURS.get(status, TEXT_COLOUR)
