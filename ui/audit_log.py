@@ -7,11 +7,12 @@ import datetime as dt
 import streamlit as st
 
 from core.audit_view import ACTION_LABELS, ENTITY_LABELS, audit_choices, audit_table
-from core.exporting import to_csv_bytes
 from core.permissions import may_manage_users
 from core.present.numbers import format_number
+from core.present.tables import Table
 from ui.auth import current_user
 from ui.query import query
+from ui.tables import table_with_csv
 
 HEADING = "Änderungsprotokoll"
 INTRO = (
@@ -71,13 +72,5 @@ def audit_section() -> None:
     if table.empty:
         st.info(EMPTY, icon=":material/info:")
         return
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(
-        DOWNLOAD,
-        to_csv_bytes(table),
-        file_name="aenderungsprotokoll.csv",
-        mime="text/csv",
-        key="dl_audit",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    pair = Table(shown=table, export=table, file_name="aenderungsprotokoll.csv")
+    table_with_csv(pair, key="audit", label=DOWNLOAD)

@@ -13,7 +13,6 @@ from functools import partial
 
 import streamlit as st
 
-from core.exporting import to_csv_bytes
 from core.imports import ImportFile, ImportOptions, Plan, check, preview, rollback_batch, run_import
 from core.imports import batches as import_batches
 from core.imports.geofiles import fields as area_fields
@@ -23,10 +22,12 @@ from core.imports.report import area_preview_figure, problems_frame
 from core.imports.tables import sheet_names
 from core.imports.templates import templates
 from core.present.numbers import format_number
+from core.present.tables import Table
 from core.present.vocabulary import LEVEL_PLURALS
 from ui.auth import current_user
 from ui.db import get_engine
 from ui.query import after_write, query
+from ui.tables import table_with_csv
 
 DEMO_NOTE = (
     "Die Datenbank enthält **Demodaten**. Echte Daten werden nicht mit Demodaten gemischt: "
@@ -190,20 +191,8 @@ def table_options(kind: str, files: list[ImportFile]) -> ImportOptions:
 
 def show_problems(problems: list, name: str) -> None:
     frame = problems_frame(problems)
-    wide = st.column_config.TextColumn(width="large")
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={"Problem": wide, "So beheben Sie es": wide},
-    )
-    st.download_button(
-        PROBLEMS_DOWNLOAD,
-        to_csv_bytes(frame),
-        file_name=f"probleme_{name}.csv",
-        key=f"dl_{name}",
-        icon=":material/download:",
-    )
+    pair = Table(shown=frame, export=frame, file_name=f"probleme_{name}.csv")
+    table_with_csv(pair, key=f"problems_{name}", label=PROBLEMS_DOWNLOAD)
 
 
 def show_preview(plan: Plan) -> None:
@@ -216,15 +205,9 @@ def show_preview(plan: Plan) -> None:
     if plan.geometries is not None and len(plan.geometries):
         st.caption(MAP_READING)
         st.plotly_chart(area_preview_figure(plan.geometries), width="stretch")
-    st.dataframe(plan.preview, hide_index=True, width="stretch")
     st.caption(PREVIEW_NOTE)
-    st.download_button(
-        PREVIEW_DOWNLOAD,
-        to_csv_bytes(plan.preview),
-        file_name="vorschau.csv",
-        key="dl_preview",
-        icon=":material/download:",
-    )
+    pair = Table(shown=plan.preview, export=plan.preview, file_name="vorschau.csv")
+    table_with_csv(pair, key="preview", label=PREVIEW_DOWNLOAD)
 
 
 def import_section(demo: bool) -> None:
