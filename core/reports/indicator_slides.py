@@ -15,29 +15,30 @@ from core.catalogue import indicator as indicator_entry
 from core.coverage import chain_summary, need_vs_coverage, weakest_link
 from core.indicators import indicator_values
 from core.key_figures import key_figures
+from core.present.chain_tables import chain_table, need_table, shown_percent
 from core.present.indicator_tables import map_table
 from core.present.map_style import DEFAULT_STYLE, METHOD_LABELS, shading_text
-from core.present.numbers import MISSING, din_round, format_date, format_value
+from core.present.numbers import MISSING, format_date, format_value
 from core.present.vocabulary import (
     NO_DATA,
-    NO_STATUS,
     QUADRANT_GAP,
-    STATUSES,
     WITHHELD_COLUMN,
     WITHHELD_TEXT,
+    status_term,
 )
-from core.privacy import PrivacyRules, withheld_values
+from core.privacy import PrivacyRules
 from core.quarters import Quarter
 from core.reports.maps import report_map
-from core.reports.spec import masked, slide, table
+from core.reports.spec import pair_table, slide, table
 
 DISTRICT_NAME = "Rhein-Kreis Neuss"
 GAP_QUADRANT = QUADRANT_GAP
 GAP_ROWS_ON_SLIDE = 8
 #: Sozialräume named on the map slide: the most urgent of the ranking.
 TOP_AREAS = 5
-STATUS_COLOURS = {status: term.colour for status, term in STATUSES.items()}
-MISSING_COLOUR = NO_STATUS.colour
+#: the chain table's columns on the slide (the Excel sheet has all of them)
+CHAIN_ON_SLIDE = ["Lebensphase", "Zielerreichung %", "Status", "Sozialräume mit Lücke"]
+NEED_INDICATOR = "sgb2_u15"
 
 
 def key_figures_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) -> dict:
@@ -136,27 +137,14 @@ def map_slide(
     )
 
 
-def chain_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) -> dict:
+def chain_slide(conn: Connection, q: Quarter, muni: str | None, rules: PrivacyRules) -> dict:
+    """The chain per life phase: the Präventionskette page's table (one builder) and its
+    attainment as the page shows it (percent kept inside its status band)."""
     df = chain_summary(conn, q, muni, rules)
-    attainment = [None if pd.isna(r) else din_round(float(r) * 100, 0) for r in df["ratio"]]
-    hidden = df["suppressed"]
-    frame = pd.DataFrame(
-        {
-            "Lebensphase": df["phase"],
-            "Angebote": df["offers"],
-            "Plätze": [din_round(v, 0) for v in df["places"]],
-            "Kinder": withheld_values(df["children"], hidden),
-            "Versorgung": masked(df["coverage"], hidden, 1),
-            "Maß": df["metric_label"],
-            "Ziel": df["target"],
-            "Zielerreichung %": withheld_values(attainment, hidden),
-            "Status": withheld_values(df["status"].fillna(""), hidden),
-            "Sozialräume mit Lücke": [
-                f"{g} von {a}" for g, a in zip(df["gap_areas"], df["areas"], strict=True)
-            ],
-        }
-    )
-    stand = df["children_stand"].dropna().max() if df["children_stand"].notna().any() else None
+    pair = chain_table(df, q, muni)
+    attainment = [
+        None if h else shown_percent(r) for r, h in zip(df["ratio"], df["suppressed"], strict=True)
+    ]
     return slide(
         "chain",
         title="Präventionskette: Zielerreichung je Lebensphase",
@@ -171,71 +159,45 @@ def chain_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules)
                 "decimals": 0,
                 "reference": 100,
                 "horizontal": True,
-                "point_colours": [STATUS_COLOURS.get(x, MISSING_COLOUR) for x in df["status"]],
+                "point_colours": [status_term(x).colour for x in df["status"]],
             }
         ],
-        tables=[
-            table(
-                "Präventionskette",
-                frame,
-                {"Versorgung": 1, "Plätze": 0, "Kinder": 0, "Ziel": 0},
-                slide_columns=[
-                    "Lebensphase",
-                    "Zielerreichung %",
-                    "Status",
-                    "Sozialräume mit Lücke",
-                ],
-            )
-        ],
+        tables=[pair_table("Präventionskette", pair, slide_columns=CHAIN_ON_SLIDE)],
         reading_aid=(
             "So lesen Sie das Diagramm: Jeder Balken zeigt, wie viel Prozent ihres Zielwerts "
             "eine Lebensphase erreicht; 100 % heißt Ziel erreicht. Gemessen wird in Plätzen "
             "je 100 Kinder (Krippe, Kita, Grundschule) oder in Angeboten je 1.000 Kinder."
         ),
         source="Angebote: Angebotsdatenbank; Kinder: Melderegister",
-        stand=f"Angebote {format_date(q.end)}; Kinder {format_date(stand)}",
     )
 
 
-def gaps_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) -> dict:
+def gaps_slide(conn: Connection, q: Quarter, muni: str | None, rules: PrivacyRules) -> dict:
+    """Where need is high and coverage low: the Präventionskette page's need table (one
+    builder), restricted to that quadrant."""
     df = need_vs_coverage(conn, q, muni, rules=rules)
+    need = indicator_entry(conn, NEED_INDICATOR)
     kreis = df["district_value"].dropna()
-    kreis_text = format_value(float(kreis.iloc[0]), "%", 1) if len(kreis) else "–"
-    top = df[df["quadrant"] == GAP_QUADRANT]
-    frame = pd.DataFrame(
-        {
-            "Sozialraum": top["name"],
-            "Kommune": top["municipality_name"],
-            "SGB-II-Quote u15 %": [din_round(float(v), 1) for v in top["need"]],
-            "Zielerreichung Kette %": [din_round(float(v) * 100, 0) for v in top["coverage_ratio"]],
-            "Lücken in": top["gaps"],
-            "Stand SGB II": [format_date(d) for d in top["need_stand"]],
-        }
-    )
+    kreis_text = format_value(float(kreis.iloc[0]), need.unit, need.decimals) if len(kreis) else "–"
+    top = df[df["quadrant"] == GAP_QUADRANT].reset_index(drop=True)
+    pair = need_table(top, need, q, muni)
     count = len(top)
     lead = (
-        f"{count} Sozialräume haben hohen Bedarf (SGB-II-Quote u15 über dem Kreiswert von "
+        f"{count} Sozialräume haben hohen Bedarf ({need.short_name} über dem Kreiswert von "
         f"{kreis_text}) und eine niedrige Versorgung."
         if count
         else "Kein Sozialraum hat zugleich hohen Bedarf und niedrige Versorgung."
     )
-    stands = top["need_stand"].dropna()
+    on_slide = [c for c in pair.export.columns if c not in ("Quadrant", "Stand Bedarf")]
     return slide(
         "gaps",
         lead=lead,
         tables=[
-            table(
+            pair_table(
                 "Lücken",
-                frame,
-                {"SGB-II-Quote u15 %": 1, "Zielerreichung Kette %": 0},
+                pair,
                 slide_rows=GAP_ROWS_ON_SLIDE,
-                slide_columns=[
-                    "Sozialraum",
-                    "Kommune",
-                    "SGB-II-Quote u15 %",
-                    "Zielerreichung Kette %",
-                    "Lücken in",
-                ],
+                slide_columns=[c for c in on_slide if c != WITHHELD_COLUMN],
             )
         ],
         reading_aid=(
@@ -246,5 +208,4 @@ def gaps_slide(conn: Connection, q: Any, muni: str | None, rules: PrivacyRules) 
             "eingeordnet."
         ),
         source="SGB II: Statistik der Bundesagentur für Arbeit; Angebote: Angebotsdatenbank",
-        stand=format_date(stands.max()) if len(stands) else "",
     )

@@ -92,8 +92,8 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
         }
     )
     listing = status_of(status, q, is_demo(conn))
-    reported = set(dist["quarter"]) if len(dist) else set()
-    stand = listing.stand | Stand.of([x.end for x in quarters if x.key in reported])
+    # the slide's Stand is the Berichtsquartal's: the trend names its own quarters
+    stand = listing.stand
     total, top = len(status), int((counts["stage"] == 3).sum())
     missing = int((counts["stage"] == 0).sum())
     lead = f"{top} von {total} Netzwerken arbeiten als Produktionsnetzwerk (Stufe 3)."

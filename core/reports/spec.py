@@ -123,7 +123,11 @@ def pair_table(
     face (German text) for slides, PDF and the presentation: the same cells the page
     shows and its CSV gives. ``slide_rows``/``slide_columns`` as in :func:`table`."""
     spec = table(name, pair.export, slide_rows=slide_rows, slide_columns=slide_columns)
-    spec["text"] = [["" if v is None else str(v) for v in row] for row in pair.shown.to_numpy()]
+    # the shown face, column for column of the export (the export may add a column, such
+    # as the Datenschutz note, that the screen gives as a legend instead)
+    shown = pair.shown.reindex(columns=pair.export.columns)
+    shown = shown.fillna(pair.export.astype(object)) if len(shown) else shown
+    spec["text"] = [["" if pd.isna(v) else str(v) for v in row] for row in shown.to_numpy()]
     spec["stand_dates"] = stand_dates(pair.stand)
     return spec
 
