@@ -50,7 +50,7 @@ from core.present.map_style import (
     shading_text,
 )
 from core.present.numbers import format_number
-from core.present.vocabulary import LEVEL_LABELS, WITHHELD_TEXT
+from core.present.vocabulary import LEVEL_LABELS, MUTED_TEXT_COLOUR, WITHHELD_TEXT
 from core.selection import Selection
 from ui.leaflet import CLUSTER_CSS, CLUSTER_JS, LEAFLET_CSS, LEAFLET_JS, ensure_assets
 from ui.query import query
@@ -85,7 +85,7 @@ _CSS = """
   font: 600 12px/26px sans-serif; box-shadow: 0 0 2px rgba(0,0,0,.5); }
 .leaflet-tooltip, .leaflet-popup-content { font: 13px/1.35 sans-serif; }
 .leaflet-control-layers { font: 12px/1.4 sans-serif; }
-.leaflet-container { background: #ffffff; }
+.leaflet-container { background: white; }
 .praev-hatch-defs { position: absolute; width: 0; height: 0; }
 path.leaflet-interactive:focus { outline: none; }
 </style>
@@ -124,7 +124,8 @@ def legend_html(entries: list[LegendEntry], count_text: str = "{n} Gebiet(e)") -
             f'background:{background}"></span>'
         )
         count = html_text(count_text.format(n=e.count))
-        text = f'<span>{html_text(e.label)} <span style="color:#5b6770">({count})</span></span>'
+        muted = f'<span style="color:{MUTED_TEXT_COLOUR}">({count})</span>'
+        text = f"<span>{html_text(e.label)} {muted}</span>"
         parts.append(_ROW.format(swatch + text))
     return "".join(parts)
 

@@ -17,6 +17,7 @@ import streamlit as st
 from core.escaping import html_text, markdown_text
 from core.present.numbers import format_number
 from core.present.tables import Table, with_withheld_note
+from core.present.vocabulary import REFERENCE_LINE_COLOUR
 from core.reports.content import select_slides
 from core.reports.pdf import to_pdf_bytes
 from core.reports.pptx import to_pptx_bytes
@@ -164,9 +165,9 @@ def chart_figure(spec: dict[str, Any], height: int = 460) -> go.Figure:
         fig.update_layout(barmode="stack")
     if spec.get("reference") is not None:
         if horizontal:
-            fig.add_vline(x=spec["reference"], line_dash="dash", line_color="#333333")
+            fig.add_vline(x=spec["reference"], line_dash="dash", line_color=REFERENCE_LINE_COLOUR)
         else:
-            fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#333333")
+            fig.add_hline(y=spec["reference"], line_dash="dash", line_color=REFERENCE_LINE_COLOUR)
     if horizontal:
         fig.update_yaxes(autorange="reversed")
         totals = [

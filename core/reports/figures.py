@@ -16,8 +16,7 @@ from matplotlib.ticker import FuncFormatter
 
 from core.escaping import matplotlib_text
 from core.present.numbers import format_number
-
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
+from core.present.vocabulary import GRID_COLOUR, PALETTE, REFERENCE_LINE_COLOUR, TEXT_COLOUR
 
 
 def _values(series: dict[str, Any]) -> np.ndarray:
@@ -77,7 +76,7 @@ def chart_png(spec: dict[str, Any], width_in: float = 7.0, height_in: float = 3.
                 labels=labels,
                 label_type="center" if stacked else "edge",
                 fontsize=8,
-                color="white" if stacked and i >= 1 else "#1a1a1a",
+                color="white" if stacked and i >= 1 else TEXT_COLOUR,
             )
             if stacked:
                 base = base + np.nan_to_num(vals)
@@ -89,14 +88,14 @@ def chart_png(spec: dict[str, Any], width_in: float = 7.0, height_in: float = 3.
             ax.tick_params(axis="x", labelsize=7)
         if spec.get("reference") is not None:
             line = ax.axvline if horizontal else ax.axhline
-            line(spec["reference"], color="#333333", linestyle="--", linewidth=1)
+            line(spec["reference"], color=REFERENCE_LINE_COLOUR, linestyle="--", linewidth=1)
     axis = ax.xaxis if horizontal and spec["kind"] != "line" else ax.yaxis
     axis.set_major_formatter(FuncFormatter(lambda v, _: _label(v, unit, 0)))
     if not horizontal and spec["kind"] != "line":
         ax.set_xticks(pos, [textwrap.fill(c, 14) for c in cats], fontsize=7)
     ax.set_title(matplotlib_text(spec["title"]), fontsize=10, loc="left", weight="bold")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x" if horizontal and spec["kind"] != "line" else "y", color="#dddddd")
+    ax.grid(axis="x" if horizontal and spec["kind"] != "line" else "y", color=GRID_COLOUR)
     ax.set_axisbelow(True)
     if len(spec["series"]) > 1:
         ax.legend(
