@@ -23,7 +23,7 @@ from core.models import (
     QualityProgress,
     YouthOffice,
 )
-from core.present.vocabulary import QUALITY_ORDER, QUALITY_STATES, TRAFFIC_LIGHTS
+from core.present.vocabulary import QUALITY_ORDER, QUALITY_STATES, STAGE_CHANGE, TRAFFIC_LIGHTS
 from core.quarters import Quarter
 
 #: A traffic light as the entry form offers it: symbol and word from the vocabulary.
@@ -92,15 +92,15 @@ def _light_word(key: object) -> str | None:
 
 
 def change_symbol(stage: float | None, previous: float | None) -> str:
-    """↑, ↓ or = for a stage against the previous quarter; "neu" without a previous one;
-    "–" when the quarter was not reported."""
+    """↑, ↓ or → for a stage against the previous quarter (:data:`STAGE_CHANGE`); "neu"
+    without a previous one; "–" when the quarter was not reported."""
     if stage is None or pd.isna(stage):
         return "–"
     if previous is None or pd.isna(previous):
         return "neu"
     if stage > previous:
-        return "↑"
-    return "↓" if stage < previous else "="
+        return STAGE_CHANGE["up"]
+    return STAGE_CHANGE["down"] if stage < previous else STAGE_CHANGE["same"]
 
 
 def status_table(

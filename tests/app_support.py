@@ -67,3 +67,20 @@ def shown_text(at: AppTest) -> str:
         parts += [as_shown(str(e.value)) for e in getattr(at, kind)]
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     return "\n".join(parts)
+
+
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Every file the app offers for download during the next runs, by file name (the
+    bytes the browser would get). Call before :func:`open_app`."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    files: dict[str, bytes] = {}
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
+        if filename and isinstance(data, bytes):
+            files[filename] = data
+        return load(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return files

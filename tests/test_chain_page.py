@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from core.cli import main
@@ -26,7 +25,7 @@ from core.coverage import (
 from core.inventory import quarters_with_data
 from core.privacy import PrivacyRules
 from core.quarters import parse_quarter
-from tests.app_support import open_app
+from tests.app_support import downloads, open_app
 from tests.builders import add_offer, add_population, add_tiny_areas, add_values
 from tests.untrusted_support import as_shown
 
@@ -250,27 +249,13 @@ def test_scatter_follows_the_chosen_phase(monkeypatch: pytest.MonkeyPatch, demo_
     assert crib["layout"]["xaxis"]["title"]["text"] == "SGB-II-Quote u15 (%)"
 
 
-def _downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Every file the page offers for download, by file name (as the browser gets it)."""
-    files: dict[str, bytes] = {}
-    load = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
-        if filename and isinstance(data, bytes):
-            files[filename] = data
-        return load(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return files
-
-
 @pytest.mark.parametrize("quarter", ["2026-Q3", "2024-Q2"])
 def test_page_csv_equals_the_cli_export(
     monkeypatch: pytest.MonkeyPatch, demo_url: str, tmp_path: Path, quarter: str
 ) -> None:
     """The coverage table a reader downloads from the page and ``python -m core export
     coverage`` are the same file: same rows, same figures, same Stand."""
-    files = _downloads(monkeypatch)
+    files = downloads(monkeypatch)
     at = _page(monkeypatch, demo_url, quartal=quarter)
     assert parse_quarter(quarter).label in as_shown(at.subheader[0].value)
     page_csv = files[f"versorgung_sozialraeume_{quarter}_kreis.csv"]

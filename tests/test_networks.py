@@ -118,7 +118,7 @@ def test_history_ends_at_the_last_quarter_asked_for(tiny) -> None:
 
 @pytest.mark.parametrize(
     ("stage", "previous", "symbol"),
-    [(2, 1, "↑"), (1, 2, "↓"), (2, 2, "="), (2, None, "neu"), (None, 2, "–")],
+    [(2, 1, "↑"), (1, 2, "↓"), (2, 2, "→"), (2, None, "neu"), (None, 2, "–")],
 )
 def test_change_symbol(stage, previous, symbol) -> None:
     assert change_symbol(stage, previous) == symbol

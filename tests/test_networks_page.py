@@ -99,7 +99,7 @@ def test_status_table_shows_stage_traffic_light_change_and_gaps(monkeypatch, dem
     table = _status(at)
     assert len(table) == 52
     assert set(table["Ampel"]) <= {"🟢 grün", "🟡 gelb", "🔴 rot", "–"}
-    assert set(table["Veränderung"]) <= {"↑", "↓", "=", "neu", "nicht gemeldet"}
+    assert set(table["Veränderung"]) <= {"↑", "↓", "→", "neu", "nicht gemeldet"}
     missing = table[table["Stufe"] == "nicht gemeldet"]
     assert len(missing) == 4
     assert (missing["Veränderung"] == "nicht gemeldet").all()
@@ -241,8 +241,7 @@ def test_page_table_download_and_cli_export_are_the_same(
         shown = page[column].astype(str)
         if column in COUNTS:  # "1.234" on screen, 1234 in the file; "–" is an empty cell
             shown = shown.str.replace(".", "", regex=False).replace("–", "")
-        # the file keeps a leading "=" as text for spreadsheets ("'=")
-        assert shown.tolist() == cli[column].str.removeprefix("'").tolist(), column
+        assert shown.tolist() == cli[column].tolist(), column
     assert f"Datenstand: {cli['Stand'].iloc[0]}" in _texts(at.caption)
 
 

@@ -120,6 +120,9 @@ QUADRANT_STYLE = {label: (colour, marker) for label, colour, marker in QUADRANTS
 
 # --- Networks: stages, traffic lights, quality blocks ----------------------------------
 
+#: a network's stage against the previous quarter (never "=", which spreadsheets read as
+#: the start of a formula)
+STAGE_CHANGE = {"up": "↑", "down": "↓", "same": "→"}
 #: light to dark: a network grows from information (1) to joint production (3)
 STAGE_COLOURS = {1: "#9ECAE1", 2: "#4292C6", 3: "#08306B"}
 NOT_REPORTED = "nicht gemeldet"

@@ -194,13 +194,18 @@ def _section(pdf: Vorlage, number: int, spec: dict[str, Any]) -> None:
         _paragraph(pdf, f"{BULLET} {bullet}", 9.5)
     for chart in spec["charts"]:
         _image(pdf, chart_png(chart), TEXT_W * 0.9, chart["title"])
-    if spec["tables"]:
-        first = spec["tables"][0]
-        if len(first["rows"]) > ANNEX_ROWS:
-            pdf.annex.append((spec["title"], {**first, "_slide": spec}))
-            _paragraph(pdf, f"Alle {len(first['rows'])} Zeilen: Anhang {len(pdf.annex)}.", 9)
-        else:
-            _table(pdf, first)
+    # every table of the slide is in the handout: short ones here, long ones in the annex
+    for i, table in enumerate(spec["tables"]):
+        if len(table["rows"]) > ANNEX_ROWS:
+            title = spec["title"] if i == 0 else f"{spec['title']} – {table['name']}"
+            pdf.annex.append((title, {**table, "_slide": spec}))
+            _paragraph(
+                pdf,
+                f"{table['name']}: alle {len(table['rows'])} Zeilen in Anhang {len(pdf.annex)}.",
+                9,
+            )
+        elif i == 0 or table.get("slide_columns") != []:
+            _table(pdf, table)
     if spec["reading_aid"]:
         _paragraph(pdf, spec["reading_aid"], 8.5, "I", MUTED)
     _paragraph(pdf, footer_text(pdf.report, spec), 8, "", MUTED)
