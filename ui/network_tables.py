@@ -11,6 +11,7 @@ from core.escaping import markdown_text
 from core.networks import network_history
 from core.present.network_tables import history_of
 from core.present.tables import Table
+from core.present.vocabulary import STAGE_CHANGE
 from core.selection import Selection
 from ui.network_charts import history_chart, stage_bars, stage_trend_chart
 from ui.query import query
@@ -29,9 +30,11 @@ NO_NETWORKS = "Für diese Auswahl ist kein Netzwerk erfasst."
 REPORTED = "{reported} von {total} Netzwerken haben für das {quarter} gemeldet."
 STATUS_AID = (
     "So lesen Sie die Tabelle: eine Zeile je Netzwerk mit der Meldung für das "
-    "Berichtsquartal. „Veränderung“ vergleicht die Stufe mit dem Vorquartal: ↑ eine Stufe "
-    "weiter, ↓ zurückgefallen, = gleich, „neu“ ohne Meldung im Vorquartal. Die Ampel ist "
-    "die Selbsteinschätzung der Koordination (🟢 läuft, 🟡 Schwierigkeiten, 🔴 gefährdet). "
+    "Berichtsquartal. „Veränderung“ vergleicht die Stufe mit dem Vorquartal: "
+    f"{STAGE_CHANGE['up']} eine Stufe weiter, {STAGE_CHANGE['down']} zurückgefallen, "
+    f"{STAGE_CHANGE['same']} gleich, „neu“ ohne Meldung im Vorquartal. Die Ampel ist die "
+    "Selbsteinschätzung der Koordination (grün: läuft, gelb: Schwierigkeiten, rot: "
+    "gefährdet). "
     "„Treffen im Quartal“ zählt die Treffen des Netzwerks und seiner Arbeitsgruppen."
 )
 STAGES_HELP_HEAD = "Ein Netzwerk wächst in drei Stufen:"
