@@ -44,7 +44,7 @@ HAFENGEBIET = "05162024-03"
 @pytest.fixture(scope="module")
 def report(demo_engine) -> dict:
     with demo_engine.connect() as conn:
-        return build_report(conn, QUARTER)
+        return build_report(conn, parse_quarter(QUARTER))
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +233,7 @@ def test_chosen_slides_keep_the_presenters_order(report) -> None:
 )
 def test_report_for_kreis_and_kommunen(demo_engine, municipality, scope, quality_by) -> None:
     with demo_engine.connect() as conn:
-        rep = build_report(conn, QUARTER, municipality, "u3_care")
+        rep = build_report(conn, parse_quarter(QUARTER), municipality, indicator(conn, "u3_care"))
     assert rep["meta"]["scope"] == scope
     assert [s["key"] for s in rep["slides"]] == list(SLIDE_KEYS)
     assert rep["slides"][0]["lead"] == f"{scope} · 3. Quartal 2026"

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.cli import main
 from core.key_figures import key_figures
-from core.quarters import parse_quarter
+from core.quarters import Quarter, parse_quarter
 from core.reports.content import build_report
 from core.reports.spec import report_stand
 from tests.app_support import open_app, shown_text
@@ -39,7 +39,7 @@ def test_slides_page_through_with_core_figures(monkeypatch, demo_url, demo_engin
     assert "Folie 1 von 8" in markdown(at)
     assert "## Präventionskette gegen Kinderarmut" in markdown(at)
     with demo_engine.connect() as conn:
-        stand = report_stand(build_report(conn, "2026-Q3"))
+        stand = report_stand(build_report(conn, Quarter(2026, 3)))
     captions = "\n".join(c.value for c in at.caption)
     assert stand.label in captions  # the page header and the title slide: one Stand
     assert shown_text(at).count(stand.text) >= 2

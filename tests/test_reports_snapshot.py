@@ -71,7 +71,11 @@ def _raise_erfttal(engine) -> None:
 
 def test_snapshot_keeps_its_figures_after_new_data(demo_copy) -> None:
     sid = freeze_session(
-        demo_copy, operator("Frau Beispiel"), "Jugendhilfeausschuss", SESSION, QUARTER
+        demo_copy,
+        operator("Frau Beispiel"),
+        "Jugendhilfeausschuss",
+        SESSION,
+        parse_quarter(QUARTER),
     )
     with demo_copy.connect() as conn:
         before = indicator_values(
@@ -84,7 +88,7 @@ def test_snapshot_keeps_its_figures_after_new_data(demo_copy) -> None:
     _raise_erfttal(demo_copy)
 
     with demo_copy.connect() as conn:
-        live = build_report(conn, QUARTER)
+        live = build_report(conn, parse_quarter(QUARTER))
         again = load_snapshot(conn, sid)
         assert data_changed(conn, again)
         assert not data_changed(conn, live)
@@ -96,8 +100,10 @@ def test_snapshot_keeps_its_figures_after_new_data(demo_copy) -> None:
 
 def test_snapshot_is_listed_with_title_date_stand_hash_and_audited(demo_copy) -> None:
     editor = User("herr.muster", "editor", ("neuss",))
+    with demo_copy.connect() as conn:
+        u3 = indicator(conn, "u3_care")
     sid = freeze_session(
-        demo_copy, editor, "  Sozialausschuss  ", SESSION, QUARTER, "05162024", "u3_care"
+        demo_copy, editor, "  Sozialausschuss  ", SESSION, parse_quarter(QUARTER), "05162024", u3
     )
     with demo_copy.connect() as conn:
         listed = snapshots(conn)
@@ -128,7 +134,7 @@ def test_snapshot_is_listed_with_title_date_stand_hash_and_audited(demo_copy) ->
 )
 def test_snapshot_needs_a_title(engine, title, message) -> None:
     with pytest.raises(PraevError, match=message):
-        freeze_session(engine, operator("Test"), title, SESSION, QUARTER)
+        freeze_session(engine, operator("Test"), title, SESSION, parse_quarter(QUARTER))
     with engine.connect() as conn:
         assert snapshots(conn).empty
         assert audit_entries(conn, "snapshot").empty
@@ -141,7 +147,7 @@ def test_snapshot_needs_a_title(engine, title, message) -> None:
 )
 def test_freezing_is_refused_without_permission_and_writes_nothing(engine, user, says) -> None:
     with pytest.raises(PermissionDeniedError, match=says):
-        freeze_session(engine, user, "Jugendhilfeausschuss", SESSION, QUARTER)
+        freeze_session(engine, user, "Jugendhilfeausschuss", SESSION, parse_quarter(QUARTER))
     with engine.connect() as conn:
         assert conn.execute(select(Snapshot.id)).first() is None
         assert audit_entries(conn).empty

@@ -32,7 +32,7 @@ from core.escaping import (
 from core.exporting import to_csv_bytes, to_xlsx_bytes
 from core.map_data import map_view, offer_points
 from core.present.indicator_tables import map_table
-from core.quarters import parse_quarter
+from core.quarters import Quarter, parse_quarter
 from core.reports.content import build_report
 from core.reports.pdf import to_pdf_bytes
 from core.reports.pptx import to_pptx_bytes
@@ -269,7 +269,7 @@ def test_cli_exports_carry_no_live_formula(
 def test_page_csv_and_report_workbook_carry_no_live_formula(evil_engine) -> None:
     with evil_engine.connect() as conn:
         view = map_view(conn, indicator(conn, "sgb2_u15"), parse_quarter("2026-Q3"), "area", NEUSS)
-        report = build_report(conn, "2026-Q3", NEUSS)
+        report = build_report(conn, Quarter(2026, 3), NEUSS)
     _assert_no_formula_in_csv(to_csv_bytes(map_table(view).export))
     _assert_no_formula_in_xlsx(to_report_xlsx_bytes(report))
 
@@ -295,7 +295,7 @@ def test_spreadsheet_writers_neutralise_every_cell_and_header() -> None:
 
 def test_slides_and_handouts_show_attacks_as_text(evil_engine) -> None:
     with evil_engine.connect() as conn:
-        report = build_report(conn, "2026-Q3")
+        report = build_report(conn, Quarter(2026, 3))
         profile = profile_content(conn, ERFTTAL, "2026-Q3")
     deck = Presentation(io.BytesIO(to_pptx_bytes(report)))
     texts = [run.text for slide in deck.slides for shape in slide.shapes for run in _runs(shape)]

@@ -108,7 +108,7 @@ def _cli(demo_url: str, tmp_path: Path, table: str, fmt: str) -> Output:
 
 def _report(demo_engine: Any) -> dict:
     with demo_engine.connect() as conn:
-        return build_report(conn, QUARTER)
+        return build_report(conn, parse_quarter(QUARTER))
 
 
 def _report_tables(report: dict) -> list[pd.DataFrame]:

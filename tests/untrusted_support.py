@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from core.db import make_engine
 from core.models import Area, Network, NetworkStatus, Offer, YouthOffice
 from core.permissions import operator
+from core.quarters import Quarter
 from core.reports.snapshot import freeze_session
 
 #: Evaluated by Jinja, ``{{ lipsum.__name__ }}`` gives this (a quote-free payload).
@@ -78,7 +79,7 @@ def evil_demo(demo_url: str, folder: Path) -> str:
                 .values(name=evil(name), provider=evil(provider))
             )
         conn.execute(update(NetworkStatus).values(goals=ATTACK, note=ATTACK, updated_by=ATTACK))
-    freeze_session(engine, operator(ATTACK), ATTACK, dt.date(2026, 12, 1), "2026-Q3")
+    freeze_session(engine, operator(ATTACK), ATTACK, dt.date(2026, 12, 1), Quarter(2026, 3))
     engine.dispose()
     return url
 

@@ -116,9 +116,7 @@ def choose_report(sel: Selection) -> dict[str, Any] | None:
     )
     if source == SOURCE_FROZEN:
         return _frozen_report()
-    report: dict[str, Any] = query(
-        build_report, sel.quarter.key, sel.municipality_id, sel.indicator.id
-    )
+    report: dict[str, Any] = query(build_report, sel.quarter, sel.municipality_id, sel.indicator)
     stand = report_stand(report)
     data_status([d for d in (stand.first, stand.last) if d])
     return report
@@ -144,9 +142,9 @@ def prepare_form(sel: Selection, user: User) -> None:
             current_user(),
             title,
             session_date,
-            sel.quarter.key,
+            sel.quarter,
             sel.municipality_id,
-            sel.indicator.id,
+            sel.indicator,
         )
     after_write()
     st.session_state[KEY_NEW_SNAPSHOT] = new_id

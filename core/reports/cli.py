@@ -81,6 +81,8 @@ def _list(engine: Engine) -> int:
 
 def run_report(engine: Engine, args: argparse.Namespace) -> int:
     """Carry out ``report`` from parsed CLI arguments."""
+    from core.catalogue import indicator
+    from core.quarters import parse_quarter
     from core.reports.content import DEFAULT_INDICATOR, build_report, select_slides
     from core.reports.snapshot import load_snapshot
 
@@ -102,9 +104,8 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
         else:
             if not args.quarter:
                 raise PraevError("Bitte --quarter angeben, z. B. --quarter 2026-Q3.")
-            report = build_report(
-                conn, args.quarter, args.kommune, args.indicator or DEFAULT_INDICATOR, slides
-            )
+            entry = indicator(conn, args.indicator or DEFAULT_INDICATOR)
+            report = build_report(conn, parse_quarter(args.quarter), args.kommune, entry, slides)
     if slides:
         report = select_slides(report, slides)
     data = render(report, fmt)

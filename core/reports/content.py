@@ -25,15 +25,15 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from core.areas import area
+from core.catalogue import IndicatorEntry, indicators
 from core.catalogue import indicator as indicator_entry
-from core.catalogue import indicators
 from core.inventory import data_fingerprint, is_demo
 from core.key_figures import KEY_INDICATORS
 from core.present.numbers import format_date
 from core.present.stand import LABEL, Stand
 from core.present.vocabulary import WITHHELD_LEGEND
 from core.privacy import PrivacyRules
-from core.quarters import parse_quarter
+from core.quarters import Quarter
 from core.reports import SLIDE_KEYS, SLIDE_TITLES
 from core.reports.indicator_slides import (
     DISTRICT_NAME,
@@ -158,21 +158,23 @@ def _stamped(report: dict[str, Any]) -> dict[str, Any]:
 
 def build_report(
     conn: Connection,
-    quarter: str,
+    q: Quarter,
     municipality_id: str | None = None,
-    indicator_id: str = DEFAULT_INDICATOR,
+    indicator: IndicatorEntry | None = None,
     slides: tuple[str, ...] | list[str] | None = None,
     rules: PrivacyRules | None = None,
 ) -> dict[str, Any]:
     """The report for the Kreis or one Kommune in a quarter, as JSON-able data.
 
-    ``slides`` chooses and orders the slides (default: all, in ``SLIDE_KEYS`` order);
-    unknown keys raise ``NotFoundError`` with the known ones.
+    ``indicator`` is the map slide's (default: the SGB-II-Quote unter 15). ``slides``
+    chooses and orders the slides (default: all, in ``SLIDE_KEYS`` order); unknown keys
+    raise ``NotFoundError`` with the known ones.
     """
     from core.errors import NotFoundError
 
     rules = rules or PrivacyRules.from_settings()
-    q = parse_quarter(quarter)
+    entry = indicator or indicator_entry(conn, DEFAULT_INDICATOR)
+    indicator_id = entry.id
     keys = list(slides) if slides else list(SLIDE_KEYS)
     unknown = [k for k in keys if k not in SLIDE_TITLES]
     if unknown:
@@ -180,11 +182,10 @@ def build_report(
             f"Unbekannte Folie(n): {', '.join(unknown)}. Möglich sind: {', '.join(SLIDE_KEYS)}."
         )
     scope = area(conn, municipality_id)["name"] if municipality_id else DISTRICT_NAME
-    indicator_entry(conn, indicator_id)  # NotFoundError for an unknown indicator
     built: dict[str, dict] = {}
     makers = {
         "key_figures": lambda: key_figures_slide(conn, q, municipality_id, rules),
-        "map": lambda: map_slide(conn, q, municipality_id, indicator_id, rules),
+        "map": lambda: map_slide(conn, q, municipality_id, entry, rules),
         "chain": lambda: chain_slide(conn, q, municipality_id, rules),
         "gaps": lambda: gaps_slide(conn, q, municipality_id, rules),
         "networks": lambda: network_slide(conn, q, municipality_id),

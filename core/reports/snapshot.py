@@ -17,11 +17,13 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from core.audit import record
+from core.catalogue import IndicatorEntry
 from core.errors import NotFoundError, PraevError
 from core.models import Snapshot
 from core.permissions import require_create_snapshot
 from core.privacy import PrivacyRules
-from core.reports.content import DEFAULT_INDICATOR, build_report, report_fingerprint, with_session
+from core.quarters import Quarter
+from core.reports.content import build_report, report_fingerprint, with_session
 from core.reports.spec import iso_date
 from core.users import User
 
@@ -44,9 +46,9 @@ def freeze_session(
     user: User | None,
     title: str,
     session_date: dt.date,
-    quarter: str,
+    quarter: Quarter,
     municipality_id: str | None = None,
-    indicator_id: str = DEFAULT_INDICATOR,
+    indicator: IndicatorEntry | None = None,
     rules: PrivacyRules | None = None,
 ) -> int:
     """Freeze the full report for a session ("Sitzung vorbereiten"); returns its id.
@@ -64,13 +66,13 @@ def freeze_session(
             )
         if len(title) > MAX_TITLE:
             raise PraevError(f"Der Titel ist zu lang (höchstens {MAX_TITLE} Zeichen).")
-        report = build_report(conn, quarter, municipality_id, indicator_id, rules=rules)
+        report = build_report(conn, quarter, municipality_id, indicator, rules=rules)
         report = with_session(report, title, session_date)
         meta = report["meta"]
         selection = {
-            "quarter": quarter,
+            "quarter": quarter.key,
             "municipality_id": municipality_id,
-            "indicator_id": indicator_id,
+            "indicator_id": meta["indicator_id"],
         }
         values = {
             "title": title,
