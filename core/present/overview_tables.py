@@ -40,6 +40,8 @@ class Trend:
 
 def _face(trend: Trend, district_name: str, shown: bool) -> pd.DataFrame:
     df, entry = trend.series, trend.entry
+    # quarters before an indicator's first delivery have nothing to show
+    df = df[df["value"].notna() | df["suppressed"].astype(bool) | df["district_value"].notna()]
     cells = texts if shown else numbers
     hidden = [bool(h) for h in df["suppressed"]]
     return pd.DataFrame(
