@@ -18,7 +18,7 @@ from core.catalogue import network_stages
 from core.inventory import is_demo
 from core.networks import quality_progress, stage_distribution, status_table, youth_office_of
 from core.present.network_tables import SOURCE, status_of
-from core.present.numbers import MISSING
+from core.present.numbers import MISSING, format_date
 from core.present.stand import Stand
 from core.present.tables import Table
 from core.present.vocabulary import (
@@ -184,12 +184,14 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             "Jugendamt": df["youth_office"],
             "Baustein": df["block_title"],
             "Punkt": df["item_id"] + " " + df["item"],
-            "Stand": df["state_label"],
+            "Umsetzung": df["state_label"],
             "Vorquartal": [
                 QUALITY_STATES[p].word if isinstance(p, str) else MISSING
                 for p in df["previous_state"]
             ],
             "Veränderung": df["change"],
+            # "Stand" is a date in every output, never the state of an item
+            "Stand": format_date(q.end),
         }
     )
     done, total = int((df["state"] == "done").sum()), len(df)
