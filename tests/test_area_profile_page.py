@@ -14,8 +14,7 @@ from core.catalogue import indicator
 from core.indicators import indicator_values
 from core.present.vocabulary import WITHHELD_SIGN, WITHHELD_TEXT
 from core.quarters import parse_quarter
-from tests.app_support import open_app, shown_text
-from tests.test_chain_page import _downloads
+from tests.app_support import downloads, open_app, shown_text
 
 ERFTTAL, HAFENGEBIET = "05162024-10", "05162024-03"
 
@@ -55,7 +54,7 @@ def test_link_opens_the_area_with_its_figures(monkeypatch, demo_url, demo_engine
 def test_csv_holds_numbers_with_the_unit_apart(monkeypatch, demo_url) -> None:
     """The Steckbrief's CSV: numbers as numbers (DIN-rounded), the unit in its own
     column, the Stand on every row, withheld cells as the sign with the Datenschutz note."""
-    files = _downloads(monkeypatch)
+    files = downloads(monkeypatch)
     open_profile(monkeypatch, demo_url, gebiet=HAFENGEBIET)
     df = read_csv(files[f"steckbrief_{HAFENGEBIET}_2026-Q3.csv"])
     assert list(df.columns[:4]) == ["Indikator", "Wert", "Einheit", "Stand"]
