@@ -18,12 +18,13 @@ from typing import Any
 
 from core.cli import main
 from core.db import make_engine
+from core.quarters import Quarter
 from core.reports.content import build_report
 from core.reports.pdf import to_pdf_bytes
 from core.reports.pptx import to_pptx_bytes
 from core.reports.xlsx import to_report_xlsx_bytes
 
-QUARTER = "2026-Q3"
+QUARTER = Quarter(2026, 3)
 
 
 def timed(func: Callable[..., Any], *args: Any) -> tuple[float, Any]:
