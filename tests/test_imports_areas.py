@@ -17,6 +17,7 @@ from core.errors import ConflictError, DataError
 from core.imports import ImportFile, ImportOptions, preview, rollback_batch, run_import
 from core.imports.areas import VG250_ATTRIBUTION
 from core.models import AppMeta, Area
+from core.permissions import SYSTEM
 from tests.imports_support import (
     ADORF,
     BESTADT,
@@ -94,7 +95,7 @@ def test_every_gis_format_imports_kommunen_with_their_kreis(
     engine: Engine, tmp_path: Path, make
 ) -> None:
     files = make(tmp_path)
-    result = run_import(engine, "areas", files)
+    result = run_import(engine, "areas", files, user=SYSTEM)
     assert result.counts == {"neu": 2, "geändert": 0, "unverändert": 0}
     assert stored_areas(engine) == {
         "05888": ("Kreis 05888", "district", None),
@@ -106,7 +107,7 @@ def test_every_gis_format_imports_kommunen_with_their_kreis(
     # transformed back to degrees: the same square within a few centimetres
     assert gdf.loc["05888004"].geometry.symmetric_difference(ADORF).area < 1e-9
     assert attribution(engine) == VG250_ATTRIBUTION
-    again = run_import(engine, "areas", make(tmp_path / "again") if False else files)
+    again = run_import(engine, "areas", make(tmp_path / "again") if False else files, user=SYSTEM)
     assert again.batch_id == 0
 
 
@@ -121,8 +122,14 @@ def test_geopackage_layer_is_chosen(engine: Engine, tmp_path: Path) -> None:
     other.to_file(path, layer="schulen", driver="GPKG", mode="a")
     files = [ImportFile(path.name, path.read_bytes())]
     with pytest.raises(DataError, match="2 Ebenen"):
-        run_import(engine, "areas", files)
-    run_import(engine, "areas", files, ImportOptions(layer="gemeinden", district_name="Testkreis"))
+        run_import(engine, "areas", files, user=SYSTEM)
+    run_import(
+        engine,
+        "areas",
+        files,
+        ImportOptions(layer="gemeinden", district_name="Testkreis"),
+        user=SYSTEM,
+    )
     assert stored_areas(engine)["05888"] == ("Testkreis", "district", None)
 
 
@@ -145,7 +152,7 @@ def test_sozialraeume_with_parent_field_and_share_outside_warning(engine: Engine
     warning = next(w for w in plan.warnings if "außerhalb" in w.problem)
     assert "zu 50,0 % außerhalb seiner Kommune Adorf" in warning.problem
     assert warning.value == "05999004-03 Ost"
-    run_import(engine, "areas", [file], accept_warnings=True)
+    run_import(engine, "areas", [file], accept_warnings=True, user=SYSTEM)
     stored = stored_areas(engine)
     assert stored["05999004-03"] == ("Ost", "area", "05999004")
     with engine.connect() as conn:
@@ -165,13 +172,13 @@ def test_invalid_geometry_is_repaired_with_a_warning_naming_the_feature(engine: 
     )
     before = fingerprint(engine)
     with pytest.raises(DataError, match="Warnung"):
-        run_import(engine, "areas", [file])
+        run_import(engine, "areas", [file], user=SYSTEM)
     assert fingerprint(engine) == before
     plan = preview(engine, "areas", [file])
     (warning,) = plan.warnings
     assert "ungültig" in warning.problem and "repariert" in warning.problem
     assert (warning.row, warning.value) == (1, "05888004 Adorf")
-    run_import(engine, "areas", [file], accept_warnings=True)
+    run_import(engine, "areas", [file], accept_warnings=True, user=SYSTEM)
     with engine.connect() as conn:
         geom = shape(
             json.loads(conn.execute(select(Area.geometry).where(Area.id == "05888004")).scalar())
@@ -185,7 +192,9 @@ def test_rollback_of_areas_is_refused_while_values_refer_to_them(
 ) -> None:
     from tests.imports_support import csv_file
 
-    first = run_import(engine, "areas", gis_files(tmp_path, vg250_frame(), "GeoJSON", "g.geojson"))
+    first = run_import(
+        engine, "areas", gis_files(tmp_path, vg250_frame(), "GeoJSON", "g.geojson"), user=SYSTEM
+    )
     values = run_import(
         engine,
         "indicators",
@@ -198,11 +207,12 @@ def test_rollback_of_areas_is_refused_while_values_refer_to_them(
                 ],
             )
         ],
+        user=SYSTEM,
     )
     with pytest.raises(ConflictError, match="1 Indikatorwerte"):
-        rollback_batch(engine, first.batch_id)
-    rollback_batch(engine, values.batch_id)
-    assert rollback_batch(engine, first.batch_id) == 3
+        rollback_batch(engine, first.batch_id, user=SYSTEM)
+    rollback_batch(engine, values.batch_id, user=SYSTEM)
+    assert rollback_batch(engine, first.batch_id, user=SYSTEM) == 3
     assert stored_areas(engine) == {}
 
 
@@ -315,7 +325,7 @@ def test_bad_gis_files_are_rejected_and_nothing_changes(
     before = fingerprint(engine)
     files = make(tmp_path)
     with pytest.raises(DataError) as info:
-        run_import(engine, "areas", files, accept_warnings=True)
+        run_import(engine, "areas", files, accept_warnings=True, user=SYSTEM)
     matching = [p for p in info.value.problems if message in p.problem]
     assert matching, [p.problem for p in info.value.problems]
     assert matching[0].row == row
@@ -324,7 +334,9 @@ def test_bad_gis_files_are_rejected_and_nothing_changes(
 
 
 def test_the_crs_option_rescues_a_shapefile_without_prj(engine: Engine, tmp_path: Path) -> None:
-    run_import(engine, "areas", _zip_without_prj(tmp_path), ImportOptions(crs="EPSG:25832"))
+    run_import(
+        engine, "areas", _zip_without_prj(tmp_path), ImportOptions(crs="EPSG:25832"), user=SYSTEM
+    )
     with engine.connect() as conn:
         gdf = geometries(conn, "municipality").set_index("id")
     assert gdf.loc["05888008"].geometry.symmetric_difference(BESTADT).area < 1e-9
@@ -340,8 +352,8 @@ def test_an_nrw_file_needs_the_ags_prefix(engine: Engine) -> None:
         ],
     )
     with pytest.raises(DataError, match="aus 2 Kreisen"):
-        run_import(engine, "areas", [file])
-    run_import(engine, "areas", [file], ImportOptions(ags_prefix="05888"))
+        run_import(engine, "areas", [file], user=SYSTEM)
+    run_import(engine, "areas", [file], ImportOptions(ags_prefix="05888"), user=SYSTEM)
     assert set(stored_areas(engine)) == {"05888", "05888004"}
 
 
@@ -354,7 +366,7 @@ def shared_geo() -> Path:
 
 def test_real_vg250_rkn_file_imports_with_no_options(engine: Engine, shared_geo: Path) -> None:
     path = shared_geo / "rkn_gemeinden.geojson"
-    result = run_import(engine, "areas", [ImportFile(path.name, path.read_bytes())])
+    result = run_import(engine, "areas", [ImportFile(path.name, path.read_bytes())], user=SYSTEM)
     assert result.counts["neu"] == 8
     with engine.connect() as conn:
         munis = geometries(conn, "municipality")

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from core.errors import DataError
 from core.imports import ImportFile, run_import
+from core.permissions import SYSTEM
 from tests.imports_support import (
     OFFERS,
     POP_LONG,
@@ -226,7 +227,7 @@ def test_bad_files_are_rejected_and_nothing_changes(
 ) -> None:
     before = fingerprint(areas)
     with pytest.raises(DataError) as info:
-        run_import(areas, kind, [file], accept_warnings=True)
+        run_import(areas, kind, [file], accept_warnings=True, user=SYSTEM)
     matching = [p for p in info.value.problems if message in p.problem]
     assert matching, [p.problem for p in info.value.problems]
     assert (matching[0].file, matching[0].row, matching[0].column) == (file.name, row, column)
@@ -240,5 +241,6 @@ def test_today_is_the_limit_for_reference_dates(areas: Engine) -> None:
         areas,
         "population",
         [csv_file("bev.csv", [POP_LONG[0], ["05999004-01", today, "crib", "5"]])],
+        user=SYSTEM,
     )
     assert children(areas)[("05999004-01", "crib")] == 5

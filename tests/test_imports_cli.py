@@ -21,7 +21,7 @@ from core.imports import rollback_batch, run_import
 from core.imports.tables import ImportFile
 from core.imports.templates import TEMPLATE_DIR, TEMPLATES
 from core.inventory import is_demo, table_counts
-from core.permissions import operator
+from core.permissions import SYSTEM, operator
 from core.users import User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,11 +165,11 @@ def test_every_template_imports(engine, tmp_path: Path) -> None:  # type: ignore
     with engine.begin():
         pass
     path = municipality_file(tmp_path)
-    run_import(engine, "areas", [ImportFile(path.name, path.read_bytes())])
+    run_import(engine, "areas", [ImportFile(path.name, path.read_bytes())], user=SYSTEM)
     for kind in ("areas", "indicators", "population", "offers", "networks"):
         for t in TEMPLATES[kind]:
             result = run_import(
-                engine, kind, [ImportFile(t.file_name, t.data())], accept_warnings=True
+                engine, kind, [ImportFile(t.file_name, t.data())], accept_warnings=True, user=SYSTEM
             )
             assert result.batch_id > 0, t.file_name
             assert result.counts["neu"] >= 2, t.file_name

@@ -16,6 +16,7 @@ from core.errors import DataError, Problem
 from core.imports import ImportFile, ImportOptions, run_import
 from core.imports.values import ImpossibleDateError, parse_period, parse_quarter_cell
 from core.models import IndicatorValue
+from core.permissions import SYSTEM
 from tests.imports_support import (
     OFFERS,
     POP_LONG,
@@ -36,7 +37,7 @@ def areas(engine: Engine) -> Engine:
     rows = [HEADER]
     for day in ("31.12.2023", "31.01.2025", "31.12.2025", "31.03.2024"):
         rows.append(["sgb2_u15", "05999004-01", day, "45", "300"])
-    run_import(engine, "indicators", [csv_file("echt.csv", rows)])
+    run_import(engine, "indicators", [csv_file("echt.csv", rows)], user=SYSTEM)
     return engine
 
 
@@ -54,7 +55,9 @@ def rejected(engine: Engine, kind: str, file: ImportFile, **options: object) -> 
     """Import ``file``; assert it is refused and nothing changed; return the problems."""
     before = fingerprint(engine)
     with pytest.raises(DataError) as info:
-        run_import(engine, kind, [file], ImportOptions(**options), accept_warnings=True)
+        run_import(
+            engine, kind, [file], ImportOptions(**options), accept_warnings=True, user=SYSTEM
+        )
     assert fingerprint(engine) == before
     for p in info.value.problems:
         assert p.fix and "/tmp" not in p.as_text()
@@ -260,7 +263,7 @@ def test_rates_keep_their_decimals(areas: Engine) -> None:
         "quote.csv",
         [["Indikator", "Gebiet", "Stichtag", "Wert"], ["sgb2_u15", "05999004-02", "2024", "12,5"]],
     )
-    result = run_import(areas, "indicators", [file], accept_warnings=True)
+    result = run_import(areas, "indicators", [file], accept_warnings=True, user=SYSTEM)
     assert result.counts["neu"] == 1
 
 

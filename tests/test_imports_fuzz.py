@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from core.errors import DataError
 from core.imports import KINDS, ImportFile, Plan, preview, run_import
+from core.permissions import SYSTEM
 from tests.hostile_files import assert_safe, sqlite_with_areas
 from tests.imports_support import csv_file
 
@@ -154,7 +155,11 @@ def test_upload_limit_for_tables(fuzz_engine, monkeypatch: pytest.MonkeyPatch) -
     assert "zu groß" in exc.problems[0].problem
 
 
-@pytest.mark.parametrize("run", [preview, run_import], ids=["preview", "run_import"])
+def _run_import(engine, kind, files):  # type: ignore[no-untyped-def]
+    return run_import(engine, kind, files, user=SYSTEM)
+
+
+@pytest.mark.parametrize("run", [preview, _run_import], ids=["preview", "run_import"])
 def test_safety_net_turns_any_reader_error_into_a_german_data_error(  # type: ignore[no-untyped-def]
     fuzz_engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, run
 ) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from core.errors import DataError, Problem
 from core.imports import ImportFile, ImportOptions, preview, run_import
 from core.models import Area
+from core.permissions import SYSTEM
 from tests.imports_support import (
     ADORF,
     BESTADT,
@@ -45,7 +46,9 @@ def refused(engine: Engine, files: list[ImportFile], **options: object) -> list[
     """Import; assert it is refused, nothing changed and every message is German."""
     before = fingerprint(engine)
     with pytest.raises(DataError) as info:
-        run_import(engine, "areas", files, ImportOptions(**options), accept_warnings=True)
+        run_import(
+            engine, "areas", files, ImportOptions(**options), accept_warnings=True, user=SYSTEM
+        )
     assert fingerprint(engine) == before
     for p in [*info.value.problems, *info.value.warnings]:
         assert p.fix
@@ -167,7 +170,7 @@ def test_unclosed_ring_is_refused_and_never_stored(areas: Engine) -> None:
     file = raw_geojson("offen.geojson", "[[6.5,51.1],[6.6,51.1],[6.6,51.2],[6.5,51.2]]")
     before = fingerprint(areas)
     with pytest.raises(DataError) as info:
-        run_import(areas, "areas", [file], accept_warnings=True)
+        run_import(areas, "areas", [file], accept_warnings=True, user=SYSTEM)
     assert any(p.row == 1 and "nicht geschlossen" in p.problem for p in info.value.problems)
     assert fingerprint(areas) == before
 
@@ -212,7 +215,7 @@ def test_sozialraum_import_survives_a_stored_kommune_without_usable_geometry(
         "sr.geojson",
         [{"id": "05999004-03", "name": "Ost", "kommune": "05999004", "geometry": NORD}],
     )
-    result = run_import(areas, "areas", [file], accept_warnings=True)
+    result = run_import(areas, "areas", [file], accept_warnings=True, user=SYSTEM)
     assert result.counts["neu"] == 1
 
 
@@ -243,7 +246,7 @@ def test_wrong_offer_coordinates_get_one_message_not_weder_gebiet_noch_koordinat
 
     before = fingerprint(areas)
     with pytest.raises(DataError) as info:
-        run_import(areas, "offers", [csv_file("angebote.csv", offer_row(**cells))])
+        run_import(areas, "offers", [csv_file("angebote.csv", offer_row(**cells))], user=SYSTEM)
     assert [p.row for p in info.value.problems] == [2]
     (p,) = info.value.problems
     assert message in p.problem
@@ -255,7 +258,9 @@ def test_offer_without_area_and_coordinates_says_what_to_fill_in(areas: Engine) 
     from tests.imports_support import csv_file
 
     with pytest.raises(DataError) as info:
-        run_import(areas, "offers", [csv_file("a.csv", offer_row(Breite="", Länge=""))])
+        run_import(
+            areas, "offers", [csv_file("a.csv", offer_row(Breite="", Länge=""))], user=SYSTEM
+        )
     (p,) = info.value.problems
     assert (p.row, p.column) == (2, "Gebiet")
     assert p.problem == "Die Gebietskennung fehlt, und es sind keine Koordinaten angegeben"
@@ -266,7 +271,7 @@ def test_offer_with_only_a_latitude_column_names_the_missing_column(areas: Engin
 
     rows = [[c for i, c in enumerate(r) if i != 6] for r in offer_row()]  # no "Länge"
     with pytest.raises(DataError) as info:
-        run_import(areas, "offers", [csv_file("a.csv", rows)])
+        run_import(areas, "offers", [csv_file("a.csv", rows)], user=SYSTEM)
     (p,) = info.value.problems
     assert (p.row, p.column, p.value) == (2, "Breite", "51,12")
     assert "die Spalte „Länge“ fehlt" in p.problem

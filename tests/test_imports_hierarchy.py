@@ -16,6 +16,7 @@ from sqlalchemy import Engine, insert, select, update
 from core.errors import DataError, Problem
 from core.imports import ImportOptions, rollback_batch, run_import
 from core.models import Area
+from core.permissions import SYSTEM
 from tests.imports_support import (
     ADORF,
     BESTADT,
@@ -47,7 +48,9 @@ def refused(
     before = fingerprint(engine)
     file = geojson_file("gebiete.geojson", features)
     with pytest.raises(DataError) as info:
-        run_import(engine, "areas", [file], ImportOptions(**options), accept_warnings=True)
+        run_import(
+            engine, "areas", [file], ImportOptions(**options), accept_warnings=True, user=SYSTEM
+        )
     assert fingerprint(engine) == before
     for p in info.value.problems:
         assert p.fix, p
@@ -62,7 +65,7 @@ def test_a_kommune_column_naming_the_kommune_itself_is_no_parent(areas: Engine, 
         {"AGS": ags, "GEN": gen, "Kommune": gen if own == "name" else ags, "geometry": geom}
         for ags, gen, geom in (("05999004", "Adorf", ADORF), ("05999008", "Bestadt", BESTADT))
     ]
-    run_import(areas, "areas", [geojson_file("gemeinden.geojson", features)])
+    run_import(areas, "areas", [geojson_file("gemeinden.geojson", features)], user=SYSTEM)
     assert parents(areas)["05999004"] == parents(areas)["05999008"] == "05999"
 
 
@@ -196,7 +199,12 @@ def test_moving_a_sozialraum_needs_a_confirmed_boundary_change(areas: Engine) ->
     day = dt.date(2025, 1, 1)
     options = ImportOptions(boundary_change=True, valid_from=day)
     result = run_import(
-        areas, "areas", [geojson_file("neu.geojson", features)], options, accept_warnings=True
+        areas,
+        "areas",
+        [geojson_file("neu.geojson", features)],
+        options,
+        accept_warnings=True,
+        user=SYSTEM,
     )
     assert result.counts == {"neu": 0, "geändert": 1, "unverändert": 0}
     with areas.connect() as conn:
@@ -204,7 +212,7 @@ def test_moving_a_sozialraum_needs_a_confirmed_boundary_change(areas: Engine) ->
             select(Area.parent_id, Area.valid_from).where(Area.id == "05999004-02")
         ).one()
     assert tuple(moved) == ("05999008", day)
-    rollback_batch(areas, result.batch_id)
+    rollback_batch(areas, result.batch_id, user=SYSTEM)
     assert parents(areas)["05999004-02"] == "05999004"
 
 

@@ -21,6 +21,7 @@ from core.imports import (
 from core.indicators import indicator_values
 from core.inventory import data_fingerprint
 from core.models import IndicatorValue
+from core.permissions import SYSTEM
 from core.quarters import parse_quarter
 from tests.imports_support import add_test_areas, csv_file, fingerprint, xlsx_file
 
@@ -97,7 +98,7 @@ FORMATS: list[tuple[str, Callable[[], ImportFile]]] = [
 def test_every_format_imports_the_same_values(
     areas: Engine, make: Callable[[], ImportFile]
 ) -> None:
-    result = run_import(areas, "indicators", [make()])
+    result = run_import(areas, "indicators", [make()], user=SYSTEM)
     assert result.counts == {"neu": 3, "geändert": 0, "unverändert": 0}
     values = stored(areas)
     num, den, value = values[("sgb2_u15", "05999004-01", dt.date(2024, 12, 31))]
@@ -107,7 +108,7 @@ def test_every_format_imports_the_same_values(
 
 
 def test_the_imported_rate_appears_with_privacy_and_stand(areas: Engine) -> None:
-    run_import(areas, "indicators", [csv_file("werte.csv", GOOD)])
+    run_import(areas, "indicators", [csv_file("werte.csv", GOOD)], user=SYSTEM)
     with areas.connect() as conn:
         df = indicator_values(
             conn, indicator(conn, "sgb2_u15"), parse_quarter("2025-Q1"), "area", None
@@ -118,9 +119,9 @@ def test_the_imported_rate_appears_with_privacy_and_stand(areas: Engine) -> None
 
 def test_importing_the_same_file_again_changes_nothing(areas: Engine) -> None:
     file = csv_file("werte.csv", GOOD)
-    first = run_import(areas, "indicators", [file])
+    first = run_import(areas, "indicators", [file], user=SYSTEM)
     before = fingerprint(areas)
-    again = run_import(areas, "indicators", [file])
+    again = run_import(areas, "indicators", [file], user=SYSTEM)
     assert first.batch_id > 0
     assert again.batch_id == 0
     assert again.counts == {"neu": 0, "geändert": 0, "unverändert": 3}
@@ -128,23 +129,23 @@ def test_importing_the_same_file_again_changes_nothing(areas: Engine) -> None:
 
 
 def test_a_corrected_file_changes_rows_and_rollback_restores_them(areas: Engine) -> None:
-    first = run_import(areas, "indicators", [csv_file("werte.csv", GOOD)])
+    first = run_import(areas, "indicators", [csv_file("werte.csv", GOOD)], user=SYSTEM)
     after_first = values_fingerprint(areas)
     corrected = [r[:] for r in GOOD]
     corrected[2][3] = "50"
     corrected.append(["sgb2_u15", "05999008-01", "31.12.2024", "10", "200"])
     plan = preview(areas, "indicators", [csv_file("werte_korr.csv", corrected)])
     assert plan.counts() == {"neu": 1, "geändert": 1, "unverändert": 2}
-    second = run_import(areas, "indicators", [csv_file("werte_korr.csv", corrected)])
+    second = run_import(areas, "indicators", [csv_file("werte_korr.csv", corrected)], user=SYSTEM)
     assert stored(areas)[("sgb2_u15", "05999004-02", dt.date(2024, 12, 31))][0] == 50
-    assert rollback_batch(areas, second.batch_id) == 2
+    assert rollback_batch(areas, second.batch_id, user=SYSTEM) == 2
     assert stored(areas)[("sgb2_u15", "05999004-02", dt.date(2024, 12, 31))][0] == 45
     assert ("sgb2_u15", "05999008-01", dt.date(2024, 12, 31)) not in stored(areas)
     assert values_fingerprint(areas) == after_first
-    rollback_batch(areas, first.batch_id)
+    rollback_batch(areas, first.batch_id, user=SYSTEM)
     assert stored(areas) == {}
     with pytest.raises(ConflictError, match="bereits zurückgenommen"):
-        rollback_batch(areas, first.batch_id)
+        rollback_batch(areas, first.batch_id, user=SYSTEM)
 
 
 def test_wide_format_with_years_and_the_kita_stichtag(areas: Engine) -> None:
@@ -154,13 +155,14 @@ def test_wide_format_with_years_and_the_kita_stichtag(areas: Engine) -> None:
         ["u3_care", "05999004-02", "Süd", "k.A.", "35"],
     ]
     with pytest.raises(WarningsNotAcceptedError, match="ohne Zähler und Nenner"):
-        run_import(areas, "indicators", [csv_file("breit.csv", rows)])
+        run_import(areas, "indicators", [csv_file("breit.csv", rows)], user=SYSTEM)
     result = run_import(
         areas,
         "indicators",
         [csv_file("breit.csv", rows)],
         ImportOptions(year_day="01.03."),
         accept_warnings=True,
+        user=SYSTEM,
     )
     assert result.counts["neu"] == 3
     values = stored(areas)
@@ -175,6 +177,7 @@ def test_wide_format_by_quarter_with_the_indicator_as_option(areas: Engine) -> N
         "indicators",
         [xlsx_file("geburten.xlsx", rows, first="Hinweise")],
         ImportOptions(indicator="births", sheet="Daten"),
+        user=SYSTEM,
     )
     values = stored(areas)
     assert values[("births", "05999004", dt.date(2024, 9, 30))][2] == 120
@@ -183,7 +186,7 @@ def test_wide_format_by_quarter_with_the_indicator_as_option(areas: Engine) -> N
 
 def test_ags_that_excel_turned_into_a_number_is_recognised(areas: Engine) -> None:
     rows = [HEADER, ["births", 5999004, dt.datetime(2024, 12, 31), 512, None]]
-    run_import(areas, "indicators", [xlsx_file("zahl.xlsx", rows)])
+    run_import(areas, "indicators", [xlsx_file("zahl.xlsx", rows)], user=SYSTEM)
     assert ("births", "05999004", dt.date(2024, 12, 31)) in stored(areas)
 
 
@@ -195,11 +198,13 @@ def test_real_data_into_the_demo_database_needs_replace_demo(engine: Engine) -> 
     before = fingerprint(engine)
     rows = [HEADER, ["births", "05162024", "31.12.2024", "1.500", ""]]
     with pytest.raises(ConflictError, match="Demodaten"):
-        run_import(engine, "indicators", [csv_file("werte.csv", rows)])
+        run_import(engine, "indicators", [csv_file("werte.csv", rows)], user=SYSTEM)
     assert fingerprint(engine) == before
     # with replace_demo the demo areas are gone too, so the value has no area: nothing changes
     with pytest.raises(DataError, match="gibt es in der Datenbank nicht"):
-        run_import(engine, "indicators", [csv_file("werte.csv", rows)], replace_demo=True)
+        run_import(
+            engine, "indicators", [csv_file("werte.csv", rows)], replace_demo=True, user=SYSTEM
+        )
     assert fingerprint(engine) == before
     with engine.connect() as conn:
         assert is_demo(conn)
@@ -349,7 +354,7 @@ def test_bad_files_are_rejected_with_their_own_message_and_nothing_changes(
 ) -> None:
     before = fingerprint(areas)
     with pytest.raises(DataError) as info:
-        run_import(areas, "indicators", [file], accept_warnings=True)
+        run_import(areas, "indicators", [file], accept_warnings=True, user=SYSTEM)
     matching = [p for p in info.value.problems if message in p.problem]
     assert matching, [p.problem for p in info.value.problems]
     problem = matching[0]
@@ -369,5 +374,5 @@ def test_all_problems_of_a_file_are_reported_at_once(areas: Engine) -> None:
         ["births", "05999008", "31.12.2099", "3", ""],
     ]
     with pytest.raises(DataError) as info:
-        run_import(areas, "indicators", [csv_file("werte.csv", rows)])
+        run_import(areas, "indicators", [csv_file("werte.csv", rows)], user=SYSTEM)
     assert sorted(p.row for p in info.value.problems) == [2, 3, 4]

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, select
 from core.imports import preview, rollback_batch, run_import
 from core.models import Network, NetworkStatus, Offer, OfferLifePhase, YouthOffice
 from core.offers import active_offers
-from core.permissions import operator
+from core.permissions import SYSTEM, operator
 from tests.imports_support import (
     OFFERS,
     POP_LONG,
@@ -37,15 +37,17 @@ def areas(engine: Engine) -> Engine:
 )
 def test_population_round_trip(areas: Engine, rows: list, expected: dict) -> None:
     for file in (csv_file("bev.csv", rows), xlsx_file("bev.xlsx", rows)):
-        run_import(areas, "population", [file])
+        run_import(areas, "population", [file], user=SYSTEM)
     stored = children(areas)
     for key, n in expected.items():
         assert stored[key] == n
-    assert run_import(areas, "population", [csv_file("bev.csv", rows)]).batch_id == 0
+    assert run_import(areas, "population", [csv_file("bev.csv", rows)], user=SYSTEM).batch_id == 0
 
 
 def test_offers_round_trip_with_area_lookup_from_coordinates(areas: Engine) -> None:
-    result = run_import(areas, "offers", [csv_file("angebote.csv", OFFERS)], accept_warnings=True)
+    result = run_import(
+        areas, "offers", [csv_file("angebote.csv", OFFERS)], accept_warnings=True, user=SYSTEM
+    )
     assert result.counts["neu"] == 2
     with areas.connect() as conn:
         df = active_offers(conn, "2025-Q1", None).set_index("name")
@@ -57,18 +59,18 @@ def test_offers_round_trip_with_area_lookup_from_coordinates(areas: Engine) -> N
 
 
 def test_offers_are_updated_not_duplicated_and_rollback_restores(areas: Engine) -> None:
-    run_import(areas, "offers", [csv_file("angebote.csv", OFFERS)])
+    run_import(areas, "offers", [csv_file("angebote.csv", OFFERS)], user=SYSTEM)
     changed = [r[:] for r in OFFERS]
     changed[1][7] = "75"
     changed[1][3] = "Kita"
     plan = preview(areas, "offers", [csv_file("angebote2.csv", changed)])
     assert plan.counts() == {"neu": 0, "geändert": 1, "unverändert": 1}
-    second = run_import(areas, "offers", [csv_file("angebote2.csv", changed)])
+    second = run_import(areas, "offers", [csv_file("angebote2.csv", changed)], user=SYSTEM)
     with areas.connect() as conn:
         assert conn.execute(
             select(Offer.capacity).where(Offer.name == "Kita Sonnenschein")
         ).all() == [(75,)]
-    rollback_batch(areas, second.batch_id)
+    rollback_batch(areas, second.batch_id, user=SYSTEM)
     with areas.connect() as conn:
         oid, cap = conn.execute(
             select(Offer.id, Offer.capacity).where(Offer.name == "Kita Sonnenschein")
@@ -107,7 +109,7 @@ def test_network_status_creates_the_network_and_versions_changes(areas: Engine) 
         STATUS[0],
         ["Frühe Hilfen Adorf", "2025-Q3", "3", "rot", "15", "1", "1,2,3", "", "", "", ""],
     ]
-    run_import(areas, "networks", [csv_file("status2.csv", update)])
+    run_import(areas, "networks", [csv_file("status2.csv", update)], user=SYSTEM)
     with areas.connect() as conn:
         stage, version = conn.execute(
             select(NetworkStatus.stage, NetworkStatus.version).where(
@@ -136,6 +138,6 @@ def test_a_new_youth_office_is_a_warning(areas: Engine) -> None:
     ]
     plan = preview(areas, "networks", [csv_file("s.csv", rows)])
     assert [w.problem for w in plan.warnings] == ["Dieses Jugendamt ist neu und wird angelegt"]
-    run_import(areas, "networks", [csv_file("s.csv", rows)], accept_warnings=True)
+    run_import(areas, "networks", [csv_file("s.csv", rows)], accept_warnings=True, user=SYSTEM)
     with areas.connect() as conn:
         assert "Jugendamt Bestadt" in set(conn.execute(select(YouthOffice.name)).scalars())

@@ -34,7 +34,7 @@ from core.imports.options import ImportOptions
 from core.imports.rollback import batches, delete_demo, rollback
 from core.imports.tables import ImportFile
 from core.inventory import is_demo
-from core.permissions import SYSTEM, require_import
+from core.permissions import require_import
 from core.publication import publish_all
 from core.users import User
 
@@ -169,13 +169,15 @@ def run_import(
     *,
     accept_warnings: bool = False,
     replace_demo: bool = False,
-    user: User | None = SYSTEM,
+    user: User | None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check and write a file in one transaction; all or nothing.
 
-    Only the administration imports (:class:`~core.errors.PermissionDeniedError`
-    otherwise, nothing written). The batch and its audit entry carry the user's name.
+    ``user`` must be given (no default): only the administration imports
+    (:class:`~core.errors.PermissionDeniedError` otherwise, nothing written); the shell
+    names its operator (:func:`core.permissions.operator`). The batch and its audit
+    entry carry the user's name.
     """
     with engine.begin() as conn:
         allowed = require_import(user)
@@ -188,7 +190,7 @@ def run_import(
     return ImportResult(batch_id, plan.counts(), plan.warnings, replaced)
 
 
-def rollback_batch(engine: Engine, batch_id: int, user: User | None = SYSTEM) -> int:
+def rollback_batch(engine: Engine, batch_id: int, user: User | None) -> int:
     """Undo an import batch in one transaction; returns the number of rows reverted.
 
     Administration only, like imports; the rollback's audit entry carries the name.
