@@ -10,14 +10,8 @@ from core.map_data import MapView, map_view, offer_points
 from core.present.indicator_tables import map_table
 from core.selection import Selection
 from ui.badges import data_status
-from ui.map_widget import (
-    map_settings,
-    offer_filters,
-    reading_aid,
-    render_map,
-    selected_area,
-    side_panel,
-)
+from ui.map_panel import map_settings, offer_filters, reading_aid, selected_area, side_panel
+from ui.map_widget import render_map
 from ui.page import page
 from ui.query import query
 from ui.ranking_chart import ranking_chart

@@ -14,6 +14,7 @@ from core.present import chain_tables as tables
 from core.present.vocabulary import WITHHELD_SIGN, WITHHELD_TEXT
 from core.selection import Selection
 from ui import chain_charts as charts
+from ui import chain_panels as panels
 from ui.badges import data_status
 from ui.page import page
 from ui.query import query
@@ -68,7 +69,7 @@ def render(sel: Selection) -> None:
     need_box, trend_box = st.container(), st.container()
     with need_box:  # the scatter's choices are inputs of the page's one data call
         st.subheader(NEED_TITLE)
-        need, phase_id, phase_label = charts.need_choice(query(need_entries), query(life_phases))
+        need, phase_id, phase_label = panels.need_choice(query(need_entries), query(life_phases))
     view = query(chain_view, q, muni, sel.history, need, phase_id or None)
     chain = tables.chain_table(view.summary, q, muni)
     cells = tables.cells_table(view.cells, q, muni, view.heat_need, query(is_demo))
@@ -84,7 +85,7 @@ def render(sel: Selection) -> None:
         st.info(markdown_text(view.weakest), icon=":material/link_off:")
         st.caption(CHAIN_AID)
         st.caption(f"{chain.stand.label} · {source}")
-        charts.data_table(chain, "praeventionskette")
+        panels.data_table(chain, "praeventionskette")
     with heat_box:
         st.subheader(HEAT_TITLE)
         if view.cells.empty:
@@ -94,11 +95,11 @@ def render(sel: Selection) -> None:
             st.plotly_chart(figure, config=CONFIG, key="chain_heatmap")
             st.caption(HEAT_AID)
             st.caption(f"{cells.stand.label} · {source}")
-            charts.data_table(cells, "versorgung_sozialraeume")
+            panels.data_table(cells, "versorgung_sozialraeume")
     with complete_box:
-        charts.completeness_block(view.completeness, view.completeness_share, CONFIG)
+        panels.completeness_block(view.completeness, view.completeness_share, CONFIG)
         st.caption(f"{complete.stand.label} · {source}")
-        charts.data_table(complete, "vollstaendigkeit")
+        panels.data_table(complete, "vollstaendigkeit")
     with need_box:
         if view.need.empty:
             st.info(NO_AREAS, icon=":material/info:")
@@ -112,15 +113,15 @@ def render(sel: Selection) -> None:
         hidden = int(view.need["quadrant"].isna().sum())
         if hidden:
             st.caption(HIDDEN_POINTS.format(n=hidden))
-        charts.priority_list(need_table)
-        charts.data_table(need_table, "bedarf_versorgung")
+        panels.priority_list(need_table)
+        panels.data_table(need_table, "bedarf_versorgung")
     with trend_box:
         st.subheader(TREND_TITLE)
         trend = tables.trend_table(view.trend, sel.history, muni)
         st.plotly_chart(charts.trend_figure(view.trend), config=CONFIG, key="chain_trend")
         st.caption(TREND_AID)
         st.caption(f"{trend.stand.label} · {source}")
-        charts.data_table(trend, "versorgung_verlauf")
+        panels.data_table(trend, "versorgung_verlauf")
 
 
 page(render)

@@ -1,0 +1,170 @@
+"""The controls and side panels of the Sozialraumkarte page: level and classes, offer
+filters, legend, selected area and reading aid. The map itself is :mod:`ui.map_widget`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.catalogue import life_phases, offer_types
+from core.escaping import markdown_text
+from core.map_data import MapView
+from core.present.map_style import (
+    DEFAULT_CLASSES,
+    DEFAULT_STYLE,
+    MANUAL,
+    MAX_CLASSES,
+    METHOD_LABELS,
+    MIN_CLASSES,
+    MapStyle,
+    parse_breaks,
+    shading_text,
+)
+from core.present.vocabulary import LEVEL_LABELS, WITHHELD_TEXT
+from core.selection import Selection
+from ui.map_widget import legend_html, offer_legend_html
+from ui.query import query
+
+LABEL_LEVEL = "Kartenebene"
+LEVELS = {"area": "Sozialräume", "municipality": "Kommunen"}
+HELP_LEVEL = "Sozialräume zeigen Unterschiede innerhalb der Kommunen; Kommunen den Überblick."
+LABEL_METHOD = "Klasseneinteilung"
+HELP_METHOD = (
+    "Quantile: gleich viele Gebiete je Farbe. Gleiche Intervalle: gleich breite "
+    "Wertebereiche. Natürliche Brüche: Grenzen dort, wo die Werte Lücken haben. "
+    "Eigene Grenzen: selbst festlegen, z. B. politische Zielwerte."
+)
+LABEL_K = "Zahl der Klassen"
+LABEL_MANUAL = "Eigene Grenzen"
+HELP_MANUAL = "Zwei bis sechs aufsteigende Zahlen, mit Semikolon getrennt, z. B. „10; 15,5; 20“."
+DEFAULT_MANUAL = "10; 15; 20; 25"
+LABEL_FIXED = "Grenzen über alle Quartale fest"
+HELP_FIXED = (
+    "Die Klassengrenzen werden aus den Werten aller Quartale berechnet, so bleiben die "
+    "Farben von Quartal zu Quartal vergleichbar."
+)
+LABEL_PHASES = "Angebote: Lebensphasen"
+LABEL_TYPES = "Angebote: Angebotsarten"
+HELP_OFFERS = (
+    "Filtert die Angebote auf der Karte. Die Ebene „Angebote“ schalten Sie oben rechts "
+    "in der Karte ein und aus."
+)
+LEGEND_HEADING = "Legende"
+LEGEND_COUNT_NOTE = "in Klammern: Zahl der Gebiete"
+OFFER_LEGEND_HEADING = "Angebote (Ebene in der Karte einschalten)"
+DISTRICT_VALUE = "Kreis gesamt: **{value}**"
+SELECTED_HEADING = "Ausgewähltes Gebiet"
+SELECTED_NONE = "Klicken Sie auf ein Gebiet in der Karte, um es auszuwählen."
+PROFILE_LINK = "Steckbrief von {name} öffnen"
+READ_MAP = "So lesen Sie die Karte"
+READ_MAP_TEXT = (
+    "Jede Fläche ist ein {level_one}. Die Farbe zeigt, in welcher Klasse sein Wert liegt. "
+    "{direction} Grau schraffierte Flächen: " + WITHHELD_TEXT + "; "
+    "hellgraue haben keine Daten. Fahren Sie mit der Maus über "
+    "ein Gebiet, um Wert, Stand und die Vergleichswerte von Kommune und Kreis zu sehen. "
+    "Dicke Linien sind Gemeindegrenzen, die dickste die Kreisgrenze."
+)
+DEFINITION = "Definition: {text}"
+KEY_SELECTED = "map_selected"
+
+
+def map_settings() -> tuple[str, MapStyle]:
+    """The level and classification controls; a bad manual threshold raises a
+    ConfigError (shown by the page's error boundary)."""
+    c_level, c_method, c_k, c_fixed = st.columns([1.1, 1.6, 1.3, 1.5])
+    level = c_level.radio(
+        LABEL_LEVEL,
+        list(LEVELS),
+        format_func=LEVELS.__getitem__,
+        horizontal=True,
+        key="map_level",
+        help=HELP_LEVEL,
+    )
+    method = c_method.selectbox(
+        LABEL_METHOD,
+        list(METHOD_LABELS),
+        index=list(METHOD_LABELS).index(DEFAULT_STYLE.method),
+        format_func=METHOD_LABELS.__getitem__,
+        key="map_method",
+        help=HELP_METHOD,
+    )
+    manual: tuple[float, ...] = ()
+    k = DEFAULT_CLASSES
+    if method == MANUAL:
+        text = c_k.text_input(LABEL_MANUAL, DEFAULT_MANUAL, key="map_manual", help=HELP_MANUAL)
+        manual = parse_breaks(text)
+    else:
+        k = c_k.slider(LABEL_K, MIN_CLASSES, MAX_CLASSES, DEFAULT_STYLE.k, key="map_k")
+    fixed = c_fixed.checkbox(LABEL_FIXED, key="map_fixed", help=HELP_FIXED)
+    return str(level), MapStyle(str(method), int(k), manual, bool(fixed))
+
+
+def offer_filters() -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
+    """The offer filters: chosen life phases and offer types, and the types' labels."""
+    chosen: list[tuple[str, ...]] = []
+    labels: dict[str, str] = {}
+    filters = (
+        (life_phases, LABEL_PHASES, "map_phases", "alle Lebensphasen"),
+        (offer_types, LABEL_TYPES, "map_types", "alle Angebotsarten"),
+    )
+    for col, (source, label, key, placeholder) in zip(st.columns(2), filters, strict=True):
+        frame = query(source)
+        labels = dict(zip(frame["id"], frame["label"], strict=True))
+        picked = col.multiselect(
+            label,
+            list(labels),
+            format_func=labels.__getitem__,
+            key=key,
+            help=HELP_OFFERS,
+            placeholder=placeholder,
+        )
+        chosen.append(tuple(picked))
+    return chosen[0], chosen[1], labels
+
+
+def selected_area(view: MapView, clicked: str | None) -> pd.Series | None:
+    """The row of the area clicked last (kept over reruns), if it is on this map."""
+    if clicked:
+        st.session_state[KEY_SELECTED] = clicked
+    selected = st.session_state.get(KEY_SELECTED)
+    rows = view.values[view.values["area_id"] == selected] if selected else view.values.iloc[0:0]
+    return None if rows.empty else rows.iloc[0]
+
+
+def side_panel(
+    view: MapView, sel: Selection, row: pd.Series | None, type_labels: dict[str, str]
+) -> None:
+    """Legend, Kreis value, attribution, the selected area with its profile link and
+    the offer symbols."""
+    st.markdown(
+        f"**{LEGEND_HEADING}** · {markdown_text(view.indicator.unit)} · {LEGEND_COUNT_NOTE}"
+    )
+    st.markdown(legend_html(view.legend, "{n}"), unsafe_allow_html=True)
+    st.caption(markdown_text(view.caption))
+    st.markdown(DISTRICT_VALUE.format(value=markdown_text(view.district_display)))
+    st.caption(markdown_text(view.attribution))
+    st.markdown(f"**{SELECTED_HEADING}**")
+    if row is None:
+        st.caption(SELECTED_NONE)
+    else:
+        where = f" ({row['municipality_name']})" if view.level == "area" else ""
+        name, display = markdown_text(row["name"]), markdown_text(row["display"])
+        st.markdown(f"**{name}**{markdown_text(where)}: {display}")
+        url = sel.link("steckbrief", gebiet=row["area_id"])
+        st.markdown(f"[{PROFILE_LINK.format(name=name)}]({url})")
+    st.markdown(f"**{OFFER_LEGEND_HEADING}**")
+    st.markdown(offer_legend_html(type_labels), unsafe_allow_html=True)
+
+
+def reading_aid(view: MapView) -> None:
+    """How to read the map, with the indicator's definition."""
+    with st.expander(READ_MAP, icon=":material/help:"):
+        st.write(
+            READ_MAP_TEXT.format(
+                level_one=LEVEL_LABELS[view.level],
+                direction=shading_text(view.indicator.polarity),
+            )
+        )
+        if view.indicator.definition:
+            st.caption(DEFINITION.format(text=markdown_text(view.indicator.definition)))
