@@ -18,6 +18,7 @@ from core.profile import area_networks, indicator_panels, population_by_phase, p
 from core.reports.profile_pdf import profile_content, profile_pdf_bytes, profile_xlsx_bytes
 from core.selection import Selection
 from ui.badges import data_status
+from ui.charts import show
 from ui.page import page
 from ui.profile_charts import area_picker, location_map, trend_figure
 from ui.query import query
@@ -108,7 +109,7 @@ def render(sel: Selection) -> None:
     with left:
         shapes = query(geometries, "area")
         figure = location_map(shapes, area_id, me["municipality_id"])
-        st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
+        show(figure)
     with right:
         st.markdown(f"#### {POPULATION}")
         st.caption(POPULATION_AID)
@@ -119,7 +120,7 @@ def render(sel: Selection) -> None:
     table_with_csv(figures, key="profile_indicators", label="Indikatoren als CSV")
     with st.expander(TRENDS.format(quarter=q.label)):
         st.caption(TRENDS_AID)
-        st.plotly_chart(trend_figure(profile), config={"displayModeBar": False})
+        show(trend_figure(profile))
 
     st.markdown(f"#### {CHAIN}")
     st.caption(CHAIN_AID)

@@ -22,6 +22,7 @@ from core.present.overview_tables import trend_table
 from core.present.stand import Stand, stand_of_frame
 from core.selection import Selection
 from ui.badges import area_cards, data_status, key_figure_cards
+from ui.charts import show
 from ui.filters import KEY_SELECTION
 from ui.inventory import database_contents, load_inventory
 from ui.query import query
@@ -111,9 +112,7 @@ def render(sel: Selection | None) -> None:
 
     st.markdown(f"#### {TRENDS}")
     st.caption(TRENDS_AID)
-    st.plotly_chart(
-        small_multiples(series, sel.scope_label), width="stretch", config={"displaylogo": False}
-    )
+    show(small_multiples(series, sel.scope_label))
     with st.expander(TREND_DATA):
         table_with_csv(table, key="overview_trends")
 

@@ -16,6 +16,7 @@ from core.selection import Selection
 from ui import chain_charts as charts
 from ui import chain_panels as panels
 from ui.badges import data_status
+from ui.charts import show
 from ui.page import page
 from ui.query import query
 
@@ -57,7 +58,6 @@ TREND_AID = (
     f"Eine Lücke in der Linie heißt: Wert {WITHHELD_TEXT}."
 )
 NO_AREAS = "Für diese Auswahl sind keine Sozialräume erfasst."
-CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
 def render(sel: Selection) -> None:
@@ -81,7 +81,7 @@ def render(sel: Selection) -> None:
         data_status(chain.stand | cells.stand | complete.stand | need_table.stand)
     with chain_box:
         st.subheader(CHAIN_TITLE.format(scope=markdown_text(sel.scope_label), quarter=q.label))
-        st.plotly_chart(charts.chain_figure(view.summary), config=CONFIG, key="chain_links")
+        show(charts.chain_figure(view.summary), key="chain_links")
         st.info(markdown_text(view.weakest), icon=":material/link_off:")
         st.caption(CHAIN_AID)
         st.caption(f"{chain.stand.label} · {source}")
@@ -92,12 +92,12 @@ def render(sel: Selection) -> None:
             st.info(NO_AREAS, icon=":material/info:")
         else:
             figure = charts.heatmap_figure(view.cells, with_municipality=muni is None)
-            st.plotly_chart(figure, config=CONFIG, key="chain_heatmap")
+            show(figure, key="chain_heatmap")
             st.caption(HEAT_AID)
             st.caption(f"{cells.stand.label} · {source}")
             panels.data_table(cells, "versorgung_sozialraeume")
     with complete_box:
-        panels.completeness_block(view.completeness, view.completeness_share, CONFIG)
+        panels.completeness_block(view.completeness, view.completeness_share)
         st.caption(f"{complete.stand.label} · {source}")
         panels.data_table(complete, "vollstaendigkeit")
     with need_box:
@@ -106,7 +106,7 @@ def render(sel: Selection) -> None:
         else:
             low = 1.0 if phase_id else LOW_ATTAINMENT
             figure = charts.need_scatter(view.need, need.short_name, need.unit, phase_label, low)
-            st.plotly_chart(figure, config=CONFIG, key="chain_need_scatter")
+            show(figure, key="chain_need_scatter")
         st.caption(NEED_AID)
         sources = f"{markdown_text(need.source)}; {tables.SOURCE}"
         st.caption(f"{need_table.stand.label} · Quelle: {sources}")
@@ -118,7 +118,7 @@ def render(sel: Selection) -> None:
     with trend_box:
         st.subheader(TREND_TITLE)
         trend = tables.trend_table(view.trend, sel.history, muni)
-        st.plotly_chart(charts.trend_figure(view.trend), config=CONFIG, key="chain_trend")
+        show(charts.trend_figure(view.trend), key="chain_trend")
         st.caption(TREND_AID)
         st.caption(f"{trend.stand.label} · {source}")
         panels.data_table(trend, "versorgung_verlauf")

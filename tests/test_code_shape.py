@@ -39,6 +39,17 @@ def test_core_never_imports_streamlit() -> None:
     assert not offenders
 
 
+def test_every_chart_is_drawn_through_the_one_chart_widget() -> None:
+    """German tool bar texts and no tool bar on slides hold only if every chart goes
+    through ui.charts.show."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in [*(ROOT / "ui").glob("*.py"), *PAGES]
+        if p.name != "charts.py" and "plotly_chart(" in p.read_text(encoding="utf-8")
+    ]
+    assert not offenders, f"st.plotly_chart außerhalb von ui/charts.py: {offenders}"
+
+
 def test_colours_live_in_the_vocabulary_and_the_map_style() -> None:
     """A hex colour written anywhere but core/present (and CSS of the Streamlit shell) is a
     copy that can drift from what slides and files show."""

@@ -19,6 +19,7 @@ from core.present.vocabulary import (
     QUADRANT_GAP,
 )
 from ui.chain_charts import completeness_figure
+from ui.charts import show
 from ui.tables import table_with_csv
 
 TABLE_EXPANDER = "Daten als Tabelle"
@@ -87,7 +88,7 @@ PRIORITY_AID = (
 NO_PRIORITY = "Kein Sozialraum dieser Auswahl hat zugleich hohen Bedarf und niedrige Versorgung."
 
 
-def completeness_block(grid: pd.DataFrame, share: float, config: dict) -> None:
+def completeness_block(grid: pd.DataFrame, share: float) -> None:
     """The completeness section: its share, the missing offer types and the matrix."""
     st.subheader(COMPLETE_TITLE)
     col_metric, col_missing = st.columns([1, 3])
@@ -95,7 +96,7 @@ def completeness_block(grid: pd.DataFrame, share: float, config: dict) -> None:
     lines = missing_types(grid)
     missing = [MISSING_HEAD, *(f"- {markdown_text(line)}" for line in lines)]
     col_missing.markdown("\n".join(missing) if lines else NOTHING_MISSING)
-    st.plotly_chart(completeness_figure(grid), config=config, key="chain_complete")
+    show(completeness_figure(grid), key="chain_complete")
     st.caption(COMPLETE_AID)
 
 

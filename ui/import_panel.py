@@ -25,6 +25,7 @@ from core.present.numbers import format_number
 from core.present.tables import Table
 from core.present.vocabulary import LEVEL_PLURALS
 from ui.auth import current_user
+from ui.charts import show
 from ui.db import get_engine
 from ui.query import after_write, query
 from ui.tables import table_with_csv
@@ -204,7 +205,7 @@ def show_preview(plan: Plan) -> None:
     c3.metric(METRIC_SAME, format_number(counts["unverändert"], 0))
     if plan.geometries is not None and len(plan.geometries):
         st.caption(MAP_READING)
-        st.plotly_chart(area_preview_figure(plan.geometries), width="stretch")
+        show(area_preview_figure(plan.geometries))
     st.caption(PREVIEW_NOTE)
     pair = Table(shown=plan.preview, export=plan.preview, file_name="vorschau.csv")
     table_with_csv(pair, key="preview", label=PREVIEW_DOWNLOAD)

@@ -13,6 +13,7 @@ from core.present.network_tables import history_of
 from core.present.tables import Table
 from core.present.vocabulary import STAGE_CHANGE
 from core.selection import Selection
+from ui.charts import show
 from ui.network_charts import history_chart, stage_bars, stage_trend_chart
 from ui.query import query
 from ui.tables import table_with_csv
@@ -142,12 +143,12 @@ def stages_section(
     if dist_frame.empty:
         st.info(NO_NETWORKS, icon=":material/info:")
     else:
-        st.plotly_chart(stage_bars(dist_frame, stages), key="chart_dist")
+        show(stage_bars(dist_frame, stages), key="chart_dist")
         with st.expander(TABLE_EXPANDER):
             table_with_csv(dist, key="net_dist")
     st.subheader(TREND_TITLE, help=help_text)
     st.caption(TREND_AID)
-    st.plotly_chart(stage_trend_chart(trend_frame, stages), key="chart_trend")
+    show(stage_trend_chart(trend_frame, stages), key="chart_trend")
     with st.expander(TABLE_EXPANDER):
         table_with_csv(trend, key="net_trend")
 
@@ -179,7 +180,7 @@ def history_section(
         st.info(NO_HISTORY, icon=":material/info:")
         return
     st.caption(HISTORY_AID)
-    st.plotly_chart(history_chart(history, stages), key="chart_history")
+    show(history_chart(history, stages), key="chart_history")
     table_with_csv(history_of(history, names[network_id], network_id), key="net_history_table")
 
 

@@ -29,6 +29,7 @@ from core.reports.spec import (
     table_text,
 )
 from core.reports.xlsx import to_report_xlsx_bytes
+from ui import charts
 from ui.charts import german
 from ui.tables import table_with_csv
 
@@ -241,11 +242,11 @@ def render_slide(
             cols = st.columns([3, 2] if len(items) == 2 and items[1][0] == "table" else len(items))
             for col, (kind, item) in zip(cols, items, strict=True):
                 if kind == "chart":
-                    col.plotly_chart(
+                    charts.show(
                         chart_figure(item),
-                        width="stretch",
-                        config={"displaylogo": False},
                         key=f"{key}_{item['title']}",
+                        slide=True,
+                        container=col,
                     )
                 else:
                     col.table(_table_frame(item), hide_index=True, border="horizontal")

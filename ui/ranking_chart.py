@@ -18,6 +18,7 @@ from core.present.vocabulary import (
     WITHHELD_SIGN,
     WITHHELD_TEXT,
 )
+from ui.charts import show
 
 HEADING = "Rangfolge"
 READ_RANK = (
@@ -93,4 +94,4 @@ def ranking_chart(view: MapView) -> None:
     """Heading, reading aid and the ranking chart."""
     st.markdown(f"**{HEADING}**")
     st.caption(READ_RANK)
-    st.plotly_chart(ranking_figure(view), width="stretch", config={"displaylogo": False})
+    show(ranking_figure(view))
