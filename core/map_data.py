@@ -45,6 +45,7 @@ from core.present.map_style import (
     classification,
     legend_caption,
     legend_entries,
+    occupied,
 )
 from core.present.numbers import format_number, format_value
 from core.present.stand import Stand, stand_of_frame
@@ -244,7 +245,9 @@ def map_values(
     Class breaks come from every area of ``level`` in the Kreis (so colours mean the same
     with and without a Kommune selected); with ``style.fixed`` from all quarters with
     data. With ``municipality_id`` only that Kommune's Sozialräume are kept (level
-    ``area``); at level ``municipality`` all Kommunen are kept.
+    ``area``); at level ``municipality`` all Kommunen are kept. Classes none of the kept
+    areas falls into are merged away (:func:`core.present.map_style.occupied`): every
+    legend line counts at least one area, and every area keeps its colour.
     """
     if level not in MAP_LEVELS:
         raise ValueError(level)
@@ -268,6 +271,7 @@ def map_values(
     df["municipality_display"] = [_fmt(v, entry) for v in df["municipality_value"]]
     df["district_display"] = district_display
     df["note"] = [_note(r) for _, r in df.iterrows()]
+    cls = occupied(cls, df["value"].where(~df["suppressed"]))
     fills = area_fills(cls, df["value"], df["suppressed"])
     df["class_index"] = [f.class_index for f in fills]
     df["color"] = [f.color for f in fills]

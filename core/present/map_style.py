@@ -21,6 +21,14 @@ value light grey (colours from :mod:`core.present.vocabulary`).
 
 Classes are closed on the right: class *i* holds values ``edges[i] < x <= edges[i+1]``,
 the first class includes its lower edge.
+
+A computed class is never empty: a break that leaves no value between itself and the
+next one (ties in quantiles, gaps in equal intervals) is dropped, so the map may show
+fewer classes than asked for. When the breaks come from more values than the map shows
+(every Sozialraum of the Kreis while one Kommune is selected, or every quarter with
+fixed breaks), :func:`occupied` merges the classes none of the shown areas falls into
+with a neighbour; every area keeps its colour, and every legend line counts at least one
+area. Manual thresholds are the user's and stay as typed, empty or not.
 """
 
 from __future__ import annotations
@@ -242,9 +250,10 @@ def class_edges(
 ) -> tuple[float, ...]:
     """Ascending class edges for the shown values (None/NaN are ignored).
 
-    Returns ``k + 1`` edges from the minimum to the maximum; fewer when the values
-    have fewer distinct numbers than classes (duplicate edges are dropped). Manual
-    thresholds give open outer classes (``-inf`` and ``inf`` edges).
+    Returns ``k + 1`` edges from the minimum to the maximum; fewer when a class would
+    be empty (duplicate breaks, a break with no value up to the next one, fewer distinct
+    numbers than classes): every class of the result holds at least one of the values.
+    Manual thresholds give open outer classes (``-inf`` and ``inf`` edges).
     """
     if method == MANUAL:
         inner = tuple(float(b) for b in manual)
@@ -268,16 +277,39 @@ def class_edges(
         # Too few distinct values: one class per value, edges between neighbours.
         if distinct.size == 1:
             return (lo, hi)
-        mids = (distinct[:-1] + distinct[1:]) / 2
-        return (lo, *[float(m) for m in mids], hi)
+        below, above = distinct[:-1], distinct[1:]
+        mids = below + (above - below) / 2
+        mids = np.where((mids >= below) & (mids < above), mids, below)  # tiny floats
+        return _without_empty((lo, *[float(m) for m in mids], hi), arr)
     if method == QUANTILES:
-        bins = mapclassify.Quantiles(arr, k=k).bins
+        with warnings.catch_warnings():  # "Not enough unique values": handled below
+            warnings.filterwarnings("ignore", message="Not enough unique values")
+            bins = mapclassify.Quantiles(arr, k=k).bins
     elif method == EQUAL_INTERVAL:
         bins = mapclassify.EqualInterval(arr, k=k).bins
     else:
         bins = _fisher_jenks(arr, k)
-    uppers = sorted({float(b) for b in bins if lo <= b <= hi} | {hi})
-    return (lo, *uppers)
+    uppers = sorted({float(b) for b in bins if lo <= b < hi} | {hi})
+    return _without_empty((lo, *uppers), arr)
+
+
+def _kept_edges(edges: Sequence[float], keep: Sequence[int]) -> tuple[float, ...]:
+    """Edges of the classes ``keep`` (ascending indices): each kept class but the first
+    starts at its own lower edge, the first at the lowest edge, the last ends at the
+    highest; a dropped class goes to the kept class below it (the first kept class takes
+    those before it). A value of a kept class stays in it."""
+    return (edges[0], *(edges[i] for i in keep[1:]), edges[-1])
+
+
+def _used_classes(values: Iterable[float | None], edges: Sequence[float]) -> list[int]:
+    index = classify(values, edges)
+    return sorted({int(i) for i in index if i >= 0})
+
+
+def _without_empty(edges: tuple[float, ...], arr: np.ndarray) -> tuple[float, ...]:
+    """``edges`` without the breaks that leave a class with none of ``arr``."""
+    used = _used_classes(arr, edges)
+    return edges if len(used) == len(edges) - 1 else _kept_edges(edges, used)
 
 
 def _fisher_jenks(arr: np.ndarray, k: int) -> np.ndarray:
@@ -322,6 +354,23 @@ def classification(
     if n < MIN_CLASSES:  # few distinct values: spread the light-to-dark range
         colors = tuple(colors[round(i * (len(colors) - 1) / max(n - 1, 1))] for i in range(n))
     return Classification(method, edges, colors)
+
+
+def occupied(cls: Classification, values: Iterable[float | None]) -> Classification:
+    """``cls`` reduced to the classes that hold at least one of ``values`` (the shown
+    ones): an empty class is merged with its lower neighbour (leading empty classes with
+    the first occupied one). Each kept class keeps its colour, so an area has the same
+    colour as under ``cls``; without any value there are no classes. Manual thresholds
+    are returned unchanged."""
+    if cls.method == MANUAL or not cls.colors:
+        return cls
+    used = _used_classes(values, cls.edges)
+    if len(used) == cls.k:
+        return cls
+    if not used:
+        return Classification(cls.method, (), ())
+    edges = _kept_edges(cls.edges, used)
+    return Classification(cls.method, edges, tuple(cls.colors[i] for i in used))
 
 
 def _num(value: float, decimals: int) -> str:
