@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
+import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -34,7 +34,9 @@ from core.network_validation import (
     StatusEntry,
     validate,
 )
-from core.permissions import require_network_edit
+from core.permissions import may_edit_network, require_network_edit
+from core.present.numbers import format_datetime
+from core.present.vocabulary import short_office
 from core.quarters import parse_quarter
 from core.users import User
 
@@ -53,13 +55,13 @@ __all__ = [
     "format_timestamp",
     "prefill",
     "previous_record",
+    "reportable_networks",
     "save_status",
     "status_record",
     "validate",
 ]
 
 ENTITY = "network_status"
-LOCAL_TZ = ZoneInfo("Europe/Berlin")
 RECORD_FIELDS = (
     "network_id",
     "quarter",
@@ -160,11 +162,9 @@ def prefill(conn: Connection, network_id: int, quarter: str) -> Prefill:
 
 
 def format_timestamp(value: dt.datetime | None) -> str:
-    """A stored UTC time as German local time: ``"24.11.2026, 12:30 Uhr"``."""
-    if value is None:
-        return "–"
-    local = value.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ)
-    return local.strftime("%d.%m.%Y, %H:%M Uhr")
+    """A stored UTC time as German local time: ``"24.11.2026, 12:30 Uhr"`` (the one
+    formatter :func:`core.present.numbers.format_datetime`)."""
+    return format_datetime(value)
 
 
 def _conflict(current: dict[str, Any], expected_version: int | None) -> ConflictError:
@@ -273,6 +273,29 @@ def save_status(
         if current is None:
             raise
         raise _conflict(current, expected_version) from None
+
+
+def reportable_networks(networks: pd.DataFrame, user: User | None) -> pd.DataFrame:
+    """The networks (rows of :func:`core.networks.networks`) the user may report, in the
+    order of the entry form: the user's own youth offices first, then grouped by youth
+    office (short name), kind and name. Adds ``label``: the network's name, prefixed with
+    its youth office when the list spans several offices. Empty for viewers and
+    anonymous visitors; the rule is :func:`core.permissions.may_edit_network`, which the
+    save checks again."""
+    if networks.empty:
+        return networks.assign(label=pd.Series(dtype=str))
+    allowed = networks[[may_edit_network(user, str(o)) for o in networks["youth_office_id"]]]
+    own = set(user.youth_offices) if user else set()
+    offices = [short_office(str(n)) for n in allowed["youth_office"]]
+    ordered = allowed.assign(
+        _foreign=[str(o) not in own for o in allowed["youth_office_id"]], _office=offices
+    ).sort_values(["_foreign", "_office", "kind_position", "name"], kind="stable")
+    several = ordered["youth_office_id"].nunique() > 1
+    ordered["label"] = [
+        f"{office} · {name}" if several else str(name)
+        for office, name in zip(ordered["_office"], ordered["name"], strict=True)
+    ]
+    return ordered.drop(columns=["_foreign", "_office"]).reset_index(drop=True)
 
 
 def differences(mine: dict[str, Any], theirs: dict[str, Any]) -> list[str]:

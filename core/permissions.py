@@ -12,23 +12,37 @@ The shell (CLI, scripts) writes as :func:`operator`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Connection, select
 
 from core.errors import NotFoundError, PermissionDeniedError
-from core.models import Network
-from core.users import ROLES, User
+from core.models import Network, YouthOffice
+from core.users import ROLE_LABELS, ROLES, User
 
 #: Youth office wildcard for users who may edit every office (development mode).
 ALL_OFFICES = "*"
 
 NEED_LOGIN = "Bitte melden Sie sich an."
 NOT_YOUR_OFFICE = (
-    "Sie dürfen nur Netzwerke Ihres Jugendamts ({own}) melden; dieses Netzwerk gehört zum "
-    "Jugendamt „{office}“. Nichts wurde gespeichert."
+    "Dieses Netzwerk gehört zum {office}; Sie melden für: {own}. Nichts wurde gespeichert. "
+    "Melden kann die Netzwerk-Koordination dieses Jugendamts; eine weitere Zuständigkeit "
+    "vergibt die Administration."
 )
 NEED_EDITOR = "Das dürfen nur die Netzwerk-Koordination und die Administration."
+#: Why a signed-in user sees no entry form for network status (see :func:`report_refusal`).
+REPORT_NEEDS_ROLE = (
+    "Ihre Rolle „{role}“ erlaubt das Lesen, aber keine Meldung. Melden dürfen die "
+    "Netzwerk-Koordinationen der Jugendämter und die Administration. Sollen Sie für ein "
+    "Netzwerk melden, bitten Sie die Administration, Ihnen die Rolle "
+    "„{editor}“ für Ihr Jugendamt zu geben."
+)
+REPORT_NEEDS_OFFICE = (
+    "Ihrer Rolle „{role}“ ist noch kein Jugendamt zugeordnet, deshalb können Sie kein "
+    "Netzwerk melden. Bitte die Administration, Ihr Jugendamt einzutragen."
+)
+#: An editor whose youth offices are "*" (development mode).
+EVERY_OFFICE = "alle Jugendämter"
 NEED_ADMIN = "Das darf nur die Administration."
 #: Who runs a write from the shell (CLI, scripts) without naming themselves.
 SYSTEM_NAME = "system"
@@ -93,13 +107,40 @@ def _require(allowed: bool, user: User | None, message: str) -> User:
     return user
 
 
-def require_edit_network(user: User | None, youth_office_id: str) -> User:
-    """The user, or :class:`PermissionDeniedError` when they may not edit this office."""
-    own = ", ".join(user.youth_offices) if user and user.youth_offices else "keins"
+def report_refusal(user: User | None) -> str | None:
+    """Why a signed-in user may not report any network (German, naming their role and
+    whom to ask); None when they may report, or for anonymous visitors (who are asked
+    to sign in by the page)."""
+    if user is None or may_edit_any_network(user):
+        return None
+    role = ROLE_LABELS.get(user.role, user.role)
+    if _rank(user) < ROLES.index("editor"):
+        return REPORT_NEEDS_ROLE.format(role=role, editor=ROLE_LABELS["editor"])
+    return REPORT_NEEDS_OFFICE.format(role=role)
+
+
+def office_names(office_ids: Iterable[str], names: Mapping[str, str] | None = None) -> str:
+    """Youth offices by their names for a message: ``"Jugendamt der Stadt Neuss"``;
+    several joined by „und“; ids without a known name as they are."""
+    known = names or {}
+    shown = [EVERY_OFFICE if o == ALL_OFFICES else known.get(o, o) for o in office_ids]
+    if not shown:
+        return "kein Jugendamt"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " und " + shown[-1]
+
+
+def require_edit_network(
+    user: User | None, youth_office_id: str, names: Mapping[str, str] | None = None
+) -> User:
+    """The user, or :class:`PermissionDeniedError` when they may not edit this office.
+
+    ``names`` maps youth office ids to their names, so the message names them."""
+    own = office_names(user.youth_offices if user else (), names)
+    office = office_names([youth_office_id], names)
     return _require(
         may_edit_network(user, youth_office_id),
         user,
-        NOT_YOUR_OFFICE.format(own=own, office=youth_office_id)
+        NOT_YOUR_OFFICE.format(own=own, office=office)
         if _rank(user) >= ROLES.index("editor")
         else NEED_EDITOR,
     )
@@ -131,8 +172,11 @@ def network_office(conn: Connection, network_id: int) -> str:
 
 
 def require_network_edit(conn: Connection, user: User | None, network_id: int) -> User:
-    """Look up the network's youth office and check the user may edit it."""
-    return require_edit_network(user, network_office(conn, network_id))
+    """Look up the network's youth office and check the user may edit it (the refusal
+    names the youth offices)."""
+    office = network_office(conn, network_id)
+    names = {str(r.id): str(r.name) for r in conn.execute(select(YouthOffice.id, YouthOffice.name))}
+    return require_edit_network(user, office, names)
 
 
 def parse_role_map(text: str) -> dict[str, str]:

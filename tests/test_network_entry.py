@@ -281,7 +281,7 @@ def test_audit_record_needs_a_user_and_filters_by_key(engine) -> None:
     [
         (None, "melden Sie sich an"),
         (User("vera", "viewer"), "Netzwerk-Koordination"),
-        (User("otto", "editor", ("jaB",)), "nur Netzwerke Ihres Jugendamts"),
+        (User("otto", "editor", ("jaB",)), "Dieses Netzwerk gehört zum "),
     ],
     ids=["anonymous", "viewer", "editor-of-another-office"],
 )

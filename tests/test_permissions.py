@@ -15,6 +15,7 @@ from core.permissions import (
     may_manage_users,
     may_read,
     parse_role_map,
+    report_refusal,
     require_edit_network,
     require_import,
     user_from_claims,
@@ -24,6 +25,12 @@ from core.users import User
 VIEWER = User("vera", "viewer")
 EDITOR = User("nina", "editor", ("neuss",))
 ADMIN = User("anton", "admin")
+OFFICE_NAMES = {
+    "neuss": "Jugendamt der Stadt Neuss",
+    "dormagen": "Jugendamt der Stadt Dormagen",
+    "kaarst": "Jugendamt der Stadt Kaarst",
+    "kreis": "Kreisjugendamt Rhein-Kreis Neuss",
+}
 
 # user, may read (not public), edit neuss, edit dormagen, snapshot, import, manage users
 TABLE = [
@@ -54,12 +61,43 @@ def test_roles(user, read, neuss, dormagen, snapshot, imports, users) -> None:  
     [
         (None, "neuss", "Bitte melden Sie sich an"),
         (VIEWER, "neuss", "nur die Netzwerk-Koordination"),
-        (EDITOR, "dormagen", "nur Netzwerke Ihres Jugendamts (neuss)"),
+        (
+            EDITOR,
+            "dormagen",
+            "Dieses Netzwerk gehört zum Jugendamt der Stadt Dormagen; Sie melden für: "
+            "Jugendamt der Stadt Neuss. Nichts wurde gespeichert.",
+        ),
+        (
+            User("ina", "editor", ("neuss", "kaarst")),
+            "kreis",
+            "gehört zum Kreisjugendamt Rhein-Kreis Neuss; Sie melden für: Jugendamt der "
+            "Stadt Neuss und Jugendamt der Stadt Kaarst.",
+        ),
     ],
 )
 def test_require_edit_network_says_why_in_german(user, office, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDeniedError, match=re.escape(message)):
-        require_edit_network(user, office)
+        require_edit_network(user, office, OFFICE_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("user", "says"),
+    [
+        (None, None),
+        (VIEWER, "Ihre Rolle „Lesen“ erlaubt das Lesen, aber keine Meldung."),
+        (User("olga", "editor", ()), "Ihrer Rolle „Netzwerk-Koordination“ ist noch kein Jugendamt"),
+        (EDITOR, None),
+        (ADMIN, None),
+    ],
+    ids=["anonym", "viewer", "editor-without-office", "editor", "admin"],
+)
+def test_report_refusal_names_the_role_and_whom_to_ask(user, says) -> None:  # type: ignore[no-untyped-def]
+    refusal = report_refusal(user)
+    if says is None:
+        assert refusal is None
+    else:
+        assert refusal is not None and refusal.startswith(says)
+        assert "Administration" in refusal
 
 
 def test_require_import_refuses_editors() -> None:

@@ -32,12 +32,15 @@ from core.network_entry import (
     StatusEntry,
     format_timestamp,
     prefill,
+    reportable_networks,
     save_status,
 )
-from core.networks import TRAFFIC_LIGHT_SYMBOLS
-from core.permissions import may_edit_any_network, may_edit_network
+from core.networks import TRAFFIC_LIGHT_SYMBOLS, youth_offices
+from core.networks import networks as all_networks
+from core.permissions import may_edit_network, office_names, report_refusal
 from core.quarters import parse_quarter, quarter_of
 from core.selection import Selection
+from core.users import User
 from ui.auth import current_user
 from ui.db import get_engine
 from ui.network_review import NO_BLOCKS, change_log, conflict_view
@@ -48,15 +51,22 @@ EDITING_OFF = (
     "Bitte melden Sie sich dafür an (Seitenleiste unten)."
 )
 NOT_YOUR_NETWORK = (
-    "Dieses Netzwerk gehört zu einem anderen Jugendamt ({office}). Sie können die Meldung "
-    "ansehen, aber nicht speichern; Sie melden für: {own}."
+    "Dieses Netzwerk gehört zum {office}. Sie können die Meldung ansehen, aber nicht "
+    "speichern; Sie melden für: {own}."
+)
+NO_OWN_NETWORKS = (
+    "Für Ihr Jugendamt ist noch kein Netzwerk erfasst. Neue Netzwerke legt die "
+    "Administration an (Import „Netzwerkstatus“)."
+)
+OUTSIDE_SCOPE = (
+    "Für die Auswahl oben gibt es kein Netzwerk, das Sie melden dürfen. Zur Wahl stehen "
+    "deshalb alle Netzwerke, für die Sie melden: {offices}."
 )
 SIGNED_AS = "Gespeichert wird unter Ihrem Benutzernamen „{name}“."
 INTRO = (
     "Hier meldet die Koordination den Stand ihres Netzwerks für ein Quartal. Das Formular "
     "ist mit der letzten Meldung vorbelegt; bitte prüfen, ändern und speichern."
 )
-NO_NETWORKS = "Für die Auswahl oben gibt es kein Netzwerk. Bitte Jugendamt oder Netzwerkart ändern."
 LABEL_NETWORK = "Netzwerk"
 LABEL_QUARTER = "Quartal"
 FORM_TITLE = "Meldung für {network}, {quarter}"
@@ -253,20 +263,46 @@ def _messages(names: dict[int, str]) -> None:
         st.error("\n".join([PROBLEMS, *lines]), icon=":material/error:")
 
 
+def _choices(user: User | None, in_scope: pd.DataFrame) -> pd.DataFrame | None:
+    """The networks the user may report, narrowed to the page's scope when that leaves
+    any; None (after a note) when there is none at all."""
+    mine = reportable_networks(query(all_networks), user)
+    if mine.empty:
+        st.info(NO_OWN_NETWORKS, icon=":material/info:")
+        return None
+    scoped = mine[mine["network_id"].isin(in_scope["network_id"])] if len(in_scope) else mine
+    if scoped.empty:
+        offices = office_names(dict.fromkeys(mine["youth_office_id"]), _office_names())
+        st.caption(OUTSIDE_SCOPE.format(offices=markdown_text(offices)))
+        return mine
+    return scoped
+
+
+def _office_names() -> dict[str, str]:
+    offices = query(youth_offices)
+    return dict(zip(offices["id"], offices["name"], strict=True))
+
+
 def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.DataFrame) -> None:
-    """The entry section: the switched-off note, or network/quarter choice and the form."""
+    """The entry section: why there is no form, or network/quarter choice and the form.
+
+    The choice lists only the networks the user may report (their own first); the save
+    checks the permission again (:func:`core.network_entry.save_status`)."""
     user = current_user()
-    if not may_edit_any_network(user):
+    if user is None:
         st.info(EDITING_OFF, icon=":material/lock:")
         return
-    st.caption(INTRO)
-    if networks.empty:
-        st.info(NO_NETWORKS, icon=":material/info:")
+    refusal = report_refusal(user)
+    if refusal:
+        st.info(markdown_text(refusal), icon=":material/lock:")
         return
-    names = dict(zip(networks["network_id"].astype(int), networks["name"], strict=True))
-    offices = dict(
-        zip(networks["network_id"].astype(int), networks["youth_office_id"], strict=True)
-    )
+    st.caption(INTRO)
+    choices = _choices(user, networks)
+    if choices is None:
+        return
+    names = dict(zip(choices["network_id"].astype(int), choices["name"], strict=True))
+    labels = dict(zip(choices["network_id"].astype(int), choices["label"], strict=True))
+    offices = dict(zip(choices["network_id"].astype(int), choices["youth_office_id"], strict=True))
     stages = dict(zip(stages_df["id"].astype(int), stages_df["label"], strict=True))
     meanings = dict(zip(stages_df["id"].astype(int), stages_df["meaning"], strict=True))
     try:
@@ -277,7 +313,7 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
     blocks = dict(zip(items["block_id"].astype(int), items["block_title"], strict=True))
     left, right = st.columns([3, 1])
     network_id = left.selectbox(
-        LABEL_NETWORK, list(names), format_func=names.__getitem__, key=KEY_NETWORK
+        LABEL_NETWORK, list(labels), format_func=labels.__getitem__, key=KEY_NETWORK
     )
     options = _quarter_options(sel)
     quarter = right.selectbox(
@@ -297,10 +333,12 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
         return
     pf: Prefill = _state()[S_PREFILL]
     restored = _state().get(S_RESTORED, False) and pair in _state().get(S_DRAFTS, {})
-    office = offices.get(pair[0], "")
-    if user is not None and not may_edit_network(user, office):
-        own = ", ".join(user.youth_offices) or "–"
-        note = NOT_YOUR_NETWORK.format(office=markdown_text(office), own=markdown_text(own))
+    office = str(offices.get(pair[0], ""))
+    allowed = may_edit_network(user, office)
+    if not allowed:  # the list holds only the user's networks: a safety net, never a way
+        own = office_names(user.youth_offices, _office_names())
+        mine = office_names([office], _office_names())
+        note = NOT_YOUR_NETWORK.format(office=markdown_text(mine), own=markdown_text(own))
         st.warning(note, icon=":material/lock:")
 
     with st.form("nf_form", enter_to_submit=False):
@@ -352,7 +390,13 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
             help=HELP_NOTE,
         )
         st.caption(SIGNED_AS.format(name=markdown_text(user.name if user else "")))
-        st.form_submit_button(SUBMIT, type="primary", on_click=_on_submit, icon=":material/save:")
+        st.form_submit_button(
+            SUBMIT,
+            type="primary",
+            on_click=_on_submit,
+            icon=":material/save:",
+            disabled=not allowed,
+        )
     _messages(names)
     conflict = _state().get(S_CONFLICT)
     if conflict and conflict["pair"] == pair:

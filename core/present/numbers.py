@@ -1,4 +1,7 @@
-"""German (de-DE) numbers, dates and quarters for every output, rounded by DIN 1333.
+"""German (de-DE) numbers, dates, times and quarters for every output, rounded by DIN 1333.
+
+Times are stored in UTC and always shown as Europe/Berlin local time
+(:func:`format_datetime`).
 
 DIN 1333 rounds a 5 in the first dropped place away from zero (``40,25`` -> ``40,3``,
 ``-0,5`` -> ``-1``), unlike Python's ``round`` (banker's rounding, and binary floats:
@@ -12,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -78,3 +82,33 @@ def format_date(value: dt.date | None) -> str:
     if value is None or _is_missing(value):
         return MISSING
     return value.strftime("%d.%m.%Y")
+
+
+#: The time zone of every time shown (the district's offices); the database stores UTC.
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A stored time as Europe/Berlin wall-clock time. Times without a zone are UTC (as
+    every time the database holds)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(LOCAL_ZONE)
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """A stored (UTC) time as German local time: ``"24.11.2026, 12:30 Uhr"``; the one
+    format of every time shown (forms, change logs, audit log, import list)."""
+    if value is None or _is_missing(value):
+        return MISSING
+    return local_time(pd.Timestamp(value).to_pydatetime()).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def local_day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC times (without zone, as stored) from the start of local day ``first`` to
+    the start of the local day after ``last``: a filter by calendar day in Germany."""
+    start = dt.datetime.combine(first, dt.time.min, LOCAL_ZONE)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, LOCAL_ZONE)
+    return (
+        start.astimezone(dt.UTC).replace(tzinfo=None),
+        end.astimezone(dt.UTC).replace(tzinfo=None),
+    )
