@@ -294,7 +294,7 @@ def stage_trend(
 def quality_matrix(
     conn: Connection, quarter: Quarter, youth_office_id: str | None = None
 ) -> pd.DataFrame:
-    """Quality items × youth offices for a quarter: "✅ erledigt ↑", "⬜ offen" and so on.
+    """Quality items × youth offices for a quarter: "● erledigt ↑", "○ offen" and so on.
 
     Columns: block_id, block_title, item_id, item, then one column per youth office
     (its name). ↑ marks an item that moved forward against the previous quarter.

@@ -142,8 +142,8 @@ def test_stage_trend_sums_offices_and_keeps_empty_stages(tiny) -> None:
 def test_quality_matrix_has_symbol_word_and_change(tiny) -> None:
     with tiny.connect() as conn:
         df = quality_matrix(conn, Q3).set_index("item_id")
-    assert df.loc["1.1", "Jugendamt A"] == f"{QUALITY_STATES['done'].text} ↑" == "✅ erledigt ↑"
-    assert df.loc["1.2", "Jugendamt A"] == "⬜ offen"
+    assert df.loc["1.1", "Jugendamt A"] == f"{QUALITY_STATES['done'].text} ↑" == "● erledigt ↑"
+    assert df.loc["1.2", "Jugendamt A"] == "○ offen"
 
 
 def test_presence_matrix_marks_missing_networks(tiny) -> None:

@@ -98,7 +98,7 @@ def test_status_table_shows_stage_traffic_light_change_and_gaps(monkeypatch, dem
     assert [t.label for t in at.tabs][:2] == ["Status im Quartal", "Entwicklungsstufen"]
     table = _status(at)
     assert len(table) == 52
-    assert set(table["Ampel"]) <= {"🟢 grün", "🟡 gelb", "🔴 rot", "–"}
+    assert set(table["Ampel"]) <= {"● grün", "▲ gelb", "■ rot", "–"}
     assert set(table["Veränderung"]) <= {"↑", "↓", "→", "neu", "nicht gemeldet"}
     missing = table[table["Stufe"] == "nicht gemeldet"]
     assert len(missing) == 4
@@ -158,7 +158,7 @@ def test_quality_matrix_and_missing_networks(monkeypatch, demo_url) -> None:
         "4. Kommunale Koordination und Steuerung",
     ]
     cells = set(quality.drop(columns=["Baustein", "Punkt", "Quartal", "Stand"]).to_numpy().ravel())
-    assert cells and all(c.split()[0] in {"✅", "🔶", "⬜"} for c in cells)
+    assert cells and all(c.split()[0] in {"●", "◐", "○"} for c in cells)
     matrix = _frame(at, "Netzwerkart").set_index("Netzwerkart")
     assert matrix.loc["Familienbildung", "Meerbusch"] == "fehlt"
     assert matrix.loc["Frühe Hilfen", "Neuss"] == "✓"
@@ -308,7 +308,7 @@ def test_successful_save_shows_success_and_updates_the_table(monkeypatch, writab
     assert f"Gespeichert: {FIRST_NETWORK}, 3. Quartal 2026 (Fassung 1" in success
     row = _status(at).loc[FIRST_NETWORK]
     assert row["Partner"] == "42"  # as shown: de-DE text
-    assert row["Ampel"] == "🔴 rot"
+    assert row["Ampel"] == "■ rot"
     assert row["Stufe"] != "nicht gemeldet"
     log = next(e for e in at.expander if e.label == "Änderungsprotokoll dieser Meldung")
     assert log.dataframe[0].value["Von"].tolist() == ["anton"]

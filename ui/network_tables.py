@@ -11,7 +11,7 @@ from core.escaping import markdown_text
 from core.networks import network_history
 from core.present.network_tables import history_of
 from core.present.tables import Table
-from core.present.vocabulary import STAGE_CHANGE
+from core.present.vocabulary import QUALITY_LEGEND, STAGE_CHANGE, TRAFFIC_LIGHT_HELP
 from core.selection import Selection
 from ui.charts import show
 from ui.network_charts import history_chart, stage_bars, stage_trend_chart
@@ -34,8 +34,7 @@ STATUS_AID = (
     "Berichtsquartal. „Veränderung“ vergleicht die Stufe mit dem Vorquartal: "
     f"{STAGE_CHANGE['up']} eine Stufe weiter, {STAGE_CHANGE['down']} zurückgefallen, "
     f"{STAGE_CHANGE['same']} gleich, „neu“ ohne Meldung im Vorquartal. Die Ampel ist die "
-    "Selbsteinschätzung der Koordination (grün: läuft, gelb: Schwierigkeiten, rot: "
-    "gefährdet). "
+    f"Selbsteinschätzung der Koordination ({TRAFFIC_LIGHT_HELP}). "
     "„Treffen im Quartal“ zählt die Treffen des Netzwerks und seiner Arbeitsgruppen."
 )
 STAGES_HELP_HEAD = "Ein Netzwerk wächst in drei Stufen:"
@@ -58,7 +57,7 @@ QUALITY_HELP = (
 )
 QUALITY_AID = (
     "So lesen Sie die Matrix: je Zeile ein Punkt eines Qualitätsbausteins, je Spalte ein "
-    "Jugendamt. ✅ erledigt, 🔶 in Arbeit, ⬜ offen; ↑ heißt: seit dem Vorquartal "
+    f"Jugendamt. {QUALITY_LEGEND}; {STAGE_CHANGE['up']} heißt: seit dem Vorquartal "
     "vorangekommen. Die Netzwerkart-Auswahl gilt hier nicht, die Bausteine gelten je Jugendamt."
 )
 NO_QUALITY = "Für dieses Quartal ist kein Stand der Qualitätsbausteine gemeldet."

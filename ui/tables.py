@@ -3,19 +3,23 @@ its Stand and its CSV download, the same everywhere."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from core.exporting import to_csv_bytes
+from core.present.numbers import MISSING
 from core.present.tables import Table
-from core.present.vocabulary import WITHHELD_LEGEND
+from core.present.vocabulary import TEXT_COLOUR, WITHHELD_LEGEND, cell_term
 
 DOWNLOAD = "Tabelle als CSV (Excel) herunterladen"
 
 
-def _right_aligned(frame: pd.DataFrame) -> dict[str, object]:
+def _right_aligned(frame: pd.DataFrame) -> dict[str, Any]:
     """Columns whose shown text is a number are right-aligned like numbers."""
-    config: dict[str, object] = {}
+    config: dict[str, Any] = {}
     for col in frame.columns:
         cells = frame[col].dropna().astype(str)
         if len(cells) and cells.str.fullmatch(r"[-+±]?[\d.]+(,\d+)?( ?%| .*)?|–|•").all():
@@ -23,22 +27,37 @@ def _right_aligned(frame: pd.DataFrame) -> dict[str, object]:
     return config
 
 
+def _tint(cell: object) -> str:
+    term = cell_term(cell)
+    return f"background-color: {term.tint}; color: {TEXT_COLOUR}" if term else ""
+
+
+def tinted(frame: pd.DataFrame) -> pd.DataFrame | Styler:
+    """``frame``, with the cells that show a traffic light, quality state or chain
+    status ("● grün", "◐ in Arbeit") on the tint of their term; symbol and word stay,
+    the colour only helps the eye. Unchanged when no cell shows one."""
+    if frame.empty or not frame.map(cell_term).notna().to_numpy().any():
+        return frame
+    return frame.style.map(_tint)
+
+
 def table_with_csv(
     table: Table,
     *,
     key: str,
     label: str = DOWNLOAD,
-    height: int | str = "auto",
+    height: int | Literal["auto", "stretch", "content"] = "auto",
     show_stand: bool = True,
 ) -> None:
     """Show ``table.shown``, the withheld legend when needed, the Stand and the CSV of
     ``table.export`` (the same rows and figures)."""
     st.dataframe(
-        table.shown,
+        tinted(table.shown),
         hide_index=True,
         width="stretch",
-        height=height,  # type: ignore[arg-type]
+        height=height,
         column_config=_right_aligned(table.shown),
+        placeholder=MISSING,
     )
     notes = []
     if table.withheld:

@@ -37,7 +37,7 @@ STATUS_TAIL = ("Letzte Änderung", "Ziele", "Notiz", STAND, SOURCE_COLUMN)
 
 
 def light_text(key: object) -> str:
-    """A traffic light as symbol and word (``"🟢 grün"``); ``–`` when none was reported."""
+    """A traffic light as symbol and word (``"● grün"``); ``–`` when none was reported."""
     term = TRAFFIC_LIGHTS.get(key) if isinstance(key, str) else None
     return term.text if term else MISSING
 
@@ -152,7 +152,7 @@ QUALITY_KEYS = ("block_id", "block_title", "item_id", "item")
 
 def quality_of(matrix: pd.DataFrame, quarter: Quarter) -> Table:
     """Quality items × youth offices in a quarter (from ``quality_matrix``): one row per
-    item, its block, one column per youth office ("✅ erledigt ↑")."""
+    item, its block, one column per youth office ("● erledigt ↑")."""
     offices = [c for c in matrix.columns if c not in QUALITY_KEYS]
     frame = pd.DataFrame(
         {

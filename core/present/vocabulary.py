@@ -134,19 +134,49 @@ def stage_colour(stage: int | None) -> str:
     return STAGE_COLOURS.get(int(stage), NOT_REPORTED_COLOUR) if stage else NOT_REPORTED_COLOUR
 
 
+#: Symbols are text shapes of the Geometric Shapes block (in DejaVu Sans, the PDF font,
+#: and in the system fonts of every thin client), never emoji, which show as empty boxes
+#: where no emoji font is installed. Shapes differ as well as colours, so a black and
+#: white print or a colour-blind reader still tells them apart; the word always follows.
+#: ``tint`` is the background of a table cell that shows the term (dark text stays
+#: readable on it); ``colour`` is the symbol, marker or line.
 TRAFFIC_LIGHTS: dict[str, Term] = {
-    "gruen": Term("grün", "🟢", "#009E73"),
-    "gelb": Term("gelb", "🟡", "#E69F00"),
-    "rot": Term("rot", "🔴", "#D55E00"),
+    "gruen": Term("grün", "●", "#009E73", "#D5EFE6"),
+    "gelb": Term("gelb", "▲", "#E69F00", "#FCEFD2"),
+    "rot": Term("rot", "■", "#D55E00", "#F9DDCB"),
 }
+#: what each light means: the help of the entry form and the reading aid of the table
+TRAFFIC_LIGHT_MEANINGS = {
+    "gruen": "läuft wie geplant",
+    "gelb": "Schwierigkeiten",
+    "rot": "Arbeit gefährdet",
+}
+TRAFFIC_LIGHT_HELP = " · ".join(
+    f"{TRAFFIC_LIGHTS[k].text}: {meaning}" for k, meaning in TRAFFIC_LIGHT_MEANINGS.items()
+)
+#: a quality item fills up: open circle, half, full
 QUALITY_STATES: dict[str, Term] = {
-    "done": Term("erledigt", "✅", "#0072B2"),
-    "in_progress": Term("in Arbeit", "🔶", "#E69F00"),
-    "open": Term("offen", "⬜", "#D9D9D9"),
+    "done": Term("erledigt", "●", "#0072B2", "#DCEBF6"),
+    "in_progress": Term("in Arbeit", "◐", "#E69F00", "#FCEFD2"),
+    "open": Term("offen", "○", "#D9D9D9"),
 }
 QUALITY_ORDER = {"open": 0, "in_progress": 1, "done": 2}
+QUALITY_LEGEND = ", ".join(QUALITY_STATES[k].text for k in ("done", "in_progress", "open"))
 #: bars of a count shown beside a status (a network's partners): neutral, no status
 COUNT_COLOUR = "#9E9E9E"
+_CELL_TERMS = (*TRAFFIC_LIGHTS.values(), *QUALITY_STATES.values(), *STATUSES.values())
+
+
+def cell_term(cell: object) -> Term | None:
+    """The traffic light, quality state or chain status a table cell shows, by its
+    symbol and word (``"● grün"``, ``"◐ in Arbeit ↑"``, ``"✔ erreicht"``); None for
+    any other cell. Screens tint such a cell with the term's ``tint``."""
+    if not isinstance(cell, str):
+        return None
+    for term in _CELL_TERMS:
+        if cell == term.text or cell.startswith(term.text + " "):
+            return term
+    return None
 
 
 # --- Imports: what an import does to a row ---------------------------------------------
