@@ -9,7 +9,6 @@ import streamlit as st
 from core.audit_view import ACTION_LABELS, ENTITY_LABELS, audit_choices, audit_table
 from core.permissions import may_manage_users
 from core.present.numbers import format_number
-from core.present.tables import Table
 from ui.auth import current_user
 from ui.query import query
 from ui.tables import table_with_csv
@@ -24,7 +23,10 @@ INTRO = (
 ALL = "(alle)"
 LABEL_USER, LABEL_ACTION, LABEL_ENTITY = "Benutzer", "Aktion", "Bereich"
 LABEL_PERIOD = "Zeitraum"
-COUNT = "{n} Einträge (höchstens {limit}, neueste zuerst). Zeiten in UTC."
+COUNT = (
+    "{n} Einträge (höchstens {limit}, neueste zuerst). Zeiten in deutscher Ortszeit; die "
+    "CSV enthält zusätzlich die vollständigen alten und neuen Werte."
+)
 EMPTY = "Für diese Auswahl gibt es keine Einträge."
 DOWNLOAD = "Protokoll als CSV"
 LIMIT = 1000
@@ -68,9 +70,8 @@ def audit_section() -> None:
         until,
         LIMIT,
     )
-    st.caption(COUNT.format(n=format_number(len(table), 0), limit=format_number(LIMIT, 0)))
-    if table.empty:
+    st.caption(COUNT.format(n=format_number(len(table.shown), 0), limit=format_number(LIMIT, 0)))
+    if table.shown.empty:
         st.info(EMPTY, icon=":material/info:")
         return
-    pair = Table(shown=table, export=table, file_name="aenderungsprotokoll.csv")
-    table_with_csv(pair, key="audit", label=DOWNLOAD)
+    table_with_csv(table, key="audit", label=DOWNLOAD)

@@ -21,7 +21,7 @@ from core.imports.options import file_hash
 from core.imports.report import area_preview_figure, problems_frame
 from core.imports.tables import sheet_names
 from core.imports.templates import templates
-from core.present.numbers import format_number
+from core.present.numbers import format_datetime, format_number
 from core.present.tables import Table
 from core.present.vocabulary import LEVEL_PLURALS
 from ui.auth import current_user
@@ -32,10 +32,19 @@ from ui.tables import table_with_csv
 
 DEMO_NOTE = (
     "Die Datenbank enthält **Demodaten**. Echte Daten werden nicht mit Demodaten gemischt: "
-    "Beim Import werden zuerst alle Demodaten gelöscht (in derselben Transaktion – geht "
-    "der Import schief, bleibt alles, wie es war)."
+    "Eigene Daten lassen sich erst hochladen, wenn Sie „Demodaten vorher löschen“ "
+    "ankreuzen. Gelöscht wird erst beim Import, in derselben Transaktion – geht der Import "
+    "schief, bleibt alles, wie es war."
 )
 DEMO_CHECK = "Demodaten vorher löschen"
+DEMO_CHECK_HELP = (
+    "Beim Import werden zuerst alle Demodaten gelöscht (Gebiete, Werte, Angebote, "
+    "Netzwerke und ihre Meldungen); dann wird die Datei geladen."
+)
+DEMO_LOCKED = (
+    "Hochladen ist gesperrt, solange die Demodaten bleiben sollen: Bitte oben „{check}“ "
+    "ankreuzen, dann die Datei hochladen. Vorlagen lassen sich schon jetzt herunterladen."
+)
 LABEL_KIND = "Was möchten Sie laden?"
 KIND_OPTIONS = {
     "areas": "Gebiete",
@@ -114,6 +123,7 @@ ROLLED_BACK = "Import Nr. {batch} zurückgenommen ({n} Zeilen)."
 KEY_PLAN = "_imp_plan"
 KEY_DONE = "_imp_done"
 KEY_UPLOADS = "_imp_uploads"
+KEY_REPLACE_DEMO = "imp_replace_demo"
 
 
 def show_templates(kind: str) -> None:
@@ -215,7 +225,8 @@ def import_section(demo: bool) -> None:
     replace_demo = False
     if demo:
         st.warning(DEMO_NOTE, icon=":material/science:")
-        replace_demo = st.checkbox(DEMO_CHECK)
+        replace_demo = st.checkbox(DEMO_CHECK, help=DEMO_CHECK_HELP, key=KEY_REPLACE_DEMO)
+    locked = demo and not replace_demo
     kind = st.segmented_control(
         LABEL_KIND, list(KIND_OPTIONS), format_func=KIND_OPTIONS.get, default="indicators"
     )
@@ -230,15 +241,17 @@ def import_section(demo: bool) -> None:
         accept_multiple_files=is_areas,
         help=UPLOAD_HELP["areas" if is_areas else "other"],
         key=f"upload_{kind}_{st.session_state.get(KEY_UPLOADS, 0)}",
+        disabled=locked,
     )
+    if locked:  # never silent: say before (and after) an upload why nothing happens
+        st.info(DEMO_LOCKED.format(check=DEMO_CHECK), icon=":material/lock:")
+        return
     if not uploads:
         return
     uploads = uploads if isinstance(uploads, list) else [uploads]
     files = [ImportFile(u.name, u.getvalue()) for u in uploads]
     with st.expander(OPTIONS_HEADING, expanded=is_areas):
         options = area_options(files) if is_areas else table_options(kind, files)
-    if demo and not replace_demo:
-        return
     key = (kind, file_hash(files), options, replace_demo)
     cached = st.session_state.get(KEY_PLAN)
     if cached is None or cached[0] != key:
@@ -298,7 +311,7 @@ def batch_section(editing: bool) -> None:
     shown[BATCH_COLUMNS["rows"]] = df["rows"].map(lambda n: format_number(n, 0))
     for col in ("created_at", "rolled_back_at"):
         shown[BATCH_COLUMNS[col]] = df[col].map(
-            lambda t: t.strftime("%d.%m.%Y %H:%M") if t is not None and t == t else ""
+            lambda t: format_datetime(t) if t is not None and t == t else ""
         )
     st.dataframe(shown, hide_index=True, width="stretch")
     open_batches = df[df["rolled_back_at"].isna()]

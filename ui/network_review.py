@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.audit import audit_entries
+from core.audit_view import status_changes
 from core.escaping import markdown_lines
-from core.network_entry import ENTITY, FIELD_LABELS, VALUE_FIELDS, differences, format_timestamp
+from core.network_entry import FIELD_LABELS, VALUE_FIELDS, differences
 from core.present.numbers import MISSING
 from core.present.vocabulary import TRAFFIC_LIGHTS
 from ui.query import query
@@ -27,7 +27,6 @@ OVERWRITE = "Mit meiner Eingabe überschreiben"
 OVERWRITE_HELP = "Ihre Eingabe wird gespeichert und ersetzt die andere Fassung."
 LOG_TITLE = "Änderungsprotokoll dieser Meldung"
 LOG_EMPTY = "Noch keine Änderung über das Formular."
-ACTIONS = {"create": "angelegt", "update": "geändert"}
 
 
 def shown_value(name: str, value: Any, stages: dict[int, str]) -> str:
@@ -72,23 +71,11 @@ def conflict_view(
 
 
 def change_log(network_id: int, quarter: str) -> None:
-    """The audit entries of one network and quarter, newest first, folded away."""
+    """The audit entries of one network and quarter, newest first, folded away: when
+    (local time), who, and what changed in words."""
     with st.expander(LOG_TITLE):
-        log = query(audit_entries, ENTITY, f"{network_id}/{quarter}", limit=20)
+        log = query(status_changes, network_id, quarter)
         if log.empty:
             st.caption(LOG_EMPTY)
             return
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Zeit": [format_timestamp(t) for t in log["at"]],
-                    "Von": log["user"],
-                    "Aktion": log["action"].map(ACTIONS).fillna(log["action"]),
-                    "Geändert": [
-                        ", ".join(FIELD_LABELS[f] for f in differences(n or {}, o or {})) or "–"
-                        for o, n in zip(log["old"], log["new"], strict=True)
-                    ],
-                }
-            ),
-            hide_index=True,
-        )
+        st.dataframe(log, hide_index=True, width="stretch")
