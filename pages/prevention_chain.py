@@ -38,7 +38,7 @@ CHAIN_AID = (
 )
 HEAT_TITLE = "Wo die Kette Lücken hat: Sozialräume × Lebensphasen"
 HEAT_AID = (
-    "So lesen Sie die Karte: eine Zeile je Sozialraum, oben der mit der höchsten "
+    "So lesen Sie die Matrix: eine Zeile je Sozialraum, oben der mit der höchsten "
     "SGB-II-Quote unter 15 (Wert hinter dem Namen). Die Farbe zeigt die Zielerreichung: "
     "orange unter dem Ziel, weiß am Ziel, lila darüber (ab 200 % gleich dunkel). "
     f"Grau mit „{WITHHELD_SIGN}“: {WITHHELD_TEXT}."

@@ -17,8 +17,11 @@ from core.escaping import html_text
 from core.present.numbers import MISSING
 from core.present.vocabulary import (
     COUNT_COLOUR,
+    MUTED_TEXT_COLOUR,
+    NO_REPORT,
     NOT_REPORTED_COLOUR,
     TEXT_COLOUR,
+    TRAFFIC_LIGHT_MARKERS,
     TRAFFIC_LIGHTS,
     short_office,
     stage_colour,
@@ -31,10 +34,13 @@ AXIS_PARTNERS = "Partner"
 HOVER_STAGE = "%{x}<br>%{fullData.name}: %{y} Netzwerk(e)<extra></extra>"
 
 
-def _light(key: object) -> tuple[str, str]:
-    """Colour and word of a traffic light; grey and "–" when none was reported."""
+def _light(key: object) -> tuple[str, str, str]:
+    """Colour, word and marker shape of a traffic light (the shape of its symbol:
+    ● ▲ ■); a grey open circle and "–" when none was reported."""
     term = TRAFFIC_LIGHTS.get(key) if isinstance(key, str) else None
-    return (term.colour, term.word) if term else (NOT_REPORTED_COLOUR, MISSING)
+    if term is None:
+        return NOT_REPORTED_COLOUR, MISSING, "circle-open"
+    return term.colour, term.word, TRAFFIC_LIGHT_MARKERS[str(key)]
 
 
 def _style(fig: go.Figure, height: int) -> go.Figure:
@@ -77,14 +83,38 @@ def stage_bars(dist: pd.DataFrame, stages: dict[int, str]) -> go.Figure:
     return _style(fig, 380)
 
 
+def reported_quarters(trend: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The quarters a trend chart shows and those of them without any report.
+
+    The chart starts with the first quarter for which a network of the selection
+    reported: the quarters before it are no gap. A later quarter without any report
+    stays on the axis and is named "keine Meldung", never left as a silent empty slot.
+    """
+    totals = trend.groupby("label", sort=False)["networks"].sum()
+    labels = [str(x) for x in totals.index]
+    reported = [label for label in labels if totals[label] > 0]
+    if reported:
+        labels = labels[labels.index(reported[0]) :]
+    return labels, [label for label in labels if totals[label] == 0]
+
+
 def stage_trend_chart(trend: pd.DataFrame, stages: dict[int, str]) -> go.Figure:
     """Stacked bars over the quarters: how many networks are at which stage."""
+    labels, silent = reported_quarters(trend)
     fig = go.Figure()
-    _stage_traces(fig, trend, "label", stages)
+    _stage_traces(fig, trend[trend["label"].isin(labels)], "label", stages)
+    for label in silent:
+        fig.add_annotation(
+            x=label,
+            y=0,
+            text=NO_REPORT,
+            textangle=-90,
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 12, "color": MUTED_TEXT_COLOUR},
+        )
     fig.update_yaxes(title=AXIS_NETWORKS, tickformat="d", rangemode="tozero")
-    fig.update_xaxes(
-        title=None, type="category", categoryorder="array", categoryarray=trend["label"].unique()
-    )
+    fig.update_xaxes(title=None, type="category", categoryorder="array", categoryarray=labels)
     return _style(fig, 380)
 
 
@@ -103,12 +133,13 @@ def history_chart(history: pd.DataFrame, stages: dict[int, str]) -> go.Figure:
         line={"shape": "hv", "color": stage_colour(2)},
         marker={
             "size": 13,
-            "color": [colour for colour, _ in lights],
+            "color": [colour for colour, _, _ in lights],
+            "symbol": [shape for _, _, shape in lights],
             "line": {"width": 1, "color": TEXT_COLOUR},
         },
         customdata=[
             (html_text(stage), word)
-            for stage, (_, word) in zip(history["stage_label"], lights, strict=True)
+            for stage, (_, word, _) in zip(history["stage_label"], lights, strict=True)
         ],
         hovertemplate="%{x}<br>%{customdata[0]}<br>Ampel: %{customdata[1]}<extra></extra>",
         name=AXIS_STAGE,

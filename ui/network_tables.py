@@ -11,7 +11,7 @@ from core.escaping import markdown_text
 from core.networks import network_history
 from core.present.network_tables import history_of
 from core.present.tables import Table
-from core.present.vocabulary import QUALITY_LEGEND, STAGE_CHANGE, TRAFFIC_LIGHT_HELP
+from core.present.vocabulary import NO_REPORT, QUALITY_LEGEND, STAGE_CHANGE, TRAFFIC_LIGHT_HELP
 from core.selection import Selection
 from ui.charts import show
 from ui.network_charts import history_chart, stage_bars, stage_trend_chart
@@ -46,9 +46,10 @@ DIST_AID = (
 )
 TREND_TITLE = "Entwicklung über die Quartale"
 TREND_AID = (
-    "So lesen Sie das Diagramm: ein Balken je Quartal bis zum Berichtsquartal; wächst "
-    "der dunkle Anteil, arbeiten mehr Netzwerke als Kooperations- oder "
-    "Produktionsnetzwerk. Ein niedrigerer Balken heißt: weniger Netzwerke haben gemeldet."
+    "So lesen Sie das Diagramm: ein Balken je Quartal bis zum Berichtsquartal, vom ersten "
+    "Quartal mit einer Meldung an; wächst der dunkle Anteil, arbeiten mehr Netzwerke als "
+    "Kooperations- oder Produktionsnetzwerk. Ein niedrigerer Balken heißt: weniger "
+    f"Netzwerke haben gemeldet; „{NO_REPORT}“: für dieses Quartal hat keines gemeldet."
 )
 QUALITY_TITLE = "Qualitätsbausteine je Jugendamt im {quarter}"
 QUALITY_HELP = (
@@ -65,8 +66,9 @@ HISTORY_TITLE = "Verlauf eines Netzwerks"
 LABEL_NETWORK = "Netzwerk"
 HISTORY_AID = (
     "So lesen Sie das Diagramm: oben die Stufe je Quartal bis zum Berichtsquartal, der "
-    "Punkt in der Farbe der Ampel; unten die Zahl der Partner. Fehlt ein Quartal, hat das "
-    "Netzwerk nicht gemeldet. Die Notizen stehen in der Tabelle."
+    f"Punkt in Form und Farbe der Ampel ({TRAFFIC_LIGHT_HELP}); unten die Zahl der "
+    "Partner. Fehlt ein Quartal, hat das Netzwerk nicht gemeldet. Die Notizen stehen in "
+    "der Tabelle."
 )
 NO_HISTORY = "Für dieses Netzwerk liegt bis zum Berichtsquartal keine Meldung vor."
 MATRIX_TITLE = "Netzwerkkarte: welche Netzwerke es je Jugendamt gibt"

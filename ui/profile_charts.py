@@ -134,5 +134,7 @@ def trend_figure(profile: pd.DataFrame) -> go.Figure:
     german(fig, height=170 * rows + 40)
     fig.update_annotations(font_size=12)
     fig.update_xaxes(showticklabels=False)
+    # every indicator is a rate or a count: a line's height is its size from zero
+    fig.update_yaxes(rangemode="tozero")
     fig.update_layout(margin={"t": 30, "b": 10})
     return fig

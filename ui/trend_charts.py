@@ -1,10 +1,17 @@
-"""Trend charts of the Übersicht: small multiples of key indicators (plotly)."""
+"""Trend charts of the Übersicht: small multiples of key indicators (plotly).
+
+Every panel names its unit on the y-axis (from the indicator catalogue: "%", "je 10.000",
+"je 100 Geburten"), a rate's axis starts at zero so a line's height is its size, and a
+panel's quarters run from the first to the last with a value: the quarters before an
+indicator's first delivery are no gap, a missing quarter in between is.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -25,23 +32,53 @@ def _hover(values: Sequence[object], trend: Trend, hidden: Sequence[bool] | None
     ]
 
 
+#: pixels of one row of panels, and of the room between two rows (the upper row's
+#: quarter labels, then the lower row's title)
+ROW_HEIGHT, ROW_GAP = 240, 80
+TOP, BOTTOM = 60, 70
+
+
+def shown_quarters(series: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a panel: from the first to the last quarter with a value, a withheld
+    value or a Kreis value. Quarters before the first delivery (or after the last) are
+    left out; a quarter without a value between two with one stays, as a gap."""
+    has = (
+        series["value"].notna()
+        | series["district_value"].notna()
+        | series["suppressed"].astype(bool)
+    ).to_numpy()
+    if not has.any():
+        return series.iloc[0:0]
+    positions = has.nonzero()[0]
+    return series.iloc[positions[0] : positions[-1] + 1]
+
+
+def quarter_ticks(labels: Sequence[str], most: int = 3) -> list[str]:
+    """At most ``most`` quarter labels for a narrow axis, evenly spaced and counted back
+    from the last, so the Berichtsquartal is always labelled."""
+    step = max(1, math.ceil(len(labels) / most))
+    return list(labels[::-1][::step][::-1])
+
+
 def small_multiples(trends: Sequence[Trend], selection_label: str, columns: int = 3) -> go.Figure:
     """One small line chart per indicator: the selection against the Kreis.
 
-    Withheld quarters are gaps in the line, never zeros.
+    Withheld quarters are gaps in the line, never zeros. The y-axis names the unit and
+    starts at zero for a rate.
     """
     titles = [html_text(t.entry.short_name) for t in trends]
     selection_label = html_text(selection_label)  # plotly reads labels as HTML
     rows = max(1, math.ceil(len(titles) / columns))
+    plot_height = rows * ROW_HEIGHT + (rows - 1) * ROW_GAP
     fig = make_subplots(
         rows=rows,
         cols=columns,
         subplot_titles=titles,
-        vertical_spacing=0.16,
-        horizontal_spacing=0.07,
+        vertical_spacing=ROW_GAP / plot_height if rows > 1 else 0.0,
+        horizontal_spacing=0.08,
     )
     for i, trend in enumerate(trends):
-        df = trend.series
+        df = shown_quarters(trend.series)
         r, c = i // columns + 1, i % columns + 1
         hidden = [bool(h) for h in df["suppressed"]]
         fig.add_trace(
@@ -74,9 +111,25 @@ def small_multiples(trends: Sequence[Trend], selection_label: str, columns: int 
                 row=r,
                 col=c,
             )
-        fig.update_xaxes(tickangle=-45, nticks=6, row=r, col=c)
-    german(fig, height=300 * rows)
+        fig.update_xaxes(
+            type="category",
+            tickangle=0,
+            tickvals=quarter_ticks(df["label"].tolist()),
+            tickfont={"size": 12},
+            row=r,
+            col=c,
+        )
+        fig.update_yaxes(
+            title={"text": html_text(trend.entry.unit), "font": {"size": 13}, "standoff": 6},
+            rangemode="tozero" if trend.entry.kind == "rate" else "normal",
+            tickfont={"size": 12},
+            row=r,
+            col=c,
+        )
+    german(fig, height=plot_height + TOP + BOTTOM)
+    fig.update_annotations(font={"size": 15})  # the panel titles
     fig.update_layout(
-        legend={"y": -0.12, "yanchor": "top", "orientation": "h"}, margin={"t": 60, "b": 40}
+        legend={"y": -BOTTOM / plot_height / 2, "yanchor": "top", "orientation": "h"},
+        margin={"t": TOP, "b": BOTTOM, "l": 10, "r": 10},
     )
     return fig

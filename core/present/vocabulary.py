@@ -126,6 +126,8 @@ STAGE_CHANGE = {"up": "↑", "down": "↓", "same": "→"}
 #: light to dark: a network grows from information (1) to joint production (3)
 STAGE_COLOURS = {1: "#9ECAE1", 2: "#4292C6", 3: "#08306B"}
 NOT_REPORTED = "nicht gemeldet"
+#: an empty quarter of a chart over the quarters: no network reported for it
+NO_REPORT = "keine Meldung"
 NOT_REPORTED_COLOUR = "#BDBDBD"
 
 
@@ -145,6 +147,8 @@ TRAFFIC_LIGHTS: dict[str, Term] = {
     "gelb": Term("gelb", "▲", "#E69F00", "#FCEFD2"),
     "rot": Term("rot", "■", "#D55E00", "#F9DDCB"),
 }
+#: the plotly marker of each light, the shape of its symbol
+TRAFFIC_LIGHT_MARKERS = {"gruen": "circle", "gelb": "triangle-up", "rot": "square"}
 #: what each light means: the help of the entry form and the reading aid of the table
 TRAFFIC_LIGHT_MEANINGS = {
     "gruen": "läuft wie geplant",
