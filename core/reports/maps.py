@@ -43,7 +43,7 @@ from core.quarters import Quarter
 
 HATCH = "///"
 #: Characters per line of a legend label beside the map.
-LEGEND_WIDTH = 26
+LEGEND_WIDTH = 22
 LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": BACKGROUND_COLOR, "ec": "none", "alpha": 0.7}
 DEMO_ATTRIBUTION = "Gebietsgrenzen: schematische Demodaten"
 DEFAULT_ATTRIBUTION = "Gebietsgrenzen: Rhein-Kreis Neuss"
@@ -111,7 +111,7 @@ def render_map(
     gdf = gdf.merge(mv.values[cols], how="inner", left_on="id", right_on="area_id")
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi)
-    ax = fig.add_axes((0.0, 0.06, 0.68, 0.86))
+    ax = fig.add_axes((0.0, 0.06, 0.62, 0.84))
     ax.set_axis_off()
     ax.set_aspect(1 / np.cos(np.radians(51.1)))  # plate carrée looks squashed otherwise
     hatched = gdf["hatched"].astype(bool)
@@ -124,7 +124,7 @@ def render_map(
                 matplotlib_text(row.name),
                 (point.x, point.y),
                 ha="center",
-                fontsize=8,
+                fontsize=10,
                 color=BORDER_COLOR,
                 bbox={
                     "boxstyle": "round,pad=0.15",
@@ -133,17 +133,17 @@ def render_map(
                     "alpha": 0.7,
                 },
             )
-    fig.text(0.01, 0.96, matplotlib_text(title), fontsize=12, weight="bold", va="top")
+    fig.text(0.01, 0.97, matplotlib_text(title), fontsize=14, weight="bold", va="top")
     legend = fig.legend(
         handles=[_handle(e) for e in mv.legend],
         loc="center left",
-        bbox_to_anchor=(0.69, 0.5),
+        bbox_to_anchor=(0.63, 0.5),
         frameon=False,
-        fontsize=9,
+        fontsize=12,
         title=matplotlib_text(mv.indicator.short_name),
-        title_fontsize=9,
+        title_fontsize=12,
     )
-    fig.text(0.01, 0.015, matplotlib_text(attribution(conn)), fontsize=7, color=NOTE_COLOR)
+    fig.text(0.01, 0.015, matplotlib_text(attribution(conn)), fontsize=9, color=NOTE_COLOR)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor=BACKGROUND_COLOR)
     return MapPicture(

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import base64
 import io
-from pathlib import Path
+import re
+import struct
+from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
@@ -29,27 +30,38 @@ from core.reports.spec import (
     table_shows_withheld,
     table_text,
 )
+from core.reports.typesetting import (
+    FONT,
+    FONT_DIR,
+    FONT_FILES,
+    MM,
+    NBSP,
+    column_widths,
+    glue,
+    hyphenate_text,
+    text_width,
+)
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-FONT = "DejaVu"
 ACCENT = (11, 85, 99)
 MUTED = (85, 85, 85)
 DEMO = (179, 92, 0)
 PAGE_W, MARGIN = 210.0, 18.0
-TEXT_W = PAGE_W - 2 * MARGIN
 ANNEX_ROWS = 15
+ANNEX_SIZE = 7.5  # pt, the annex tables' font before any shrinking
 
 
 class Vorlage(FPDF):
-    """A4 portrait with a running header and a footer with page numbers."""
+    """A4 (portrait; landscape for wide annex tables) with a running header and a
+    footer with page numbers; remembers where it set its tables (``table_regions``)."""
 
     def __init__(self, report: dict[str, Any]) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.report = report
         self.annex: list[tuple[str, dict[str, Any]]] = []
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.add_font(FONT, "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        self.table_regions: list[TableRegion] = []
+        self.body_top = self.t_margin
+        for style, name in FONT_FILES.items():
+            self.add_font(FONT, style, str(FONT_DIR / name))
         self.set_margins(MARGIN, 20, MARGIN)
         self.set_auto_page_break(True, margin=20)
         meta = report["meta"]
@@ -58,6 +70,7 @@ class Vorlage(FPDF):
         self.set_creator("Präventionsmonitor")
 
     def header(self) -> None:
+        self.body_top = self.t_margin  # where the page's content starts, below the header
         if self.page_no() == 1:
             return
         meta = self.report["meta"]
@@ -69,12 +82,15 @@ class Vorlage(FPDF):
         )
         if meta.get("session_title"):
             text = f"{meta['session_title']} · " + text
-        self.cell(TEXT_W * 0.8, 6, text)
+        room = self.epw - (20 if meta.get("demo") else 0)
+        self.set_font(FONT, "", _fitting_size(text, room, 8))
+        self.cell(room, 6, text)
         if meta.get("demo"):
             self.set_text_color(*DEMO)
             self.set_font(FONT, "B", 8)
-            self.cell(TEXT_W * 0.2, 6, "Demodaten", align="R")
+            self.cell(self.epw - room, 6, "Demodaten", align="R")
         self.ln(10)
+        self.body_top = self.get_y()
 
     def footer(self) -> None:
         meta = self.report["meta"]
@@ -82,80 +98,148 @@ class Vorlage(FPDF):
         self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
         stand = report_stand(self.report).label
-        self.cell(TEXT_W * 0.7, 6, f"{stand} · Prüfsumme {meta['data_hash'][:12]}")
-        self.cell(TEXT_W * 0.3, 6, f"Seite {self.page_no()} von {{nb}}", align="R")
+        text = f"{stand} · Prüfsumme {meta['data_hash'][:12]}"
+        room = self.epw - 28
+        self.set_font(FONT, "", _fitting_size(text, room, 8))
+        self.cell(room, 6, text)
+        self.set_font(FONT, "", 8)
+        self.cell(self.epw - room, 6, f"Seite {self.page_no()} von {{nb}}", align="R")
+
+
+def _fitting_size(text: str, width: float, size: float, least: float = 5.5) -> float:
+    """The largest font size up to ``size`` at which ``text`` fits ``width`` mm on one line."""
+    while size > least and text_width(text, size) > (width - 2) * MM:
+        size -= 0.5
+    return size
 
 
 def _paragraph(pdf: Vorlage, text: str, size: float = 10, style: str = "", colour=(26, 26, 26)):
     pdf.set_font(FONT, style, size)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(TEXT_W, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.multi_cell(pdf.epw, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(1.5)
 
 
-MIN_TEXT_COLUMN = 28.0  # mm: a wrapped text column never gets narrower
-MIN_COLUMN = 9.0  # mm: any column holds at least a few characters
+#: (font size in pt, hyphenate long words in the body) tried in turn until a table's
+#: widest tokens fit side by side; headers always break at their compound parts
+TABLE_STAGES = ((0.0, False), (-0.5, False), (-1.0, False), (-1.0, True), (-1.5, True))
+CELL_PADDING = 1.0  # mm left and right of a cell's text
+_NUMBER = re.compile(rf"[+±\-−]?\d[\d.,]*( ?%)?|{re.escape(WITHHELD_SIGN)}")  # right-aligned
+_NUMBER_CELL = re.compile(r"[+±\-−]?\d[\d.,]*( \S+){0,2}")
 
 
-def column_widths(pdf: Vorlage, columns: list[str], body: list[list[str]]) -> list[float]:
-    """Widths in mm: short columns as wide as their longest value (never wrapped), long
-    text columns share the rest (however long a name is); the header may wrap at its
-    spaces. No column gets too narrow for a character."""
-    pad = 3.5
-    size = pdf.font_size_pt
-    pdf.set_font(FONT, "B", size)
-    words = [max(pdf.get_string_width(w) for w in name.split() or [""]) for name in columns]
-    pdf.set_font(FONT, "", size)
-    natural = []
-    for i, word in enumerate(words):
-        values = max([pdf.get_string_width(r[i]) for r in body] or [0.0])
-        natural.append(max(word, values) + pad)
-    fixed = [n <= 40 for n in natural]
-    flexible = [min(n, TEXT_W) for n, f in zip(natural, fixed, strict=True) if not f]
-    used = sum(n for n, f in zip(natural, fixed, strict=True) if f)
-    room = max(TEXT_W - used, MIN_TEXT_COLUMN * len(flexible))
-    if used + room > TEXT_W:  # short columns give way, down to their minimum
-        scale = (TEXT_W - room) / used if used else 1.0
-        natural = [
-            max(n * scale, MIN_COLUMN) if f else n for n, f in zip(natural, fixed, strict=True)
-        ]
-        used = sum(n for n, f in zip(natural, fixed, strict=True) if f)
-        room = max(TEXT_W - used, MIN_TEXT_COLUMN * len(flexible))
-    if flexible:
-        total = sum(flexible)
-        shares = iter(max(room * n / total, MIN_TEXT_COLUMN) for n in flexible)
-        natural = [n if f else next(shares) for n, f in zip(natural, fixed, strict=True)]
-    overflow = sum(natural) / (TEXT_W - 0.1)
-    return [n / overflow for n in natural] if overflow > 1 else natural
+@dataclass(frozen=True)
+class TableRegion:
+    """Where a table was set on one page (mm): its rows' top and bottom and the x of
+    its column edges, left to right; the handout tests check every word against it."""
+
+    page: int
+    top: float
+    bottom: float
+    edges: tuple[float, ...]
 
 
-def _table(pdf: Vorlage, spec: dict[str, Any], size: float = 7.5) -> None:
+@dataclass(frozen=True)
+class TableLayout:
+    """A table ready to set: the columns kept, their text, widths (mm) and font size,
+    and the note naming the values that every row shares."""
+
+    header: list[str]
+    body: list[list[str]]
+    right: list[bool]
+    widths: list[float]
+    size: float
+    note: str
+    fits: bool
+
+
+def _cell_text(text: str, hyphens: bool) -> str:
+    """A body cell: a number with its unit never breaks, long words only at their
+    compound parts (and only when ``hyphens``)."""
+    if len(text) <= 16 and _NUMBER_CELL.fullmatch(text):
+        return text.replace(" ", NBSP)
+    text = glue(text)
+    return hyphenate_text(text) if hyphens else text
+
+
+def table_layout(spec: dict[str, Any], size: float, width: float) -> TableLayout:
+    """Lay a table spec out ``width`` mm wide at ``size`` pt or smaller: empty columns
+    are left out, columns with one value in every row become a note below it, and the
+    columns are as wide as their widest number or word (never split)."""
     columns = spec["columns"]
     body = table_text(spec)
     numeric = [
         all(isinstance(r[i], int | float) or r[i] in (WITHHELD_SIGN, None) for r in spec["rows"])
+        or all(_NUMBER.fullmatch(r[i]) for r in body if r[i])
         for i in range(len(columns))
     ]
-    pdf.set_font(FONT, "", size)
+    keep = [i for i in range(len(columns)) if not body or any(r[i] for r in body)]
+    shared = [i for i in keep if len(body) >= 3 and len({r[i] for r in body}) == 1]
+    if len(shared) < len(keep) - 1:  # a table keeps at least two columns
+        keep = [i for i in keep if i not in shared]
+    else:
+        shared = []
+    note = " · ".join(f"{columns[i]}: {body[0][i]}" for i in shared)
+    header = [hyphenate_text(columns[i]) for i in keep]
+    pad = (2 * CELL_PADDING + 0.4) * MM
+    fit = None
+    for step, hyphens in TABLE_STAGES:
+        text = [[_cell_text(r[i], hyphens) for i in keep] for r in body]
+        fit = column_widths(header, text, width * MM - 0.5, size + step, pad)
+        if fit.fits:
+            break
+    assert fit is not None
+    return TableLayout(
+        header=header,
+        body=text,
+        right=[numeric[i] for i in keep],
+        widths=[w / MM for w in fit.widths],
+        size=size + step,
+        note=f"Für alle Zeilen gilt: {note}" if note else "",
+        fits=fit.fits,
+    )
+
+
+def _table(pdf: Vorlage, spec: dict[str, Any], size: float = 7.5) -> TableLayout:
+    """Set a table spec, as wide as the page allows; returns its layout."""
+    layout = table_layout(spec, size, pdf.epw)
+    widths = layout.widths
+    if not layout.fits:  # narrower than its words: squeezed (the handout tests catch it)
+        widths = [w * pdf.epw / sum(widths) for w in widths]
+    pdf.set_font(FONT, "", layout.size)
     pdf.set_text_color(26, 26, 26)
-    widths = column_widths(pdf, columns, body)
     heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT)
+    first_page, top = pdf.page, pdf.get_y()
     with pdf.table(
         col_widths=widths,
         width=sum(widths),
         align="LEFT",
         headings_style=heading,
-        line_height=size * 0.5,
-        text_align=["RIGHT" if n else "LEFT" for n in numeric],
+        line_height=layout.size * 0.5,
+        text_align=["RIGHT" if r else "LEFT" for r in layout.right],
         cell_fill_color=(242, 246, 247),
         cell_fill_mode="ROWS",
-        padding=1,
+        padding=(0.6, CELL_PADDING),
         borders_layout="HORIZONTAL_LINES",
     ) as tbl:
-        tbl.row(columns)
-        for values in body:
+        tbl.row(layout.header)
+        for values in layout.body:
             tbl.row(values)
-    pdf.ln(3)
+    edges = tuple(pdf.l_margin + sum(widths[:i]) for i in range(len(widths) + 1))
+    for page in range(first_page, pdf.page + 1):
+        pdf.table_regions.append(
+            TableRegion(
+                page=page,
+                top=top if page == first_page else pdf.body_top,
+                bottom=pdf.get_y() if page == pdf.page else pdf.page_break_trigger,
+                edges=edges,
+            )
+        )
+    pdf.ln(1)
+    if layout.note:
+        _paragraph(pdf, layout.note, 7.5, "", MUTED)
+    pdf.ln(2)
+    return layout
 
 
 def _image(pdf: Vorlage, png: bytes, width: float, alt: str) -> None:
@@ -167,7 +251,7 @@ def _cover(pdf: Vorlage, spec: dict[str, Any]) -> None:
     pdf.ln(30)
     pdf.set_font(FONT, "B", 24)
     pdf.set_text_color(*ACCENT)
-    pdf.multi_cell(TEXT_W, 11, spec["title"], new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.multi_cell(pdf.epw, 11, spec["title"], new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(3)
     _paragraph(pdf, "Sitzungsvorlage", 14, "B", MUTED)
     _paragraph(pdf, spec["lead"], 14)
@@ -178,22 +262,35 @@ def _cover(pdf: Vorlage, spec: dict[str, Any]) -> None:
     _paragraph(pdf, spec["reading_aid"], 9, "I", MUTED)
 
 
+def _png_height(png: bytes, width: float) -> float:
+    """Height in mm of a PNG set ``width`` mm wide."""
+    w, h = struct.unpack(">II", png[16:24])  # the IHDR chunk: width, height in pixels
+    return width * h / w
+
+
 def _section(pdf: Vorlage, number: int, spec: dict[str, Any]) -> None:
-    if pdf.get_y() > 200:
+    # heading, lead and the first picture or table stay together on one page
+    image = base64.b64decode(spec["image"]["png_base64"]) if spec["image"] else None
+    charts = [chart_png(chart) for chart in spec["charts"]]
+    first = 30.0
+    if image:
+        first = _png_height(image, pdf.epw * 0.85)
+    elif charts:
+        first = _png_height(charts[0], pdf.epw * 0.9)
+    if pdf.get_y() + 30 + first > pdf.page_break_trigger:
         pdf.add_page()
     pdf.set_font(FONT, "B", 14)
     pdf.set_text_color(*ACCENT)
-    pdf.multi_cell(TEXT_W, 7, f"{number}. {spec['title']}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(pdf.epw, 7, f"{number}. {spec['title']}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
     if spec["lead"]:
         _paragraph(pdf, spec["lead"], 10.5, "B")
-    if spec["image"]:
-        png = base64.b64decode(spec["image"]["png_base64"])
-        _image(pdf, png, TEXT_W * 0.85, spec["image"]["alt"])
+    if image:
+        _image(pdf, image, pdf.epw * 0.85, spec["image"]["alt"])
     for bullet in spec["bullets"]:
         _paragraph(pdf, f"{BULLET} {bullet}", 9.5)
-    for chart in spec["charts"]:
-        _image(pdf, chart_png(chart), TEXT_W * 0.9, chart["title"])
+    for chart, png in zip(spec["charts"], charts, strict=True):
+        _image(pdf, png, pdf.epw * 0.9, chart["title"])
     # every table of the slide is in the handout: short ones here, long ones in the annex
     for i, table in enumerate(spec["tables"]):
         if len(table["rows"]) > ANNEX_ROWS:
@@ -212,8 +309,15 @@ def _section(pdf: Vorlage, number: int, spec: dict[str, Any]) -> None:
     pdf.ln(4)
 
 
-def to_pdf_bytes(report: dict[str, Any]) -> bytes:
-    """The report as an A4 PDF: a cover page, then one section per slide."""
+def _annex_orientation(spec: dict[str, Any]) -> str:
+    """Portrait, or landscape for a table too wide to fit a portrait page unshrunk."""
+    portrait = table_layout(spec, ANNEX_SIZE, PAGE_W - 2 * MARGIN)
+    return "P" if portrait.fits and portrait.size >= ANNEX_SIZE - 0.5 else "L"
+
+
+def build_vorlage(report: dict[str, Any]) -> Vorlage:
+    """The report set as an A4 document: a cover page, one section per slide, then an
+    annex with the long tables (landscape where a table needs the width)."""
     pdf = Vorlage(report)
     pdf.add_page()
     slides = report["slides"]
@@ -228,15 +332,20 @@ def to_pdf_bytes(report: dict[str, Any]) -> bytes:
     if not slides:
         _paragraph(pdf, "Keine Folien ausgewählt.")
     for i, (title, spec) in enumerate(pdf.annex, 1):
-        pdf.add_page()
+        pdf.add_page(orientation=_annex_orientation(spec))
         pdf.set_font(FONT, "B", 14)
         pdf.set_text_color(*ACCENT)
-        pdf.multi_cell(TEXT_W, 7, f"Anhang {i}: {title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(pdf.epw, 7, f"Anhang {i}: {title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
-        _table(pdf, spec)
+        _table(pdf, spec, ANNEX_SIZE)
         notes = [WITHHELD_LEGEND] if table_shows_withheld(spec) else []
         stand = slide_stand(spec["_slide"])
         if not stand.empty:
             notes.append(stand.label)
         _paragraph(pdf, " · ".join(notes), 8, "", MUTED)
-    return bytes(pdf.output())
+    return pdf
+
+
+def to_pdf_bytes(report: dict[str, Any]) -> bytes:
+    """The report as an A4 PDF (:func:`build_vorlage`)."""
+    return bytes(build_vorlage(report).output())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from pptx import Presentation
@@ -16,11 +17,18 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from core.present.vocabulary import WITHHELD_SIGN
 from core.reports.spec import BULLET, footer_text, slide_table
+from core.reports.typesetting import (
+    break_lines,
+    column_widths,
+    glue,
+    hyphenate_text,
+    keep_ranges,
+)
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -31,6 +39,14 @@ MUTED = RGBColor(0x55, 0x55, 0x55)
 DEMO = RGBColor(0xB3, 0x5C, 0x00)
 TILE_FILL = RGBColor(0xF2, 0xF6, 0xF7)
 TITLE_ONLY_LAYOUT = 5
+#: Text is measured in DejaVu Sans, what LibreOffice sets where the theme's Calibri is
+#: missing and wider than Calibri, so text measured to fit fits in PowerPoint too.
+EMU_PER_PT = 12700
+LINE = 1.2  # height of a line of text / its font size, as LibreOffice and PowerPoint set it
+BOX_INSET_X, BOX_INSET_Y = Inches(0.1), Inches(0.05)  # a text box's default insets
+CELL_INSET_X, CELL_INSET_Y = Inches(0.06), Inches(0.05)
+SLACK = 2.0  # pt a measured line keeps free for the renderer's rounding
+LEAST_SIZE = 10  # pt: no text on a slide is set smaller
 CUT_NOTE = "Die ersten {shown} von {total}; alle in der Excel-Datei und der Sitzungsvorlage (PDF)."
 CHART_TYPES = {
     ("bar", False): XL_CHART_TYPE.COLUMN_CLUSTERED,
@@ -45,44 +61,79 @@ def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
+def _pt(emu: int) -> float:
+    return emu / EMU_PER_PT
+
+
+def text_height(
+    text: str, width: float, size: float, bold: bool = False, space: float = 4
+) -> float:
+    """Height in pt of ``text`` set ``width`` pt wide: its lines, and ``space`` after
+    each paragraph but the last."""
+    paragraphs = text.split("\n")
+    lines = sum(len(break_lines(p, width - SLACK, size, bold)) for p in paragraphs)
+    return lines * size * LINE + (len(paragraphs) - 1) * space
+
+
+def fitting_size(
+    text: str,
+    w: int,
+    h: int,
+    size: int,
+    bold: bool = False,
+    space: float = 4,
+    least: int = LEAST_SIZE,
+) -> int:
+    """The largest font size from ``size`` down to ``least`` at which ``text`` fits a
+    text box of ``w`` × ``h`` EMU."""
+    inner_w, inner_h = _pt(w - 2 * BOX_INSET_X), _pt(h - 2 * BOX_INSET_Y)
+    while size > least and text_height(text, inner_w, size, bold, space) > inner_h:
+        size -= 1
+    return size
+
+
 def _text(slide: Any, x: int, y: int, w: int, h: int, text: str, size: int, **style: Any) -> Any:
-    """A text box with one paragraph per line of ``text``."""
+    """A text box with one paragraph per line of ``text``, its font shrunk until the text
+    fits the box (never below ``LEAST_SIZE``)."""
+    space = style.get("space", 4)
+    least = style.get("least", LEAST_SIZE)
+    size = fitting_size(text, w, h, size, style.get("bold", False), space, least)
     box = slide.shapes.add_textbox(x, y, w, h)
     frame = box.text_frame
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.vertical_anchor = style.get("anchor", MSO_ANCHOR.TOP)
     for i, line in enumerate(text.split("\n")):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        para.text = line
+        para.text = keep_ranges(line)
         para.alignment = style.get("align", PP_ALIGN.LEFT)
         para.font.size = Pt(size)
         para.font.bold = style.get("bold", False)
         para.font.color.rgb = style.get("colour", TEXT)
-        para.space_after = Pt(style.get("space", 4))
+        para.space_after = Pt(space)
     return box
 
 
-def _title(slide: Any, text: str) -> None:
+def _title(
+    slide: Any, text: str, top: int = Inches(0.35), h: int = Inches(0.8), size: int = 30
+) -> None:
     shape = slide.shapes.title
-    shape.left, shape.top, shape.width, shape.height = (
-        MARGIN,
-        Inches(0.35),
-        WIDTH - 2 * MARGIN,
-        Inches(0.8),
-    )
+    shape.left, shape.top, shape.width, shape.height = MARGIN, top, WIDTH - 2 * MARGIN, h
     shape.text = text
     frame = shape.text_frame
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     para = frame.paragraphs[0]
     para.alignment = PP_ALIGN.LEFT
-    para.font.size, para.font.bold, para.font.color.rgb = Pt(30), True, ACCENT
+    size = fitting_size(text, shape.width, shape.height, size, bold=True, least=20)
+    para.font.size, para.font.bold, para.font.color.rgb = Pt(size), True, ACCENT
 
 
 def _footer(slide: Any, report: dict, spec: dict, number: int, total: int) -> None:
-    y, h = HEIGHT - Inches(0.5), Inches(0.35)
+    y, h = HEIGHT - Inches(0.5), Inches(0.45)
     text = footer_text(report, spec)
-    _text(slide, MARGIN, y, WIDTH - 2 * MARGIN - Inches(1.4), h, text, 10, colour=MUTED)
+    _text(slide, MARGIN, y, WIDTH - 2 * MARGIN - Inches(1.4), h, text, 10, colour=MUTED, least=8)
     _text(
         slide,
         WIDTH - MARGIN - Inches(1.3),
@@ -125,6 +176,9 @@ def _chart(slide: Any, spec: dict, x: int, y: int, w: int, h: int) -> Any:
     value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xDD, 0xDD, 0xDD)
     value_axis.tick_labels.number_format = '#,##0" %"' if spec["unit"] == "%" else "#,##0"
     value_axis.tick_labels.number_format_is_linked = False
+    points = [v for ser in spec["series"] for v in ser["values"] if v is not None]
+    if points and min(points) >= 0:
+        value_axis.minimum_scale = 0  # counts and rates from zero, as on the pages
     plot = chart.plots[0]
     if spec["kind"] != "line":
         plot.gap_width = 60
@@ -154,47 +208,98 @@ def _chart(slide: Any, spec: dict, x: int, y: int, w: int, h: int) -> Any:
     return chart
 
 
-def column_widths(header: list[str], body: list[list[str]], total: int, size: int) -> list[int]:
-    """Column widths in EMU: short columns as wide as their longest value (one line),
-    long text columns share the rest; scaled down when even the short ones do not fit."""
-    char = Inches(size * 0.56 / 72)  # average character width of the theme font
-    natural = []
-    for i, name in enumerate(header):
-        word = max((len(w) for w in name.split()), default=1) * 1.1  # bold header
-        natural.append(int(max([word] + [len(r[i]) for r in body]) * char + Inches(0.2)))
-    fixed = [n <= Inches(2.6) for n in natural]
-    used = sum(n for n, f in zip(natural, fixed, strict=True) if f)
-    flexible = sum(n for n, f in zip(natural, fixed, strict=True) if not f)
-    if not flexible or used >= total * 0.75:
-        return [int(total * n / sum(natural)) for n in natural]
-    rest = total - used
-    return [n if f else int(rest * n / flexible) for n, f in zip(natural, fixed, strict=True)]
+@dataclass(frozen=True)
+class SlideTableLayout:
+    """A table as set on a slide: the lines of every cell, column widths and row
+    heights (EMU), its font size, and how many of the table's rows it shows."""
+
+    cells: list[list[list[str]]]  # header first; every cell as its lines
+    right: list[bool]
+    widths: list[int]
+    heights: list[int]
+    size: int
+    shown: int
+    total: int
 
 
-def _table(slide: Any, spec: dict, x: int, y: int, w: int, h: int, size: int = 13) -> Any:
+def table_layout(spec: dict, w: int, h: int, size: int) -> SlideTableLayout:
+    """Lay a table spec out in ``w`` × ``h`` EMU: columns as wide as their widest number
+    or word (headers may break at compound parts: "Ziel-erreichung"), rows as high as
+    their wrapped text; the font shrinks (to ``LEAST_SIZE``) and at last rows are left
+    out until the table fits."""
     header, body = slide_table(spec)
+    total = len(spec["rows"])
     numeric = [
         all(isinstance(r[i], int | float) or r[i] in (WITHHELD_SIGN, None) for r in spec["rows"])
         for i in (spec["columns"].index(c) for c in header)
     ]
-    row_h = Inches(0.4)
-    shape = slide.shapes.add_table(len(body) + 1, len(header), x, y, w, row_h * (len(body) + 1))
+    head = [hyphenate_text(c) for c in header]
+    rows = [[glue(v) for v in r] for r in body]
+    pad = _pt(2 * CELL_INSET_X) + SLACK
+    inset = 2 * CELL_INSET_Y
+    for step in range(size, LEAST_SIZE - 1, -1):
+        fit = column_widths(head, rows, _pt(w), step, pad)
+        if fit.fits or step == LEAST_SIZE:
+            break
+    widths = [int(x * EMU_PER_PT) for x in fit.widths]
+    if not fit.fits:  # narrower than its words (the render tests catch it)
+        widths = [int(x * w / sum(widths)) for x in widths]
+    # every cell broken into lines here, so the renderer never breaks a number or word
+    cells = [
+        [
+            break_lines(text, _pt(width) - pad, step, r == 0)
+            for text, width in zip(values, widths, strict=True)
+        ]
+        for r, values in enumerate([head, *rows])
+    ]
+    heights = [
+        int(max(len(lines) for lines in row) * step * LINE * EMU_PER_PT + inset) for row in cells
+    ]
+    shown = len(body)
+    note = Inches(0.35) if shown < total else 0
+    while shown > 1 and sum(heights[: shown + 1]) > h - note:
+        shown -= 1
+        note = Inches(0.35)
+    return SlideTableLayout(
+        cells=cells[: shown + 1],
+        right=numeric,
+        widths=widths,
+        heights=heights[: shown + 1],
+        size=step,
+        shown=shown,
+        total=total,
+    )
+
+
+def _table(slide: Any, spec: dict, x: int, y: int, w: int, h: int, size: int = 13) -> Any:
+    """A native table laid out by :func:`table_layout`, with a note below it when it
+    shows fewer rows than the table has."""
+    layout = table_layout(spec, w, h, size)
+    shape = slide.shapes.add_table(
+        len(layout.cells), len(layout.widths), x, y, sum(layout.widths), sum(layout.heights)
+    )
     tbl = shape.table
-    for i, width in enumerate(column_widths(header, body, w, size)):
+    for i, width in enumerate(layout.widths):
         tbl.columns[i].width = Emu(width)
-    for r, values in enumerate([header, *body]):
+    for r, values in enumerate(layout.cells):
+        tbl.rows[r].height = Emu(layout.heights[r])
         for c, value in enumerate(values):
             cell = tbl.cell(r, c)
-            cell.text = value
-            cell.margin_left = cell.margin_right = Inches(0.06)
+            cell.margin_left = cell.margin_right = CELL_INSET_X
+            cell.margin_top = cell.margin_bottom = CELL_INSET_Y
             para = cell.text_frame.paragraphs[0]
-            para.font.size = Pt(size)
+            para.text = "\v".join(keep_ranges(line) for line in value)  # \v: a line break
+            para.font.size = Pt(layout.size)
             para.font.bold = r == 0
-            para.alignment = PP_ALIGN.RIGHT if numeric[c] and r else PP_ALIGN.LEFT
+            para.alignment = PP_ALIGN.RIGHT if layout.right[c] and r else PP_ALIGN.LEFT
+            if r == 0:
+                para.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
             if r == 0:
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = ACCENT
-                para.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    if layout.shown < layout.total:
+        note = CUT_NOTE.format(shown=layout.shown, total=layout.total)
+        _text(slide, x, y + h - Inches(0.35), w, Inches(0.35), note, 11, colour=MUTED)
     return shape
 
 
@@ -279,7 +384,8 @@ def _body(slide: Any, report: dict, spec: dict) -> None:
     top = Inches(1.2)
     if spec["lead"]:
         _text(slide, x, top, w, Inches(0.7), spec["lead"], 18)
-    y, h = int(CONTENT_TOP), int(CONTENT_BOTTOM - CONTENT_TOP)
+    y = int(CONTENT_TOP) if spec["lead"] else int(top) + Inches(0.1)  # no lead: use its room
+    h = int(CONTENT_BOTTOM) - y
     if spec["figures"]:
         _tiles(slide, spec["figures"], x, y, w, h)
         return
@@ -295,7 +401,10 @@ def _body(slide: Any, report: dict, spec: dict) -> None:
     if spec["bullets"]:
         text = "\n".join(f"{BULLET} {b}" for b in spec["bullets"])
         size = 14 if tables else 18
-        height = Inches(0.34) * len(spec["bullets"]) + Inches(0.2) if tables else h
+        height = h
+        if tables:  # as high as the bullets need, at most half the room
+            need = text_height(text, _pt(w - 2 * BOX_INSET_X), size) + _pt(2 * BOX_INSET_Y)
+            height = min(int(need * EMU_PER_PT) + Inches(0.15), h // 2)
         _text(slide, x, y, w, height, text, size)
         y, h = y + height, h - height
     items = [("chart", c) for c in spec["charts"]] + [("table", t) for t in tables[:1]]
@@ -312,19 +421,6 @@ def _body(slide: Any, report: dict, spec: dict) -> None:
         else:
             size = 12 if len(items) > 1 or len(item["rows"]) > 6 or spec["bullets"] else 14
             _table(slide, item, x, y, item_w, h, size)
-            shown = item.get("slide_rows") or len(item["rows"])
-            if shown < len(item["rows"]):
-                note = CUT_NOTE.format(shown=shown, total=len(item["rows"]))
-                _text(
-                    slide,
-                    x,
-                    CONTENT_BOTTOM - Inches(0.3),
-                    item_w,
-                    Inches(0.3),
-                    note,
-                    11,
-                    colour=MUTED,
-                )
         x += item_w + gap
 
 
@@ -347,10 +443,10 @@ def to_pptx_bytes(report: dict[str, Any]) -> bytes:
     total = len(report["slides"])
     for number, spec in enumerate(report["slides"], 1):
         slide = prs.slides.add_slide(layout)
-        _title(slide, spec["title"])
         if spec["key"] == "title":
-            slide.shapes.title.top, slide.shapes.title.height = Inches(1.2), Inches(1.0)
-            slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(40)
+            _title(slide, spec["title"], Inches(1.2), Inches(1.0), 40)
+        else:
+            _title(slide, spec["title"])
         _body(slide, report, spec)
         _footer(slide, report, spec, number, total)
         _notes(slide, spec)

@@ -99,6 +99,11 @@ def profile_content(
 
 def profile_pdf_bytes(content: dict[str, Any]) -> bytes:
     """Render :func:`profile_content` as an A4 PDF with page numbers and sources."""
+    return bytes(build_profile(content).output())
+
+
+def build_profile(content: dict[str, Any]) -> Vorlage:
+    """:func:`profile_content` set as an A4 document (tables as wide as their words)."""
     pdf = Vorlage(content)
     pdf.alias_nb_pages()
     pdf.add_page()
@@ -118,4 +123,4 @@ def profile_pdf_bytes(content: dict[str, Any]) -> bytes:
     _paragraph(pdf, "Quellen", size=10, style="B")
     _paragraph(pdf, "; ".join(content["sources"]), size=7.5, colour=MUTED)
     _paragraph(pdf, f"Datenschutz: {WITHHELD_LEGEND}", size=7.5, colour=MUTED)
-    return bytes(pdf.output())
+    return pdf
