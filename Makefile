@@ -29,7 +29,7 @@ venv: $(RUN_STAMP)
 run: $(RUN_STAMP)
 	$(PY) -m core init-db --demo
 	# read-only pages without login unless PRAEV_PUBLIC=0; editing needs a user (README)
-	PRAEV_PUBLIC=$${PRAEV_PUBLIC:-1} $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	PRAEV_PUBLIC=$${PRAEV_PUBLIC:-1} $(PY) -m streamlit run ui/server.py --server.address 127.0.0.1 --server.port $(PORT)
 
 test: $(TEST_STAMP)
 	$(PY) -m pytest

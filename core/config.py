@@ -40,6 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRAEV_PUBLIC", "0", "1: anonymous visitors may read without login"),
     Setting("PRAEV_PRODUCTION", "0", "1: refuse to start with a default cookie key or auth none"),
     Setting("PRAEV_COOKIE_KEY", "", "Secret for session cookies; required in production"),
+    Setting("PRAEV_LOGIN_HOURS", "12", "Hours a login survives reloads (cookie); 0: never"),
     Setting("PRAEV_LOGIN_MAX_FAILURES", "5", "Failed logins per user name before a lock"),
     Setting("PRAEV_LOGIN_CLIENT_MAX_FAILURES", "20", "Failed logins per client before a lock"),
     Setting("PRAEV_LOGIN_WINDOW_MINUTES", "15", "Minutes in which failed logins are counted"),

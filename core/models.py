@@ -313,6 +313,25 @@ class LoginAttempt(Base):
     client: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
+class LoginSession(Base):
+    """A login that survives a reload (:mod:`core.login_sessions`).
+
+    Created with a one-time ``ticket`` right after a successful login; the browser
+    redeems the ticket once for the session cookie, whose token is stored here only as
+    its SHA-256 hash. Valid until ``expires_at`` unless revoked (logout).
+    """
+
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_name: Mapped[str] = mapped_column(String(64), index=True)
+    ticket_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ticket_expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 class Publication(Base):
     """The protection of the publication for one state of the data: every cell of the
     table set and the withheld ones, stored under the hash of the table set

@@ -25,6 +25,7 @@ from typing import Any
 from core import users
 from core.audit import record
 from core.errors import DataError, Problem
+from core.login_sessions import revoke_user
 from core.permissions import operator, require_manage_users
 from core.users import User
 
@@ -165,6 +166,7 @@ def change_password(engine: Any, actor: User | None, name: str, password: str) -
         user = users.get_user(name)
         users.check_password(password)
         record(conn, allowed.name, "passwd", "user", user.name, None, {"password": "geändert"})
+        revoke_user(conn, user.name)  # a new password ends the logins kept across reloads
         return users.set_password(user.name, password)
 
 
@@ -174,6 +176,7 @@ def delete_user(engine: Any, actor: User | None, name: str) -> User:
         allowed = require_manage_users(actor)
         user = users.get_user(name)
         record(conn, allowed.name, "delete", "user", user.name, users.public_fields(user), None)
+        revoke_user(conn, user.name)
         return users.remove_user(user.name)
 
 

@@ -58,11 +58,12 @@ def _healthy(url: str) -> bool:
 
 @contextmanager
 def streamlit_server(env: dict[str, str], log_path: Path, timeout: float = 60.0) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port with ``env``; yields the base URL once
-    ``/_stcore/health`` answers ok, and stops the server afterwards."""
+    """``streamlit run ui/server.py`` (the app and its login routes) on a free port with
+    ``env``; yields the base URL once ``/_stcore/health`` answers ok, and stops the
+    server afterwards."""
     port = free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", "ui/server.py",
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip

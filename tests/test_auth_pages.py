@@ -52,8 +52,21 @@ def _ok(at: AppTest) -> None:
 
 
 def _pages(at: AppTest) -> set[str]:
-    """The url paths the navigation offers this user."""
+    """The url paths the app answers (every page, for every visitor: a link never ends
+    on the framework's "Page not found")."""
     return {str(i.get("url_pathname")) for i in at._registered_pages.values()}
+
+
+ALL_PATHS = {"", "uebersicht", "karte", "praeventionskette", "netzwerke", "steckbrief"} | {
+    "sitzung",
+    "daten",
+}
+
+
+def _open(at: AppTest, path: str) -> AppTest:
+    """What typing …/path into the address bar runs."""
+    at._page_hash = calc_hash(path)
+    return at.run()
 
 
 def _texts(elements) -> str:  # type: ignore[no-untyped-def]
@@ -61,32 +74,45 @@ def _texts(elements) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(re.sub(r"\\(.)", r"\1", str(e.value)) for e in elements)
 
 
-def _cannot_reach_data_page(at: AppTest) -> None:
-    assert "daten" not in _pages(at)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page(DATA_PAGE)
-    at._page_hash = calc_hash("daten")  # what a typed URL …/daten asks for
-    at.run()
+def _cannot_reach_data_page(at: AppTest, shown: str) -> None:
+    """…/daten answers with the German note ``shown`` in place of the page."""
+    _open(at, "daten")
     _ok(at)
-    assert "Daten verwalten" not in [t.value for t in at.title]
+    assert [t.value for t in at.title] == [shown]
     assert not at.get("file_uploader")
+    assert "Page not found" not in _texts([*at.error, *at.markdown])
 
 
 def test_anonymous_visitor_gets_only_the_login(monkeypatch, demo_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     at = _app(monkeypatch, demo_url, tmp_path)
     assert [t.value for t in at.title] == ["Anmelden"]
-    assert _pages(at) == {""}  # the login is the only (default) page
-    _cannot_reach_data_page(at)
-    assert [t.value for t in at.title] == ["Anmelden"]
+    assert _pages(at) == ALL_PATHS  # every link is answered …
+    for path in ALL_PATHS:
+        _open(at, path)
+        _ok(at)
+        assert [t.value for t in at.title] == ["Anmelden"]  # … with the login, and nothing else
+        assert not at.dataframe and not at.metric and not at.sidebar.selectbox
+
+
+def test_a_deep_link_opens_its_page_after_the_login(monkeypatch, writable_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    at = _app(monkeypatch, writable_url, tmp_path)
+    _open(at, "netzwerke")
+    assert "Nach der Anmeldung öffnet sich „Netzwerke“." in _texts(at.caption)
+    log_in(at, "vera")
+    _ok(at)
+    assert [t.value for t in at.title] == ["Netzwerke"]
 
 
 def test_public_mode_lets_anonymous_visitors_read_but_not_manage_data(  # type: ignore[no-untyped-def]
-    monkeypatch, demo_url, tmp_path
+    monkeypatch, writable_url, tmp_path
 ) -> None:
-    at = _app(monkeypatch, demo_url, tmp_path, public=True)
-    assert {"", "karte", "netzwerke", "sitzung"} <= _pages(at)
+    at = _app(monkeypatch, writable_url, tmp_path, public=True)
+    assert _pages(at) == ALL_PATHS
     assert "Anmelden (Koordination, Administration)" in [e.label for e in at.expander]
-    _cannot_reach_data_page(at)
+    _cannot_reach_data_page(at, "Anmeldung nötig")
+    log_in(at, "anton")  # the login form in place of the page opens the page
+    _ok(at)
+    assert [t.value for t in at.title] == ["Daten verwalten"]
 
 
 @pytest.mark.parametrize(
@@ -121,14 +147,15 @@ def test_each_role_sees_its_pages(monkeypatch, writable_url, tmp_path, name, dat
     log_in(at, name)
     _ok(at)
     assert f"Angemeldet als **{label}**" in _texts(at.caption)
-    assert {"", "karte", "netzwerke"} <= _pages(at)
+    assert _pages(at) == ALL_PATHS
     if data_page:
         at.switch_page(DATA_PAGE).run()
         _ok(at)
         assert at.title[0].value == "Daten verwalten"
         assert "Änderungsprotokoll" in [s.value for s in at.subheader]
     else:
-        _cannot_reach_data_page(at)
+        _cannot_reach_data_page(at, "Keine Berechtigung")
+        assert f"Sie sind angemeldet als {label}." in _texts(at.info)
 
 
 def test_logout_returns_to_the_login(monkeypatch, writable_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -290,7 +317,9 @@ def test_single_sign_on_maps_the_role_claim(monkeypatch, demo_url, roles, data_p
     at.run()
     _ok(at)
     assert "Angemeldet als **p.muster" in _texts(at.caption)
-    assert ("daten" in _pages(at)) is data_page
+    _open(at, "daten")
+    _ok(at)
+    assert ([t.value for t in at.title] == ["Daten verwalten"]) is data_page
 
 
 def test_production_refuses_to_start_with_a_default_key(monkeypatch, demo_url) -> None:  # type: ignore[no-untyped-def]

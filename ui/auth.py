@@ -2,7 +2,9 @@
 
 Three modes (setting ``PRAEV_AUTH``): ``local`` checks user name and password against
 the users file (bcrypt, :mod:`core.users`) and keeps the user in ``st.session_state``
-for this browser session (a reload asks again; persistent logins are a follow-up);
+for this browser session and, through a signed HttpOnly cookie
+(:mod:`core.login_sessions`, routes in :mod:`ui.login_routes`), across reloads for
+``PRAEV_LOGIN_HOURS``;
 ``oidc`` uses Streamlit's ``st.login``/``st.user`` and maps the role claim
 (:func:`core.permissions.user_from_claims`); ``none`` makes everyone an administrator
 and is refused in production. The local user is re-read from the file on every run, so
@@ -17,6 +19,8 @@ client is the IP address Streamlit reports (``X-Forwarded-For`` only from a prox
 
 from __future__ import annotations
 
+import contextlib
+import json
 import secrets
 from collections.abc import Callable
 
@@ -24,6 +28,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitAPIException
 
+from core import login_sessions
 from core.config import database_url, setting, startup_problems
 from core.errors import PraevError
 from core.escaping import markdown_lines, markdown_text
@@ -35,6 +40,9 @@ from ui.query import database_error
 
 S_USER = "_auth_user"
 S_CLIENT = "_auth_client"
+#: the ticket of this browser session's login (revoked at logout) and the browser's
+#: pending cookie request (``"login"`` with the ticket, or ``"logout"``)
+S_TICKET, S_COOKIE_REQUEST = "_auth_ticket", "_auth_cookie_request"
 DEV_USER = User("entwicklung", "admin", (ALL_OFFICES,), "Entwicklung")
 
 LOGIN_TITLE = "Anmelden"
@@ -99,6 +107,8 @@ def current_user() -> User | None:
         return _oidc_user()
     user = st.session_state.get(S_USER)
     if user is None:
+        user = _cookie_user()
+    if user is None:
         return None
     try:
         fresh = get_user(user.name)
@@ -107,6 +117,40 @@ def current_user() -> User | None:
         return None
     st.session_state[S_USER] = fresh
     return fresh
+
+
+def _cookie() -> str | None:
+    return st.context.cookies.get(login_sessions.COOKIE_NAME)
+
+
+def _cookie_user() -> User | None:
+    """The user of a valid login cookie sent with this page (a reload keeps the login)."""
+    cookie = _cookie()
+    if not cookie:
+        return None
+    try:
+        name = login_sessions.user_of(get_engine(), cookie)
+        return get_user(name) if name else None
+    except (PraevError, SQLAlchemyError):  # unknown user or no database: not signed in
+        return None
+
+
+def login_cookie_scripts() -> None:
+    """Send this run's pending cookie request from the browser: after a login, redeem
+    the ticket for the HttpOnly cookie; after a logout, delete it. ``fetch`` to this
+    server only; the script holds a constant path and the ticket (URL-safe base64)."""
+    request = st.session_state.pop(S_COOKIE_REQUEST, None)
+    if request is None:
+        return
+    kind, ticket = request
+    path = login_sessions.LOGIN_PATH if kind == "login" else login_sessions.LOGOUT_PATH
+    body = json.dumps(ticket or "")
+    script = (
+        f"<script>fetch({json.dumps(path)}, {{method: 'POST', body: {body}, "
+        "credentials: 'same-origin'}).catch(() => {});</script>"
+    )
+    with st.sidebar:  # out of the page's flow
+        st.html(script, unsafe_allow_javascript=True)
 
 
 def check_startup() -> None:
@@ -161,6 +205,13 @@ def _on_login(name_key: str, password_key: str, error_key: str) -> None:
         return
     st.session_state.pop(error_key, None)
     st.session_state[S_USER] = user
+    try:
+        ticket = login_sessions.issue_ticket(get_engine(), user.name)
+    except SQLAlchemyError:  # the login holds for this browser session anyway
+        ticket = None
+    if ticket:
+        st.session_state[S_TICKET] = ticket
+        st.session_state[S_COOKIE_REQUEST] = ("login", ticket)
 
 
 def _users_exist() -> bool:
@@ -198,17 +249,12 @@ def login_form(where: str = "main") -> None:
         st.info(NO_USERS, icon=":material/info:")
 
 
-def login_page() -> None:
-    """The only page anonymous visitors of a non-public deployment get."""
-    st.title(LOGIN_TITLE)
-    st.write(LOGIN_INTRO_OIDC if mode() == "oidc" else LOGIN_INTRO)
-    left, _ = st.columns([1, 1])
-    with left:
-        login_form("main")
-
-
 def _on_logout() -> None:
+    """End the login here, in the database (cookie and ticket) and in the browser."""
     st.session_state.pop(S_USER, None)
+    with contextlib.suppress(SQLAlchemyError):  # else the login expires on its own
+        login_sessions.revoke(get_engine(), _cookie(), st.session_state.pop(S_TICKET, None))
+    st.session_state[S_COOKIE_REQUEST] = ("logout", None)
 
 
 def sidebar_account(user: User | None) -> None:
