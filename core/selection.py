@@ -10,7 +10,7 @@ exception. :meth:`Selection.link` writes a relative link that keeps the selectio
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -29,6 +29,22 @@ PARAM_AREA = "gebiet"
 DEFAULT_INDICATOR = "sgb2_u15"
 DISTRICT_NAME = "Rhein-Kreis Neuss"
 NOTE_BAD_PARAM = "Der Link enthielt {what} „{value}“, das es nicht gibt. Gezeigt wird {fallback}."
+NO_AREA_SHOWN = "kein einzelner Sozialraum"
+
+
+@dataclass(frozen=True)
+class AreaChoice:
+    """A Sozialraum as the filters and the Steckbrief offer it."""
+
+    id: str
+    name: str
+    municipality_id: str | None
+    municipality_name: str
+
+    @property
+    def label(self) -> str:
+        """``"Delhoven (Dormagen)"``: the Sozialraum with its Kommune."""
+        return f"{self.name} ({self.municipality_name})" if self.municipality_name else self.name
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,14 @@ class Choices:
     indicators: tuple[IndicatorEntry, ...]
     district_name: str = DISTRICT_NAME
     municipality_labels: Mapping[str, str] = field(default_factory=dict)
+    #: the Sozialräume in the order every list shows them (Kommune, then name)
+    areas: tuple[AreaChoice, ...] = ()
+
+    def area_options(self, municipality_id: str | None) -> tuple[AreaChoice, ...]:
+        """The Sozialräume of a Kommune (all of the Kreis for None), in shown order."""
+        if not municipality_id:
+            return self.areas
+        return tuple(a for a in self.areas if a.municipality_id == municipality_id)
 
     def indicator(self, indicator_id: str) -> IndicatorEntry | None:
         """The catalogue entry with this id, or None."""
@@ -102,14 +126,32 @@ def _note(what: str, raw: str, fallback: str) -> str:
     return NOTE_BAD_PARAM.format(what=what, value=markdown_text(raw), fallback=fallback)
 
 
-def parse_selection(
-    params: Mapping[str, str], choices: Choices, area_ids: Sequence[str] = ()
-) -> Selection:
+def resolve_area(
+    raw: str | None, choices: Choices, municipality_id: str | None
+) -> tuple[str | None, str | None]:
+    """The Sozialraum a link's ``gebiet`` asks for, and a note when it does not exist.
+
+    An unknown id falls back to the first Sozialraum of the selected Kommune (of the
+    Kreis without one) in the order the Steckbrief lists them, and the note names
+    exactly that Sozialraum, so the note and what is shown always agree. Without known
+    Sozialräume (``choices.areas`` empty) the id is kept unchecked.
+    """
+    if not raw:
+        return None, None
+    if not choices.areas or any(a.id == raw for a in choices.areas):
+        return raw, None
+    options = choices.area_options(municipality_id)
+    fallback = options[0] if options else None
+    shown = f"der Sozialraum „{fallback.label}“" if fallback else NO_AREA_SHOWN
+    return (fallback.id if fallback else None), _note("das Gebiet", raw, shown)
+
+
+def parse_selection(params: Mapping[str, str], choices: Choices) -> Selection:
     """The Selection a URL (or CLI) asks for; unknown values fall back with a note.
 
     ``params`` maps ``quartal``, ``kommune``, ``indikator`` and ``gebiet`` to text.
     Defaults: the newest quarter with data, the whole Kreis, the SGB-II-Quote unter 15,
-    no area. ``area_ids`` are the known Sozialräume (an unknown ``gebiet`` is dropped).
+    no area. An unknown ``gebiet`` falls back as :func:`resolve_area` says.
     """
     if not choices.quarters:
         raise NotFoundError("Es gibt noch keine Daten: kein Berichtsquartal wählbar.")
@@ -139,10 +181,9 @@ def parse_selection(
             notes.append(_note("den Indikator", raw, f"„{indicator.short_name}“"))
         else:
             indicator = found
-    area = params.get(PARAM_AREA) or None
-    if area is not None and area_ids and area not in area_ids:
-        notes.append(_note("das Gebiet", area, "die Übersicht des Steckbriefs"))
-        area = None
+    area, area_note = resolve_area(params.get(PARAM_AREA) or None, choices, muni)
+    if area_note:
+        notes.append(area_note)
     return Selection(
         quarter=quarter,
         quarters=choices.quarters,
@@ -158,11 +199,15 @@ def parse_selection(
 
 def load_choices(conn: Connection) -> Choices:
     """What the shared filters offer, read from the database."""
-    from core.areas import district, municipalities
+    from core.areas import areas, district, municipalities
     from core.catalogue import indicator_entries
     from core.inventory import quarters_with_data
 
     munis = municipalities(conn)
+    sozialraeume = areas(conn)
+    sozialraeume = sozialraeume[sozialraeume["level"] == "area"].sort_values(
+        ["municipality_name", "name"], kind="stable"
+    )
     return Choices(
         quarters=tuple(quarters_with_data(conn)),
         municipalities={r.id: r.name for r in munis.itertuples()},
@@ -171,4 +216,13 @@ def load_choices(conn: Connection) -> Choices:
         municipality_labels={
             r.id: municipality_label(r.name, r.youth_office_name) for r in munis.itertuples()
         },
+        areas=tuple(
+            AreaChoice(
+                str(r.id),
+                str(r.name),
+                str(r.municipality_id) if isinstance(r.municipality_id, str) else None,
+                str(r.municipality_name) if isinstance(r.municipality_name, str) else "",
+            )
+            for r in sozialraeume.itertuples()
+        ),
     )

@@ -21,11 +21,13 @@ from core.selection import (
     Selection,
     load_choices,
     parse_selection,
+    resolve_area,
 )
 from ui.query import query
 
 KEY_QUARTER, KEY_MUNICIPALITY, KEY_INDICATOR = "f_quarter", "f_kommune", "f_indicator"
 KEY_NOTES = "_f_notes"
+KEY_AREA_NOTE = "_f_area_note"
 KEY_FROM_URL = "_f_from_url"
 KEY_SELECTION = "_selection"
 WHOLE = ""
@@ -43,8 +45,11 @@ HELP_INDICATOR = "Die Kennzahl, die Karte und Diagramme zeigen. Die Definition s
 
 
 def _from_url(choices: Choices) -> None:
-    """Take the selection from the URL once per session; keep its notes."""
-    parsed = parse_selection(st.query_params.to_dict(), choices)
+    """Take the selection from the URL once per session; keep its notes. The Sozialraum
+    (``gebiet``) is checked on every run instead (:func:`_area`): links inside the app
+    change it without a new session."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != PARAM_AREA}
+    parsed = parse_selection(params, choices)
     st.session_state[KEY_QUARTER] = parsed.quarter
     st.session_state[KEY_MUNICIPALITY] = parsed.municipality_id or WHOLE
     st.session_state[KEY_INDICATOR] = parsed.indicator.id
@@ -73,9 +78,13 @@ def shared_filters(indicator_box: bool = False) -> Selection | None:
         st.session_state[KEY_INDICATOR] = choices.default_indicator.id
     # keep the indicator when its box is not rendered on this page
     st.session_state[KEY_INDICATOR] = st.session_state[KEY_INDICATOR]
+    area_id = _area(choices, st.session_state[KEY_MUNICIPALITY] or None)
     with st.sidebar:
         for note in st.session_state.get(KEY_NOTES, []):
             st.warning(note, icon=":material/link_off:")
+        area_note = st.session_state.get(KEY_AREA_NOTE)
+        if area_note and area_note[0] == area_id:  # only while that Sozialraum is shown
+            st.warning(area_note[1], icon=":material/link_off:")
         st.selectbox(
             LABEL_QUARTER,
             list(reversed(choices.quarters)),
@@ -107,10 +116,21 @@ def shared_filters(indicator_box: bool = False) -> Selection | None:
         municipality_name=choices.municipalities.get(muni, choices.district_name)
         if muni
         else choices.district_name,
-        area_id=st.query_params.get(PARAM_AREA) or None,
+        area_id=area_id,
     )
     _to_url(selection)
     return selection
+
+
+def _area(choices: Choices, municipality_id: str | None) -> str | None:
+    """The Sozialraum of the URL (``gebiet``); an unknown one is replaced in the URL by
+    the one shown instead, with a note that names it (:func:`core.selection.resolve_area`)."""
+    raw = st.query_params.get(PARAM_AREA) or None
+    area_id, note = resolve_area(raw, choices, municipality_id)
+    if note:
+        st.session_state[KEY_AREA_NOTE] = (area_id, note)
+        set_area(area_id)
+    return area_id
 
 
 def _to_url(selection: Selection) -> None:

@@ -56,7 +56,12 @@ def area_picker(sel: Selection, all_areas: pd.DataFrame) -> str | None:
     if st.session_state.get(KEY_AREA) not in labels:
         st.session_state[KEY_AREA] = wanted or next(iter(labels))
     area_id = st.selectbox(
-        LABEL_AREA, list(labels), key=KEY_AREA, format_func=labels.__getitem__, help=HELP_AREA
+        LABEL_AREA,
+        list(labels),
+        key=KEY_AREA,
+        format_func=labels.__getitem__,
+        help=HELP_AREA,
+        on_change=lambda: set_area(st.session_state[KEY_AREA]),  # URL first: the sidebar reads it
     )
     st.session_state[KEY_SHOWN] = area_id
     if area_id != sel.area_id:
