@@ -163,9 +163,10 @@ def _cell_text(text: str, hyphens: bool) -> str:
 
 
 def table_layout(spec: dict[str, Any], size: float, width: float) -> TableLayout:
-    """Lay a table spec out ``width`` mm wide at ``size`` pt or smaller: empty columns
-    are left out, columns with one value in every row become a note below it, and the
-    columns are as wide as their widest number or word (never split)."""
+    """Lay a table spec out ``width`` mm wide at ``size`` pt or smaller, its columns as
+    wide as their widest number or word (never split). Empty columns are left out. When
+    cells would wrap, columns with one value in every row (but the withheld sign) become
+    a note below the table; when it still does not fit, the font shrinks."""
     columns = spec["columns"]
     body = table_text(spec)
     numeric = [
@@ -174,25 +175,29 @@ def table_layout(spec: dict[str, Any], size: float, width: float) -> TableLayout
         for i in range(len(columns))
     ]
     keep = [i for i in range(len(columns)) if not body or any(r[i] for r in body)]
-    shared = [i for i in keep if len(body) >= 3 and len({r[i] for r in body}) == 1]
-    if len(shared) < len(keep) - 1:  # a table keeps at least two columns
-        keep = [i for i in keep if i not in shared]
-    else:
+    shared = [
+        i
+        for i in keep
+        if len(body) >= 3 and len({r[i] for r in body}) == 1 and body[0][i] != WITHHELD_SIGN
+    ]
+    if len(shared) > len(keep) - 2:  # a table keeps at least two columns
         shared = []
-    note = " · ".join(f"{columns[i]}: {body[0][i]}" for i in shared)
-    header = [hyphenate_text(columns[i]) for i in keep]
     pad = (2 * CELL_PADDING + 0.4) * MM
-    fit = None
-    for step, hyphens in TABLE_STAGES:
-        text = [[_cell_text(r[i], hyphens) for i in keep] for r in body]
+    stages: list[tuple[list[int], float, bool]] = [([], 0.0, False)] + [
+        (shared, step, hyphens) for step, hyphens in TABLE_STAGES
+    ]
+    for folded, step, hyphens in stages:
+        kept = [i for i in keep if i not in folded]
+        header = [hyphenate_text(columns[i]) for i in kept]
+        text = [[_cell_text(r[i], hyphens) for i in kept] for r in body]
         fit = column_widths(header, text, width * MM - 0.5, size + step, pad)
-        if fit.fits:
+        if fit.fits and (folded or not shared or not fit.wraps):
             break
-    assert fit is not None
+    note = " · ".join(f"{columns[i]}: {body[0][i]}" for i in folded)
     return TableLayout(
         header=header,
         body=text,
-        right=[numeric[i] for i in keep],
+        right=[numeric[i] for i in kept],
         widths=[w / MM for w in fit.widths],
         size=size + step,
         note=f"Für alle Zeilen gilt: {note}" if note else "",

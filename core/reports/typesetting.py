@@ -181,10 +181,12 @@ def line_count(text: str, width: float, size: float, bold: bool = False) -> int:
 
 @dataclass(frozen=True)
 class TableFit:
-    """Column widths (pt) for a table, and whether it fits its width at all."""
+    """Column widths (pt) for a table, whether it fits its width at all, and whether
+    some of its cells wrap onto more lines."""
 
     widths: list[float]
     fits: bool
+    wraps: bool = True
 
 
 def column_widths(
@@ -209,12 +211,13 @@ def column_widths(
         header_line = max(text_width(line, size, True) for line in name.split("\n"))
         natural.append(max(least[i], longest_line + pad, header_line + pad))
     if sum(least) > total:
-        return TableFit(least, False)
+        return TableFit(least, fits=False)
     wishes = [w - m for w, m in zip(natural, least, strict=True)]
     room = total - sum(least)
     if sum(wishes) <= room:  # every cell on one line: the rest in proportion to width
         spare = room - sum(wishes)
         widths = [w + spare * w / sum(natural) for w in natural]
+        return TableFit(widths, fits=True, wraps=False)
     else:  # the room goes to the columns in proportion to how much more they would like
         widths = [m + room * d / sum(wishes) for m, d in zip(least, wishes, strict=True)]
-    return TableFit(widths, True)
+    return TableFit(widths, fits=True)
