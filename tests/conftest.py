@@ -2,8 +2,10 @@
 Chromium and a live Streamlit server.
 
 PostgreSQL tests need ``TEST_DATABASE_URL`` (its tables are dropped before each test);
-browser tests need Debian's ``chromium``. Locally they are skipped when missing; with
-``CI=true`` a missing PostgreSQL or Chromium fails the run instead.
+browser tests need Debian's ``chromium``; the handout render tests need LibreOffice
+Impress (``soffice``) and poppler (``pdftoppm``, ``pdftotext``). Locally they are
+skipped when missing; with ``CI=true`` a missing PostgreSQL, Chromium, LibreOffice or
+poppler fails the run instead.
 """
 
 from __future__ import annotations
@@ -105,6 +107,23 @@ def chromium_path() -> str:
     if path is None:
         skip_or_fail("Chromium nicht gefunden: apt-get install chromium")
     return path
+
+
+@pytest.fixture(scope="session")
+def soffice_path() -> str:
+    """Path of LibreOffice's ``soffice`` (renders the PPTX for the handout tests)."""
+    path = shutil.which("soffice")
+    if path is None:
+        skip_or_fail("LibreOffice nicht gefunden: apt-get install libreoffice-impress")
+    return path
+
+
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    """Poppler's ``pdftoppm`` and ``pdftotext`` (PDF pages as pictures and words)."""
+    missing = [tool for tool in ("pdftoppm", "pdftotext") if shutil.which(tool) is None]
+    if missing:
+        skip_or_fail(f"{', '.join(missing)} nicht gefunden: apt-get install poppler-utils")
 
 
 @pytest.fixture(scope="session")
