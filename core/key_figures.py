@@ -24,6 +24,7 @@ from core.coverage import chain_completeness, coverage_cells, need_vs_coverage
 from core.indicators import indicator_values, time_series, value_on
 from core.models import IndicatorValue
 from core.networks import status_table
+from core.present.changes import change_direction, change_text
 from core.present.numbers import din_round, format_number, format_signed, format_value
 from core.present.overview_tables import Trend
 from core.present.stand import Stand
@@ -52,7 +53,13 @@ class KeyFigure:
     @property
     def unchanged(self) -> bool:
         """True when the shown change is zero (``±…``)."""
-        return bool(self.delta and self.delta.startswith("±"))
+        return change_direction(self.delta) == "same"
+
+    @property
+    def change(self) -> str:
+        """The change as every output writes it, its symbol first (``"→ ±0 Pp."``, the
+        one rule of :mod:`core.present.changes`); empty without an earlier value."""
+        return change_text(self.delta)
 
 
 def figures_stand(figures: Iterable[KeyFigure]) -> Stand:

@@ -18,6 +18,7 @@ from core.key_figures import (
     stage_changes,
     trends,
 )
+from core.present.changes import CHANGE_LEGEND
 from core.present.overview_tables import trend_table
 from core.present.stand import Stand, stand_of_frame
 from core.selection import Selection
@@ -46,9 +47,9 @@ EMPTY = (
 COUNTS_HEADING = "Inhalt der Datenbank"
 FIGURES_HEADING = "Kennzahlen"
 FIGURES_HELP = (
-    "Werte zum Ende des Berichtsquartals. Der Pfeil zeigt die Veränderung: bei Monats- "
-    "und Quartalsdaten gegenüber dem Quartal davor, bei Jahresdaten gegenüber dem "
-    "vorherigen Stichtag. Grün heißt: in die gewünschte Richtung."
+    f"Werte zum Ende des Berichtsquartals. Der Pfeil ({CHANGE_LEGEND}) zeigt die "
+    "Veränderung: bei Monats- und Quartalsdaten gegenüber dem Quartal davor, bei "
+    "Jahresdaten gegenüber dem vorherigen Stichtag. Grün heißt: in die gewünschte Richtung."
 )
 LOOK_FIRST = "Wo zuerst hinschauen?"
 LOOK_FIRST_AID = (

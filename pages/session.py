@@ -20,13 +20,20 @@ TITLE = "Ausschuss-Sitzung"
 INTRO = (
     "Folien für die Sitzung des Jugendhilfeausschusses (oder eines anderen Ausschusses): "
     "auswählen, ordnen, im Präsentationsmodus zeigen und als PowerPoint, PDF-Sitzungsvorlage "
-    "oder Excel-Tabellen mitgeben. „Sitzung vorbereiten“ friert den Datenstand ein, damit in "
-    "der Sitzung dieselben Zahlen stehen wie in der Vorlage."
+    "oder Excel-Tabellen mitgeben."
+)
+#: only for those who may freeze a session (core.permissions.may_create_snapshot)
+INTRO_PREPARE = (
+    "„Sitzung vorbereiten“ friert den Datenstand ein, damit in der Sitzung dieselben Zahlen "
+    "stehen wie in der Vorlage."
 )
 SLIDES_LABEL = "Folien und Reihenfolge"
 SLIDES_HELP = "Die Reihenfolge der Auswahl ist die Reihenfolge der Folien. Entfernen mit ×."
 PRESENT = "Präsentationsmodus"
-PRESENT_HELP = "Volle Breite, große Schrift, ohne Seitenleiste. Blättern mit ← und →."
+PRESENT_HELP = (
+    "Volle Breite, große Schrift, ohne Seitenleiste; jede Folie passt auf den Bildschirm. "
+    "Blättern mit ← und →, beenden mit Esc."
+)
 KEY_SLIDES = "session_slides"
 
 
@@ -36,10 +43,12 @@ def render(sel: Selection) -> None:
     if presenting:
         presentation.hide_chrome()
     snapshot_panel.open_new_snapshot()
+    user = current_user()
+    may_freeze = user is not None and may_create_snapshot(user)
     # The controls stay rendered in presentation mode (hidden by CSS), so their values hold.
     with st.container(key=presentation.CONTROLS_KEY):
         st.title(TITLE)
-        st.write(INTRO)
+        st.write(f"{INTRO} {INTRO_PREPARE}" if may_freeze else INTRO)
         snapshot_panel.flash()
         report = snapshot_panel.choose_report(sel)
         st.session_state.setdefault(KEY_SLIDES, list(SLIDE_KEYS))
@@ -53,9 +62,8 @@ def render(sel: Selection) -> None:
         st.toggle(PRESENT, key=presentation.KEY_PRESENTING, help=PRESENT_HELP)
     if report is not None:
         presentation.show(report, chosen, presenting)
-    user = current_user()
     with st.container(key=presentation.PREPARE_KEY):
-        if user is not None and may_create_snapshot(user):
+        if user is not None and may_freeze:
             with st.expander(snapshot_panel.PREPARE, icon=":material/lock:"):
                 snapshot_panel.prepare_form(sel, user)
 

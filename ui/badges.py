@@ -13,6 +13,7 @@ import streamlit as st
 from core.escaping import markdown_text
 from core.inventory import is_demo
 from core.key_figures import KeyFigure
+from core.present.changes import metric_delta
 from core.present.numbers import format_percent
 from core.present.stand import Stand
 from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
@@ -54,9 +55,7 @@ def key_figure_cards(figures: Sequence[KeyFigure], per_row: int = 4) -> None:
             col.metric(
                 fig.label,
                 fig.value,
-                fig.delta,
-                delta_color=fig.delta_color,  # type: ignore[arg-type]
-                delta_arrow="off" if fig.unchanged else "auto",
+                **metric_delta(fig.delta, fig.delta_color),  # ↑/↓/→: the one change rule
                 help=fig.help,
                 border=True,
             )

@@ -15,18 +15,23 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.escaping import html_text, markdown_text
+from core.present.changes import metric_delta
 from core.present.numbers import format_number
 from core.present.tables import Table, with_withheld_note
-from core.present.vocabulary import REFERENCE_LINE_COLOUR
+from core.present.vocabulary import REFERENCE_LINE_COLOUR, TEXT_COLOUR
 from core.reports.content import select_slides
 from core.reports.pdf import to_pdf_bytes
 from core.reports.pptx import to_pptx_bytes
 from core.reports.spec import (
+    cut_note,
     footer_text,
+    integer_axis,
+    integer_step,
     slide_stand,
     slide_table,
     table_shows_withheld,
     table_text,
+    value_top,
 )
 from core.reports.xlsx import to_report_xlsx_bytes
 from ui import charts
@@ -38,9 +43,11 @@ KEY_PRESENTING = "session_presenting"
 #: keys of the page's containers that presentation mode hides (Streamlit adds
 #: the CSS class ``st-key-<key>``); their widgets stay rendered so their values hold
 CONTROLS_KEY, EXTRAS_KEY, PREPARE_KEY = "session_controls", "session_extras", "session_prepare"
+#: the slim bar of presentation mode, the slide and its body (map, charts, table)
+BAR_KEY, SLIDE_KEY, BODY_KEY = "session_bar", "session_slide", "session_slide_body"
 PREVIOUS, NEXT = "Zurück", "Weiter"
 COUNTER = "Folie {number} von {total}"
-KEYS_HINT = "Tasten ← und → blättern."
+KEYS_HINT = "Tasten ← und → blättern, Esc beendet den Präsentationsmodus."
 SLIDE_DATA = "Daten dieser Folie"
 DOWNLOAD_CSV = "{name} als CSV"
 DEMO_BADGE = "Demodaten"
@@ -53,9 +60,12 @@ MIME = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-PRESENTING_MAP_WIDTH = 640  # px: the map and the slide title fit a 1280 × 800 projector
 
-#: CSS of presentation mode: no sidebar, no header, full width, large type, high contrast.
+#: CSS of presentation mode: no sidebar, no header, a slim bar (previous, counter, next,
+#: end), and one slide exactly as tall as the viewport: title, message and footer take
+#: what they need, the body (map, charts, table) the rest, so nothing needs scrolling
+#: at 1280 × 720 and everything grows on a 1920 × 1080 projector. Type scales with the
+#: viewport height (``vh``), within readable bounds.
 PRESENTING_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -63,19 +73,80 @@ header[data-testid="stHeader"], [data-testid="stToolbar"],
 .st-key-session_controls, .st-key-session_extras, .st-key-session_prepare {
   display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] {
-  max-width: 100% !important; padding: 1.2rem 2.5rem 1rem 2.5rem !important; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
-  font-size: 1.45rem; line-height: 1.45; color: #111111; }
-[data-testid="stMarkdownContainer"] h2 { font-size: 2.6rem; color: #0B5563; }
-[data-testid="stMetricValue"] { font-size: 3rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.35rem !important; }
-[data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; color: #333333; }
+  max-width: 100% !important; padding: 0.4rem 2rem 0 2rem !important; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { gap: 0.4rem; }
+/* the slim bar: small buttons, the counter between them, the arrow keys as icons only */
+.st-key-session_bar { gap: 0.75rem; min-height: 0; }
+.st-key-session_bar button { min-height: 2rem; padding: 0.1rem 0.9rem; }
+.st-key-session_bar button p, .st-key-session_bar [data-testid="stMarkdownContainer"] p {
+  font-size: 1rem !important; }
+.st-key-session_previous kbd, .st-key-session_next kbd { display: none; }
+/* the slide: the viewport's height less the bar; title, message and footer keep their
+   height, the body (map, charts, table) takes the rest */
+[data-testid="stLayoutWrapper"]:has(> .st-key-session_slide),
+.st-key-session_slide {
+  height: calc(100vh - 4rem) !important; flex: 0 0 auto !important; min-height: 0; }
+.st-key-session_slide { gap: 0.35rem; overflow: hidden; }
+.st-key-session_slide > * { flex-shrink: 0; }
+.st-key-session_slide [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+.st-key-session_slide [data-testid="stMarkdownContainer"] p,
+.st-key-session_slide [data-testid="stMarkdownContainer"] li {
+  font-size: clamp(1.05rem, 2.5vh, 1.6rem); line-height: 1.35; color: #111111; }
+.st-key-session_slide [data-testid="stMarkdownContainer"] li { margin-bottom: 0.1rem; }
+.st-key-session_slide [data-testid="stMarkdownContainer"] h2 {
+  font-size: clamp(1.6rem, 4.4vh, 3rem); color: #0B5563; padding: 0 0 0.6rem 0 !important; }
+.st-key-session_slide [data-testid="stCaptionContainer"] p {
+  font-size: clamp(0.8rem, 1.8vh, 1.2rem) !important; color: #333333; line-height: 1.3; }
+.st-key-session_slide > [data-testid="stLayoutWrapper"]:has(> .st-key-session_slide_body) {
+  flex: 1 1 0 !important; min-height: 0; }
+.st-key-session_slide_body { height: 100%; min-height: 0; }
+/* a row with a chart or the map: as tall as the body; the chart or the map fills its
+   column below the chart's title */
+.st-key-session_slide_body > [data-testid="stLayoutWrapper"]:has(:is(.stPlotlyChart, .stImage)),
+.st-key-session_slide_body [data-testid="stHorizontalBlock"]:has(:is(.stPlotlyChart, .stImage)),
+.st-key-session_slide_body [data-testid="stHorizontalBlock"]:has(:is(.stPlotlyChart, .stImage))
+  > [data-testid="stColumn"],
+.st-key-session_slide_body [data-testid="stColumn"]:has(:is(.stPlotlyChart, .stImage))
+  > [data-testid="stVerticalBlock"] {
+  height: 100%; min-height: 0; }
+.st-key-session_slide_body [data-testid="stElementContainer"]:has(:is(.stPlotlyChart, .stImage)) {
+  flex: 1 1 0; min-height: 0; }
+.st-key-session_slide_body [data-testid="stPlotlyChart"] { height: 100% !important; }
+.st-key-session_slide_body [data-testid="stFullScreenFrame"]:has(.stImage),
+.st-key-session_slide_body [data-testid="stFullScreenFrame"]:has(.stImage) > div,
+.st-key-session_slide_body [data-testid="stImage"],
+.st-key-session_slide_body [data-testid="stImageContainer"] {
+  height: 100%; min-height: 0; display: flex; flex-direction: column; }
+.st-key-session_slide_body [data-testid="stImageContainer"] { align-items: flex-start; }
+.st-key-session_slide_body [data-testid="stImageContainer"] img {
+  flex: 0 1 auto; min-height: 0; max-width: 100%; object-fit: contain;
+  object-position: left top; }
+.st-key-session_slide [data-testid="stElementToolbar"] { display: none; }
+/* tables: smaller type than the text, the last column as wide as the slide allows */
+.st-key-session_slide_body [data-testid="stTable"] :is(td, th),
+.st-key-session_slide_body [data-testid="stTable"] :is(td, th) p {
+  font-size: clamp(0.85rem, 2.4vh, 1.4rem) !important; line-height: 1.25 !important; }
+.st-key-session_slide_body [data-testid="stTable"] :is(td, th),
+.st-key-session_slide_body [data-testid="stTable"] :is(td, th) * {
+  max-width: none !important; }
+.st-key-session_slide_body [data-testid="stTable"] :is(td, th) {
+  padding: 0.2rem 0.5rem !important; }
+/* key figures: larger than on the Übersicht, growing with the projector */
+.st-key-session_slide [data-testid="stMetricValue"],
+.st-key-session_slide [data-testid="stMetricValue"] p {
+  font-size: clamp(2.5rem, 9vh, 5.5rem) !important; line-height: 1.15 !important; }
+.st-key-session_slide [data-testid="stMetricValue"] { height: auto !important; }
+.st-key-session_slide [data-testid="stMetricLabel"] p {
+  font-size: clamp(1.05rem, 2.5vh, 1.6rem) !important; }
+.st-key-session_slide [data-testid="stMetricDelta"],
+.st-key-session_slide [data-testid="stMetricDelta"] p {
+  font-size: clamp(1rem, 2.4vh, 1.5rem) !important; }
 </style>
 """
 
 
 def hide_chrome() -> None:
-    """Hide sidebar and header and enlarge the type (presentation mode)."""
+    """Hide sidebar and header, size the slide to the viewport (presentation mode)."""
     st.html(PRESENTING_CSS)
 
 
@@ -90,11 +161,16 @@ def _step(delta: int, total: int) -> None:
     st.session_state[KEY_INDEX] = min(max(st.session_state.get(KEY_INDEX, 0) + delta, 0), total - 1)
 
 
-def navigation(total: int) -> int:
-    """Previous/next buttons (arrow keys) and the slide counter; returns the index."""
-    index = current_index(total)
-    left, middle, right = st.columns([1, 3, 1], vertical_alignment="center")
-    left.button(
+def _stop_presenting() -> None:
+    st.session_state[KEY_PRESENTING] = False
+
+
+def _counter(index: int, total: int) -> str:
+    return COUNTER.format(number=index + 1, total=total)
+
+
+def _previous(target: Any, index: int, total: int, width: str) -> None:
+    target.button(
         PREVIOUS,
         icon=":material/arrow_back:",
         on_click=_step,
@@ -102,13 +178,12 @@ def navigation(total: int) -> int:
         disabled=index == 0,
         shortcut="Left",
         key="session_previous",
-        width="stretch",
+        width=width,
     )
-    counter = COUNTER.format(number=index + 1, total=total)
-    middle.markdown(
-        f"<div style='text-align:center;font-size:1.2rem'>{counter}</div>", unsafe_allow_html=True
-    )
-    right.button(
+
+
+def _next(target: Any, index: int, total: int, width: str) -> None:
+    target.button(
         NEXT,
         icon=":material/arrow_forward:",
         icon_position="right",
@@ -117,18 +192,59 @@ def navigation(total: int) -> int:
         disabled=index >= total - 1,
         shortcut="Right",
         key="session_next",
-        width="stretch",
+        width=width,
     )
+
+
+def navigation(total: int) -> int:
+    """Previous/next buttons (arrow keys) and the slide counter; returns the index."""
+    index = current_index(total)
+    left, middle, right = st.columns([1, 3, 1], vertical_alignment="center")
+    _previous(left, index, total, "stretch")
+    middle.markdown(
+        f"<div style='text-align:center;font-size:1.2rem'>{_counter(index, total)}</div>",
+        unsafe_allow_html=True,
+    )
+    _next(right, index, total, "stretch")
     return index
 
 
+def presenting_bar(total: int) -> int:
+    """The slim bar of presentation mode: previous, counter, next (arrow keys) and the
+    end of the presentation (Esc); returns the index."""
+    index = current_index(total)
+    with st.container(key=BAR_KEY, horizontal=True, vertical_alignment="center", gap="small"):
+        _previous(st, index, total, "content")
+        st.markdown(_counter(index, total), width="content")
+        _next(st, index, total, "content")
+        st.space("stretch")
+        st.button(
+            END_PRESENTING,
+            icon=":material/close_fullscreen:",
+            on_click=_stop_presenting,
+            shortcut="Esc",
+            key="session_end",
+            type="tertiary",
+        )
+    return index
+
+
+#: type sizes of slide charts (px): axis labels and bar texts readable from the back row
+CHART_FONT, TICK_FONT = 17, 16
+
+
 def chart_figure(spec: dict[str, Any], height: int = 460) -> go.Figure:
-    """A plotly figure of a report chart spec (bar, stacked_bar or line), de-DE."""
+    """A plotly figure of a report chart spec (bar, stacked_bar or line), de-DE.
+
+    The chart's title is not part of the figure (:func:`render_slide` writes it above),
+    so the legend, on top of the plot, never runs into it. Counts have whole-number
+    ticks only, and their lines start at zero. In presentation mode the figure takes the
+    height of the slide's body instead of ``height``.
+    """
     fig = go.Figure()
     # plotly reads labels as HTML: names from the data are escaped once, here
     spec = {
         **spec,
-        "title": html_text(spec["title"]),
         "categories": [html_text(c) for c in spec["categories"]],
         "series": [{**s, "name": html_text(s["name"])} for s in spec["series"]],
     }
@@ -166,26 +282,37 @@ def chart_figure(spec: dict[str, Any], height: int = 460) -> go.Figure:
         fig.update_layout(barmode="stack")
     if spec.get("reference") is not None:
         if horizontal:
-            fig.add_vline(x=spec["reference"], line_dash="dash", line_color=REFERENCE_LINE_COLOUR)
+            fig.add_vline(
+                x=spec["reference"],
+                line_dash="dash",
+                line_color=REFERENCE_LINE_COLOUR,
+                layer="below",
+            )
         else:
-            fig.add_hline(y=spec["reference"], line_dash="dash", line_color=REFERENCE_LINE_COLOUR)
+            fig.add_hline(
+                y=spec["reference"],
+                line_dash="dash",
+                line_color=REFERENCE_LINE_COLOUR,
+                layer="below",
+            )
+    top = max(value_top(spec), float(spec.get("reference") or 0), 1.0)
+    ticks = {"size": TICK_FONT, "color": TEXT_COLOUR}
+    value_axis: dict[str, Any] = {"ticksuffix": suffix, "tickfont": ticks}
     if horizontal:
         fig.update_yaxes(autorange="reversed")
-        totals = [
-            sum(v or 0 for v in values)
-            for values in zip(*(x["values"] for x in spec["series"]), strict=True)
-        ]
-        if spec["kind"] == "bar":
-            totals = [max((v or 0) for v in x["values"]) for x in spec["series"]]
-        fig.update_xaxes(range=[0, max([*totals, spec.get("reference") or 0, 1]) * 1.18])
-    axis = {"ticksuffix": suffix}
-    fig.update_xaxes(**axis) if horizontal else fig.update_yaxes(**axis)
+        value_axis["range"] = [0, top * 1.18]
+    if integer_axis(spec):
+        value_axis.update(tick0=0, dtick=integer_step(top), tickformat=",d", rangemode="tozero")
+    fig.update_xaxes(**value_axis) if horizontal else fig.update_yaxes(**value_axis)
+    category_axis = {"tickfont": ticks, "automargin": True}
+    fig.update_yaxes(**category_axis) if horizontal else fig.update_xaxes(**category_axis)
     fig = german(fig, height)
     fig.update_layout(
-        title={"text": spec["title"], "font": {"size": 20}},
-        font={"size": 17},
+        font={"size": CHART_FONT},
         showlegend=len(spec["series"]) > 1,
-        margin={"t": 90},
+        # the legend in the stacks' order, above the plot; the margin grows with it
+        legend={"traceorder": "normal", "font": {"size": TICK_FONT}},
+        margin={"t": 10, "b": 10},
     )
     return fig
 
@@ -201,55 +328,69 @@ def _table_frame(spec: dict[str, Any]) -> Any:
 
 
 def _figures(figures: list[dict[str, Any]]) -> None:
+    """The key figures as cards; their change written by the one rule of
+    :mod:`core.present.changes` (also for sessions frozen before it)."""
     for start in range(0, len(figures), 4):
         cols = st.columns(4)
         for col, fig in zip(cols, figures[start : start + 4], strict=False):
             col.metric(
                 markdown_text(fig["label"]),
                 fig["value"],
-                fig["delta"] or None,
-                delta_color=fig.get("delta_color", "off"),
+                **metric_delta(fig["delta"], fig.get("delta_color", "off")),
                 help=markdown_text(fig.get("help")) or None,
                 border=True,
             )
             col.caption(f"Stand {markdown_text(fig['stand'])}")
 
 
-def render_slide(
-    report: dict[str, Any], spec: dict[str, Any], key: str, presenting: bool = False
-) -> None:
-    """Draw one slide: title, message, figures, map, charts, table, reading aid, footer."""
-    st.markdown(f"## {markdown_text(spec['title'])}")
-    if spec["lead"]:
-        st.markdown(f"**{markdown_text(spec['lead'])}**")
+def _chart(target: Any, item: dict[str, Any], key: str) -> None:
+    target.markdown(f"**{markdown_text(item['title'])}**")
+    charts.show(chart_figure(item), key=f"{key}_{item['title']}", slide=True, container=target)
+
+
+def _table(target: Any, item: dict[str, Any]) -> None:
+    target.table(_table_frame(item), hide_index=True, border="horizontal")
+    note = cut_note(item)
+    if note:
+        target.caption(markdown_text(note))
+
+
+def _body(spec: dict[str, Any], key: str, presenting: bool) -> None:
+    """The slide's body: key figures, the map beside its bullets, or charts and table."""
     bullets = "\n".join(f"- {markdown_text(b)}" for b in spec["bullets"])
     tables = [t for t in spec["tables"] if t.get("slide_columns") != []]
     if spec["figures"]:
         _figures(spec["figures"])
-    elif spec["image"]:
+        return
+    if spec["image"]:
         left, right = st.columns([3, 2])
         left.image(
             base64.b64decode(spec["image"]["png_base64"]),
             caption=markdown_text(spec["image"]["alt"]),
-            width=PRESENTING_MAP_WIDTH if presenting else "stretch",
+            width="content" if presenting else "stretch",
         )
         right.markdown(bullets)
-    else:
-        if spec["bullets"]:
-            st.markdown(bullets)
-        items = [("chart", c) for c in spec["charts"]] + [("table", t) for t in tables[:1]]
-        if items:
-            cols = st.columns([3, 2] if len(items) == 2 and items[1][0] == "table" else len(items))
-            for col, (kind, item) in zip(cols, items, strict=True):
-                if kind == "chart":
-                    charts.show(
-                        chart_figure(item),
-                        key=f"{key}_{item['title']}",
-                        slide=True,
-                        container=col,
-                    )
-                else:
-                    col.table(_table_frame(item), hide_index=True, border="horizontal")
+        return
+    if spec["bullets"]:
+        st.markdown(bullets)
+    items = [("chart", c) for c in spec["charts"]] + [("table", t) for t in tables[:1]]
+    if not items:
+        return
+    cols = st.columns([3, 2] if len(items) == 2 and items[1][0] == "table" else len(items))
+    for col, (kind, item) in zip(cols, items, strict=True):
+        _chart(col, item, key) if kind == "chart" else _table(col, item)
+
+
+def render_slide(
+    report: dict[str, Any], spec: dict[str, Any], key: str, presenting: bool = False
+) -> None:
+    """Draw one slide: title, message, body (figures, map, charts, table), reading aid,
+    footer. In presentation mode the body takes the height the others leave."""
+    st.markdown(f"## {markdown_text(spec['title'])}")
+    if spec["lead"]:
+        st.markdown(f"**{markdown_text(spec['lead'])}**")
+    with st.container(key=BODY_KEY if presenting else None):
+        _body(spec, key, presenting)
     if spec["reading_aid"]:
         st.caption(markdown_text(spec["reading_aid"]))
     footer = markdown_text(footer_text({**report, "meta": {**report["meta"], "demo": False}}, spec))
@@ -299,26 +440,16 @@ def downloads(report: dict[str, Any]) -> None:
         )
 
 
-def _stop_presenting() -> None:
-    st.session_state[KEY_PRESENTING] = False
-
-
 def show(report: dict[str, Any], chosen: list[str], presenting: bool) -> None:
     """The chosen slides one at a time, the current slide's data and the downloads."""
     if not chosen:
         st.info(NO_SLIDES, icon=":material/info:")
         return
     shown = select_slides(report, chosen)
-    if presenting:
-        st.button(
-            END_PRESENTING,
-            icon=":material/close_fullscreen:",
-            on_click=_stop_presenting,
-            type="tertiary",
-        )
-    index = navigation(len(shown["slides"]))
+    total = len(shown["slides"])
+    index = presenting_bar(total) if presenting else navigation(total)
     spec = shown["slides"][index]
-    with st.container(border=not presenting):
+    with st.container(border=not presenting, key=SLIDE_KEY if presenting else None):
         render_slide(shown, spec, f"slide_{spec['key']}", presenting)
     with st.container(key=EXTRAS_KEY):
         st.caption(KEYS_HINT)

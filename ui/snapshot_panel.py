@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from core.escaping import markdown_text
+from core.permissions import may_create_snapshot
 from core.present.numbers import format_date
 from core.reports.content import build_report, report_fingerprint
 from core.reports.snapshot import freeze_session, load_snapshot, snapshots
@@ -33,7 +34,20 @@ SOURCE_HELP = (
     "wenn seitdem neue Daten geladen wurden."
 )
 PICK_SNAPSHOT = "Sitzung"
-NO_SNAPSHOTS = "Es gibt noch keine eingefrorene Sitzung. Unten „Sitzung vorbereiten“ öffnen."
+NO_SNAPSHOTS = "Es gibt noch keine eingefrorene Sitzung."
+#: what to do without a frozen session depends on who asks (core.permissions)
+NO_SNAPSHOTS_MAY_FREEZE = (
+    "Unten „Sitzung vorbereiten“ öffnen, um den heutigen Datenstand einzufrieren."
+)
+NO_SNAPSHOTS_SIGNED_IN = (
+    "Einfrieren dürfen die Netzwerk-Koordination und die Administration. Bis dahin zeigt "
+    "„Aktuelle Daten“ dieselben Folien mit den heutigen Zahlen."
+)
+NO_SNAPSHOTS_ANONYMOUS = (
+    "Eingefroren wird eine Sitzung von der Netzwerk-Koordination oder der Administration "
+    "nach der Anmeldung. Bis dahin zeigt „Aktuelle Daten“ dieselben Folien mit den "
+    "heutigen Zahlen."
+)
 FROZEN_INFO = (
     "**{title}** · Sitzung am {date} · {scope}, {quarter} · {stand} · "
     "Prüfsumme `{hash}` · eingefroren von {by}"
@@ -88,10 +102,20 @@ def _frozen_info(meta: dict[str, Any]) -> None:
         st.warning(DATA_CHANGED, icon=":material/history:")
 
 
+def no_snapshots_text(user: User | None) -> str:
+    """What a visitor reads when no session is frozen yet: only those who may freeze
+    (:func:`core.permissions.may_create_snapshot`) are sent to „Sitzung vorbereiten“."""
+    if may_create_snapshot(user):
+        hint = NO_SNAPSHOTS_MAY_FREEZE
+    else:
+        hint = NO_SNAPSHOTS_ANONYMOUS if user is None else NO_SNAPSHOTS_SIGNED_IN
+    return f"{NO_SNAPSHOTS} {hint}"
+
+
 def _frozen_report() -> dict[str, Any] | None:
     listed = query(snapshots)
     if listed.empty:
-        st.info(NO_SNAPSHOTS, icon=":material/info:")
+        st.info(no_snapshots_text(current_user()), icon=":material/info:")
         return None
     labels = {
         int(r.id): f"{r.title} · {format_date(r.session_date)} · {r.scope}, {r.quarter}"

@@ -12,11 +12,12 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from core.escaping import matplotlib_text
 from core.present.numbers import format_number
 from core.present.vocabulary import GRID_COLOUR, PALETTE, REFERENCE_LINE_COLOUR, TEXT_COLOUR
+from core.reports.spec import integer_axis
 
 
 def _values(series: dict[str, Any]) -> np.ndarray:
@@ -91,6 +92,10 @@ def chart_png(spec: dict[str, Any], width_in: float = 7.0, height_in: float = 3.
             line(spec["reference"], color=REFERENCE_LINE_COLOUR, linestyle="--", linewidth=1)
     axis = ax.xaxis if horizontal and spec["kind"] != "line" else ax.yaxis
     axis.set_major_formatter(FuncFormatter(lambda v, _: _label(v, unit, 0)))
+    if integer_axis(spec):  # counts: whole-number ticks, lines from zero
+        axis.set_major_locator(MaxNLocator(integer=True))
+        if spec["kind"] == "line":
+            ax.set_ylim(bottom=0)
     if not horizontal and spec["kind"] != "line":
         ax.set_xticks(pos, [textwrap.fill(c, 14) for c in cats], fontsize=7)
     ax.set_title(matplotlib_text(spec["title"]), fontsize=10, loc="left", weight="bold")

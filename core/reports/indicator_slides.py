@@ -16,6 +16,7 @@ from core.coverage import chain_summary, need_vs_coverage, weakest_link
 from core.indicators import indicator_values
 from core.key_figures import key_figures
 from core.present.chain_tables import chain_table, need_table, shown_percent
+from core.present.changes import CHANGE_LEGEND
 from core.present.indicator_tables import map_table
 from core.present.map_style import DEFAULT_STYLE, METHOD_LABELS, shading_text
 from core.present.numbers import MISSING, format_date, format_value
@@ -47,7 +48,7 @@ def key_figures_slide(conn: Connection, q: Any, muni: str | None, rules: Privacy
         {
             "label": f.label,
             "value": f.value,
-            "delta": f.delta or "",
+            "delta": f.change,  # its symbol first, as on the Übersicht
             "delta_color": f.delta_color,
             "stand": format_date(f.stand),
             "help": f.help,
@@ -75,8 +76,9 @@ def key_figures_slide(conn: Connection, q: Any, muni: str | None, rules: Privacy
         tables=[table("Kennzahlen", frame, slide_columns=[])],
         reading_aid=(
             "So lesen Sie die Kennzahlen: Werte zum Ende des Berichtsquartals. Darunter die "
-            "Veränderung – bei Monats- und Quartalsdaten gegenüber dem Vorquartal, bei "
-            "Jahresdaten gegenüber dem vorherigen Stichtag – und der Stand jedes Werts."
+            f"Veränderung ({CHANGE_LEGEND}) – bei Monats- und Quartalsdaten gegenüber dem "
+            "Vorquartal, bei Jahresdaten gegenüber dem vorherigen Stichtag – und der Stand "
+            "jedes Werts."
         ),
         source="Bundesagentur für Arbeit, IT.NRW, Melderegister, Angebotsdatenbank, "
         "Meldungen der Netzwerkkoordination",

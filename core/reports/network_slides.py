@@ -25,6 +25,7 @@ from core.present.vocabulary import (
     NOT_REPORTED,
     NOT_REPORTED_COLOUR,
     QUALITY_STATES,
+    STAGE_CHANGE,
     short_office,
     stage_colour,
 )
@@ -171,7 +172,7 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
     cross = pd.crosstab(df[by], df["state"]).reindex(
         index=groups, columns=list(QUALITY_STATES), fill_value=0
     )
-    moved = df[df["change"] == "↑"].groupby(by).size()
+    moved = df[df["change"] == STAGE_CHANGE["up"]].groupby(by).size()
     frame = pd.DataFrame(
         {
             heading: groups,
@@ -196,7 +197,7 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
     )
     done, total = int((df["state"] == "done").sum()), len(df)
     lead = f"{done} von {total} Punkten der Qualitätsbausteine sind erledigt"
-    lead += f", {len(df[df['change'] == '↑'])} sind seit dem Vorquartal vorangekommen."
+    lead += f", {int(moved.sum())} sind seit dem Vorquartal vorangekommen."
     return _slide(
         "quality",
         title=f"Qualitätsbausteine {q.label}",

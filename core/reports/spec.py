@@ -26,6 +26,9 @@ from core.present.vocabulary import WITHHELD_LEGEND, WITHHELD_SIGN
 from core.privacy import withheld
 from core.reports import SLIDE_TITLES
 
+#: Under a table a slide shows only in part: where the rest is (slides, presentation).
+CUT_NOTE = "Die ersten {shown} von {total}; alle in der Excel-Datei und der Sitzungsvorlage (PDF)."
+
 #: List marker of bullet lines on slides and in the PDF; never the sign of withheld
 #: cells (``WITHHELD_SIGN``), so a reader cannot mistake one for the other.
 BULLET = "–"
@@ -217,6 +220,37 @@ def slide_table(spec: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     header = [spec["columns"][i] for i in cols]
     body = [[r[i] for i in cols] for r in table_text(spec)]
     return header, body[: spec["slide_rows"]] if spec.get("slide_rows") else body
+
+
+def cut_note(spec: dict[str, Any]) -> str:
+    """The note under a table a slide shows only in part (``slide_rows``): how many of
+    how many, and where all of them are; empty when the slide shows every row."""
+    total = len(spec["rows"])
+    shown = min(spec.get("slide_rows") or total, total)
+    return CUT_NOTE.format(shown=shown, total=total) if shown < total else ""
+
+
+def integer_axis(spec: dict[str, Any]) -> bool:
+    """True for a chart of counts (no unit, no decimals): its value axis has whole-number
+    ticks only (never "17,5 Netzwerke")."""
+    return not spec.get("unit") and not int(spec.get("decimals") or 0)
+
+
+def value_top(spec: dict[str, Any]) -> float:
+    """The largest value a chart spec draws: the highest stack of a stacked bar chart,
+    else the highest single value (0 without values)."""
+    columns = [[v or 0 for v in s["values"]] for s in spec["series"]]
+    if spec["kind"] == "stacked_bar":
+        return float(max((sum(c) for c in zip(*columns, strict=True)), default=0))
+    return float(max((max(c, default=0) for c in columns), default=0))
+
+
+def integer_step(top: float, ticks: int = 5) -> int:
+    """The distance of whole-number ticks up to ``top``: 1, 2, 5, 10, 20, 50, … so that
+    about ``ticks`` ticks fit."""
+    raw = max(top / max(ticks, 1), 1.0)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
 
 
 def table_text(spec: dict[str, Any]) -> list[list[str]]:
