@@ -25,9 +25,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.errors
+import shapely.ops
 from shapely.geometry import mapping, shape
 from sqlalchemy import Connection, select
 
+from core.areas import areas_in
 from core.catalogue import IndicatorEntry
 from core.escaping import html_text
 from core.indicators import indicator_values, panel
@@ -61,6 +64,10 @@ ATTRIBUTION_KEY = "geometry_attribution"
 DEMO_ATTRIBUTION = "Geometrie: Demodaten (schematisch)"
 OWN_ATTRIBUTION = "Geometrie: eigene Gebietsdaten"
 PROVISIONAL = "vorläufig"
+#: Kinds of name labels on the map.
+LABEL_MUNICIPALITY, LABEL_AREA = "municipality", "area"
+#: Precision (degrees, about 100 m) of the point a name is placed at.
+LABEL_TOLERANCE = 0.001
 
 
 #: The columns of :attr:`MapValues.values`, in ranking order of the rows.
@@ -115,6 +122,19 @@ class MapValues:
 
 
 @dataclass(frozen=True)
+class MapLabel:
+    """A name shown on the map at a point well inside its area (the centre of the
+    largest circle in its largest part). ``name`` is HTML-escaped; ``kind`` is
+    ``"municipality"`` or ``"area"``."""
+
+    kind: str
+    area_id: str
+    name: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
 class MapView:
     """Everything the map page shows for one indicator, quarter and level."""
 
@@ -134,6 +154,8 @@ class MapView:
     stand: Stand
     attribution: str = OWN_ATTRIBUTION
     fixed: bool = False
+    #: Names to show on the map, the largest area of each kind first.
+    labels: tuple[MapLabel, ...] = ()
 
 
 def esc(value: object) -> str:
@@ -182,6 +204,31 @@ def _geojson(gdf: gpd.GeoDataFrame, props: list[dict[str, Any]]) -> dict[str, An
     }
 
 
+def label_point(geometry: Any) -> tuple[float, float]:
+    """(lat, lon) of a point well inside ``geometry``: the centroid of its largest part
+    when that lies well inside, else the part's pole of inaccessibility (the centre of
+    the largest circle inside it)."""
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    largest = max(parts, key=lambda g: g.area)
+    try:
+        pole = shapely.ops.polylabel(largest, LABEL_TOLERANCE)
+    except shapely.errors.ShapelyError:  # degenerate shape: any inner point will do
+        pole = largest.representative_point()
+    centre = largest.centroid
+    edge = largest.boundary
+    inside = largest.contains(centre) and edge.distance(centre) >= 0.5 * edge.distance(pole)
+    point = centre if inside else pole
+    return round(float(point.y), COORD_DECIMALS), round(float(point.x), COORD_DECIMALS)
+
+
+def map_labels(gdf: gpd.GeoDataFrame, names: dict[str, str], kind: str) -> list[MapLabel]:
+    """Labels for the shapes in ``gdf`` with a name in ``names`` (raw names, escaped
+    here), the largest area first."""
+    rows = [(i, g) for i, g in zip(gdf["id"], gdf.geometry, strict=True) if i in names]
+    rows.sort(key=lambda r: (-r[1].area, r[0]))
+    return [MapLabel(kind, i, esc(names[i]), *label_point(g)) for i, g in rows]
+
+
 def _fmt(value: float | None, entry: IndicatorEntry) -> str:
     """A comparison value as German text (DIN 1333), ``–`` without a value."""
     return format_value(value, entry.unit, entry.decimals)
@@ -209,8 +256,13 @@ def _tooltip(row: pd.Series, level: str) -> str:
     return "<br>".join(lines)
 
 
-def _outline(conn: Connection, level: str, selected: str | None = None) -> dict[str, Any]:
-    shapes = display_shapes(conn, level)
+def _outline(
+    conn: Connection,
+    level: str,
+    selected: str | None = None,
+    shapes: gpd.GeoDataFrame | None = None,
+) -> dict[str, Any]:
+    shapes = display_shapes(conn, level) if shapes is None else shapes
     props = [{"area_id": esc(i), "selected": bool(selected and i == selected)} for i in shapes.id]
     return _geojson(shapes, props)
 
@@ -324,6 +376,12 @@ def map_view(
         }
         for _, r in rows.iterrows()
     ]
+    municipalities = display_shapes(conn, "municipality")
+    muni_names = areas_in(conn, None, "municipality").set_index("id")["name"].to_dict()
+    labels = map_labels(municipalities, muni_names, LABEL_MUNICIPALITY)
+    if level == "area":
+        own = dict(zip(mv.values["area_id"], mv.values["name"], strict=True))
+        labels += map_labels(shapes, own, LABEL_AREA)
     minx, miny, maxx, maxy = shapes.total_bounds if len(shapes) else (0.0, 0.0, 0.0, 0.0)
     return MapView(
         indicator=entry,
@@ -335,7 +393,7 @@ def map_view(
         caption=mv.caption,
         geojson=_geojson(shapes, props),
         municipality_outlines=_outline(
-            conn, "municipality", municipality_id if level == "area" else None
+            conn, "municipality", municipality_id if level == "area" else None, municipalities
         ),
         district_outline=_outline(conn, "district"),
         bounds=[[float(miny), float(minx)], [float(maxy), float(maxx)]],
@@ -344,6 +402,7 @@ def map_view(
         stand=mv.stand,
         attribution=geometry_attribution(conn),
         fixed=style.fixed,
+        labels=tuple(labels),
     )
 
 

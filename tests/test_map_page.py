@@ -21,6 +21,7 @@ from core.quarters import parse_quarter
 from tests.app_support import open_app, shown_text
 from tests.test_map_data import EVIL, EVIL_OFFER, add_tiny_map
 from tests.untrusted_support import as_shown
+from ui.map_panel import PROFILE_LINK
 
 CDN_MARKERS = ("cdn", "unpkg", "jsdelivr", "cloudflare", "googleapis", "bootstrapcdn")
 NEUSS = "05162024"
@@ -172,10 +173,13 @@ def test_names_reach_the_map_escaped(monkeypatch: pytest.MonkeyPatch, tiny_url: 
 def test_selected_area_links_to_its_profile(
     monkeypatch: pytest.MonkeyPatch, demo_url: str, selected: str, expected: str
 ) -> None:
+    # a page link (same tab, the selection kept), not a Markdown link (a new tab)
     at = _open_map(monkeypatch, demo_url, map_selected=selected)
-    links = [m.value for m in at.markdown if "Steckbrief von" in m.value]
+    assert not [m.value for m in at.markdown if "Steckbrief" in m.value]
+    links = [p.proto for p in at.get("page_link") if p.proto.label == PROFILE_LINK]
     assert len(links) == 1
-    assert expected in links[0]
+    assert f"{links[0].page}?{links[0].query_string}".endswith(expected)
+    assert not links[0].external
 
 
 def test_offer_filters_reach_the_offer_layer(
@@ -200,8 +204,9 @@ def test_the_indicator_comes_from_the_selection(
     at = _open_map(monkeypatch, demo_url, {"indikator": indicator_id, "quartal": "2025-Q4"})
     with demo_engine.connect() as conn:
         entry = indicator(conn, indicator_id)
-    heading = as_shown(at.subheader[0].value)
-    assert heading.startswith(entry.name) and "4. Quartal 2025" in heading
+    # beside the map, above the legend: what the map shows
+    (heading,) = [as_shown(m.value) for m in at.markdown if "4. Quartal 2025" in m.value]
+    assert heading.startswith(f"**{entry.name}**")
     assert at.selectbox(key="f_indicator").value == indicator_id  # the Indikator box
 
 

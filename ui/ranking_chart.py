@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.escaping import html_text
 from core.map_data import MapView
-from core.present.map_style import BACKGROUND_COLOR
+from core.present.map_style import BACKGROUND_COLOR, SELECTED_COLOR, SELECTED_WEIGHT
 from core.present.numbers import din_round
 from core.present.vocabulary import (
     DISTRICT_COLOUR,
@@ -31,9 +31,11 @@ KREIS_LINE = "Kreis: {value}"
 AXIS_VALUE = "Wert ({unit})"
 
 
-def ranking_figure(view: MapView) -> go.Figure:
-    """The ranking as a plotly figure (labels HTML-escaped, values DIN-rounded)."""
+def ranking_figure(view: MapView, selected: str | None = None) -> go.Figure:
+    """The ranking as a plotly figure (labels HTML-escaped, values DIN-rounded); the
+    ``selected`` area's bar is outlined as the area is on the map."""
     vals = view.values
+    chosen = [area_id == selected for area_id in vals["area_id"]]
     decimals = view.indicator.decimals
     labels = [  # plotly reads its labels as HTML
         html_text(f"{n} ({m})" if view.level == "area" else n)
@@ -49,8 +51,8 @@ def ranking_figure(view: MapView) -> go.Figure:
             y=labels,
             orientation="h",
             marker_color=list(vals["color"]),
-            marker_line_color=DISTRICT_COLOUR,
-            marker_line_width=0.5,
+            marker_line_color=[SELECTED_COLOR if c else DISTRICT_COLOUR for c in chosen],
+            marker_line_width=[SELECTED_WEIGHT if c else 0.5 for c in chosen],
             customdata=[html_text(d) for d in vals["display"]],
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
@@ -90,8 +92,7 @@ def ranking_figure(view: MapView) -> go.Figure:
     return fig
 
 
-def ranking_chart(view: MapView) -> None:
-    """Heading, reading aid and the ranking chart."""
-    st.markdown(f"**{HEADING}**")
+def ranking_chart(view: MapView, selected: str | None = None) -> None:
+    """Reading aid and the ranking chart (the page names it, :data:`HEADING`)."""
     st.caption(READ_RANK)
-    show(ranking_figure(view))
+    show(ranking_figure(view, selected))

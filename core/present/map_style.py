@@ -52,6 +52,7 @@ from core.present.vocabulary import (
     NO_DATA,
     PALETTE,
     REFERENCE_LINE_COLOUR,
+    SELECTION_COLOUR,
     TEXT_COLOUR,
     WITHHELD_COLOUR,
     WITHHELD_HATCH_COLOUR,
@@ -101,6 +102,15 @@ MISSING_LABEL = NO_DATA
 BACKGROUND_COLOR = "#FFFFFF"
 AREA_EDGE_COLOR = BACKGROUND_COLOR
 BORDER_COLOR = TEXT_COLOUR
+#: The selected area (outline on the map, frame of its swatch beside the map): the
+#: app's selection colour on a white casing, so it stands out from the Kommune borders.
+SELECTED_COLOR = SELECTION_COLOUR
+SELECTED_CASING_COLOR = BACKGROUND_COLOR
+SELECTED_WEIGHT = 4
+SELECTED_CASING_WEIGHT = 8
+#: Names on the map: dark text in a white halo, readable on every class colour.
+LABEL_COLOR = TEXT_COLOUR
+LABEL_HALO_COLOR = BACKGROUND_COLOR
 #: Frame of a legend swatch; colour of the attribution line under a printed map.
 SWATCH_EDGE_COLOR = WITHHELD_HATCH_COLOUR
 NOTE_COLOR = REFERENCE_LINE_COLOUR
