@@ -17,12 +17,18 @@ from core.present.vocabulary import TEXT_COLOUR, WITHHELD_LEGEND, cell_term
 DOWNLOAD = "Tabelle als CSV (Excel) herunterladen"
 
 
+#: a cell that shows a number (de-DE: dots only between groups of three digits), with
+#: its unit ("12,3 %", "245,0 je 10.000"), a date, "–" or the withheld sign; not a
+#: numbered label such as "1.1 Bestehende Angebote" or "2. Bedarfsklärung"
+NUMBER_CELL = r"[-+±]?\d{1,3}(\.\d{3})*(,\d+)?( ?%| \D.*)?|\d\d\.\d\d\.\d{4}|–|•"
+
+
 def _right_aligned(frame: pd.DataFrame) -> dict[str, Any]:
     """Columns whose shown text is a number are right-aligned like numbers."""
     config: dict[str, Any] = {}
     for col in frame.columns:
         cells = frame[col].dropna().astype(str)
-        if len(cells) and cells.str.fullmatch(r"[-+±]?[\d.]+(,\d+)?( ?%| .*)?|–|•").all():
+        if len(cells) and cells.str.fullmatch(NUMBER_CELL).all():
             config[str(col)] = st.column_config.TextColumn(str(col), alignment="right")
     return config
 
