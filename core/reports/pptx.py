@@ -395,7 +395,7 @@ def _body(slide: Any, report: dict, spec: dict) -> None:
         pic.name = spec["image"]["alt"][:250]
         right = x + pic.width + Inches(0.3)
         text = "\n".join(f"{BULLET} {b}" for b in spec["bullets"])
-        _text(slide, right, y + Inches(0.2), WIDTH - MARGIN - right, h, text, 18)
+        _text(slide, right, y + Inches(0.2), WIDTH - MARGIN - right, h - Inches(0.2), text, 18)
         return
     tables = [t for t in spec["tables"] if t.get("slide_columns") != []]
     if spec["bullets"]:
