@@ -61,15 +61,15 @@ ENTITY_LABELS: dict[str, str] = {
     "offer": "Angebot",
     "network": "Netzwerk",
 }
-#: Shown columns (and their order).
+#: Shown columns, in the order a reader needs them (when, who, what, which change).
 HEADERS: dict[str, str] = {
-    "id": "Nr.",
     "at": "Zeitpunkt",
     "user": "Benutzer",
     "action": "Aktion",
-    "entity": "Bereich",
     "subject": "Gegenstand",
     "change": "Änderung",
+    "entity": "Bereich",
+    "id": "Nr.",
 }
 #: Export-only columns: the complete stored values, for checks.
 RAW_HEADERS: dict[str, str] = {"old": "Vorher (vollständig)", "new": "Nachher (vollständig)"}
