@@ -270,7 +270,7 @@ def _choices(user: User | None, in_scope: pd.DataFrame) -> pd.DataFrame | None:
     if mine.empty:
         st.info(NO_OWN_NETWORKS, icon=":material/info:")
         return None
-    scoped = mine[mine["network_id"].isin(in_scope["network_id"])] if len(in_scope) else mine
+    scoped = mine[mine["network_id"].isin(in_scope.get("network_id", []))]
     if scoped.empty:
         offices = office_names(dict.fromkeys(mine["youth_office_id"]), _office_names())
         st.caption(OUTSIDE_SCOPE.format(offices=markdown_text(offices)))
