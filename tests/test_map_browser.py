@@ -7,6 +7,7 @@ text of the page is cut."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -16,7 +17,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from core.areas import areas_in
 from core.present.map_style import SELECTED_COLOR
-from tests.browser_support import CHROMIUM_ARGS, remote_requests
+from tests.browser_support import CHROMIUM_ARGS, remote_requests, streamlit_server
+from tests.untrusted_support import EVALUATED, EVIL_HOST, evil_demo
 
 pytestmark = pytest.mark.browser
 
@@ -84,7 +86,7 @@ def test_map_draws_every_area_offline_and_selects_on_click(
             link.wait_for(timeout=TIMEOUT)
             href = link.get_attribute("href") or ""
             parts = urlsplit(href)
-            assert parts.path.endswith("/steckbrief")
+            assert parts.path.split("/")[-1] == "steckbrief"  # relative: works under a prefix
             assert parse_qs(parts.query)["gebiet"][0] in area_ids
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(tmp_path / "karte.png"))
@@ -213,3 +215,35 @@ def test_map_fits_a_projector_names_areas_and_outlines_the_selection(
     assert errors == [], f"Fehler in der Konsole: {errors}"
     remote = remote_requests(requested)
     assert remote == [], f"Anfragen ins Internet: {remote}"
+
+
+def test_names_on_the_map_are_shown_as_typed(
+    demo_url: str, chromium_path: str, tmp_path: Path
+) -> None:
+    """Every name an attack (markup, template syntax, links): the labels show it as text."""
+    url = evil_demo(demo_url, tmp_path)
+    env = dict(os.environ, DATABASE_URL=url, PRAEV_AUTH="none")
+    requested: list[str] = []
+    with (
+        streamlit_server(env, tmp_path / "streamlit.log") as base,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="de-DE")
+            page.on("request", lambda request: requested.append(request.url))
+            _open_map(page, base)
+            frame = page.frame_locator(MAP_FRAME)
+            labels = frame.locator(".praev-label")
+            labels.first.wait_for(state="attached", timeout=TIMEOUT)
+            page.wait_for_timeout(1000)
+            shown = labels.evaluate_all(VISIBLE_LABELS)
+            assert shown, "kein Name auf der Karte"
+            assert all("{{ lipsum.__name__ }}" in text for text in shown)
+            assert all("{% if true %}JA{% endif %}" in text for text in shown)
+            assert all(f'<img src="http://{EVIL_HOST}/h.png">' in text for text in shown)
+            assert frame.locator(".praev-label img, .praev-label a").count() == 0
+            assert EVALUATED not in frame.locator("body").inner_text()
+        finally:
+            browser.close()
+    assert [u for u in requested if EVIL_HOST in u] == []
