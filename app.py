@@ -18,7 +18,7 @@ from core.errors import PraevError
 from core.escaping import markdown_lines
 from core.inventory import quarters_with_data
 from core.permissions import may_read
-from ui import navigation, style
+from ui import german, navigation, style
 from ui.auth import check_startup, current_user, login_cookie_scripts, public, sidebar_account
 from ui.filters import KEY_SELECTION, shared_filters
 from ui.inventory import load_inventory
@@ -40,6 +40,7 @@ st.set_page_config(
 # not open is hidden from the menu and, opened by its link, shows a German note and the
 # login in its place, so the link keeps its page and query through the login.
 style.install()
+german.install()  # German for the texts Streamlit's frontend writes itself
 check_startup()
 user = current_user()
 reader = may_read(user, public())

@@ -51,6 +51,8 @@ GERMAN_PLOTLY_TEXTS = {
     "Double-click to zoom back out": "Doppelklick zum Herauszoomen",
     "Download plot": "Diagramm herunterladen",
     "Download plot as a png": "Diagramm als PNG herunterladen",
+    "Download plot as a PNG": "Diagramm als PNG herunterladen",
+    "Download plot as an SVG": "Diagramm als SVG herunterladen",
     "Lasso Select": "Lassoauswahl",
     "Orbital rotation": "Orbitalrotation",
     "Pan": "Verschieben",
