@@ -38,6 +38,7 @@ from core.network_entry import (
 from core.networks import TRAFFIC_LIGHT_SYMBOLS, youth_offices
 from core.networks import networks as all_networks
 from core.permissions import may_edit_network, office_names, report_refusal
+from core.present.vocabulary import TRAFFIC_LIGHT_HELP
 from core.quarters import parse_quarter, quarter_of
 from core.selection import Selection
 from core.users import User
@@ -83,7 +84,7 @@ DRAFT_RESTORED = "Ihre noch nicht gespeicherte Eingabe ist wiederhergestellt."
 HELP_STAGE = "Die Stufe, auf der das Netzwerk in diesem Quartal arbeitet."
 HELP_PARTNERS = "Einrichtungen und Dienste, die im Quartal verbindlich mitarbeiten."
 HELP_MEETINGS = "Sitzungen des Netzwerks oder seiner Arbeitsgruppen in diesem Quartal."
-HELP_LIGHT = "🟢 läuft wie geplant · 🟡 Schwierigkeiten · 🔴 Arbeit gefährdet"
+HELP_LIGHT = TRAFFIC_LIGHT_HELP
 HELP_BLOCKS = "Die Qualitätsbausteine, die das Netzwerk erreicht hat."
 HELP_NOTE = "Was im Quartal wichtig war. Pflicht, wenn die Stufe um mehr als eins springt."
 SUBMIT = "Speichern"
