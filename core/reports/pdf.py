@@ -190,7 +190,7 @@ def table_layout(spec: dict[str, Any], size: float, width: float) -> TableLayout
         kept = [i for i in keep if i not in folded]
         header = [hyphenate_text(columns[i]) for i in kept]
         text = [[_cell_text(r[i], hyphens) for i in kept] for r in body]
-        fit = column_widths(header, text, width * MM - 0.5, size + step, pad)
+        fit = column_widths(header, text, width * MM - 0.5, size + step, pad, width * MM / 3)
         if fit.fits and (folded or not shared or not fit.wraps):
             break
     note = " · ".join(f"{columns[i]}: {body[0][i]}" for i in folded)
@@ -210,7 +210,7 @@ def _table(pdf: Vorlage, spec: dict[str, Any], size: float = 7.5) -> TableLayout
     layout = table_layout(spec, size, pdf.epw)
     widths = layout.widths
     if not layout.fits:  # narrower than its words: squeezed (the handout tests catch it)
-        widths = [w * pdf.epw / sum(widths) for w in widths]
+        widths = [w * (pdf.epw - 0.1) / sum(widths) for w in widths]
     pdf.set_font(FONT, "", layout.size)
     pdf.set_text_color(26, 26, 26)
     heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT)

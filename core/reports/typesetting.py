@@ -195,16 +195,17 @@ def column_widths(
     total: float,
     size: float,
     pad: float,
+    cap: float = float("inf"),
 ) -> TableFit:
     """Share ``total`` pt among the columns: each gets at least its widest token (bold
-    in the header) plus ``pad``. ``fits`` is False when even the
+    in the header) plus ``pad``; a token wider than ``cap`` (a long web address, never
+    a number or a word) may break anywhere. ``fits`` is False when even the
     widest tokens do not fit side by side (then the caller shrinks the font)."""
     least, natural = [], []
     for i, name in enumerate(header):
         cells = [r[i] for r in body]
-        least.append(
-            max([widest_token(name, size, True)] + [widest_token(c, size) for c in cells]) + pad
-        )
+        widest = max([widest_token(name, size, True)] + [widest_token(c, size) for c in cells])
+        least.append(min(widest, cap) + pad)
         longest_line = max(
             [text_width(line, size) for c in cells for line in c.split("\n")] or [0.0]
         )
