@@ -80,7 +80,6 @@ header[data-testid="stHeader"], [data-testid="stToolbar"],
 .st-key-session_bar button { min-height: 2rem; padding: 0.1rem 0.9rem; }
 .st-key-session_bar button p, .st-key-session_bar [data-testid="stMarkdownContainer"] p {
   font-size: 1rem !important; }
-.st-key-session_previous kbd, .st-key-session_next kbd { display: none; }
 /* the slide: the viewport's height less the bar; title, message and footer keep their
    height, the body (map, charts, table) takes the rest */
 [data-testid="stLayoutWrapper"]:has(> .st-key-session_slide),
@@ -145,6 +144,15 @@ header[data-testid="stHeader"], [data-testid="stToolbar"],
 """
 
 
+#: the arrow of the previous/next buttons once, as their icon: Streamlit would add the
+#: arrow key as a second hint ("← Zurück ←"); the keys are named in the help texts
+NAVIGATION_CSS = """
+<style>
+.st-key-session_previous kbd, .st-key-session_next kbd { display: none; }
+</style>
+"""
+
+
 def hide_chrome() -> None:
     """Hide sidebar and header, size the slide to the viewport (presentation mode)."""
     st.html(PRESENTING_CSS)
@@ -199,6 +207,7 @@ def _next(target: Any, index: int, total: int, width: str) -> None:
 def navigation(total: int) -> int:
     """Previous/next buttons (arrow keys) and the slide counter; returns the index."""
     index = current_index(total)
+    st.html(NAVIGATION_CSS)
     left, middle, right = st.columns([1, 3, 1], vertical_alignment="center")
     _previous(left, index, total, "stretch")
     middle.markdown(
@@ -213,6 +222,7 @@ def presenting_bar(total: int) -> int:
     """The slim bar of presentation mode: previous, counter, next (arrow keys) and the
     end of the presentation (Esc); returns the index."""
     index = current_index(total)
+    st.html(NAVIGATION_CSS)
     with st.container(key=BAR_KEY, horizontal=True, vertical_alignment="center", gap="small"):
         _previous(st, index, total, "content")
         st.markdown(_counter(index, total), width="content")
