@@ -9,6 +9,7 @@ and in presentation mode the sidebar and header are hidden by CSS.
 from __future__ import annotations
 
 import base64
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
@@ -241,6 +242,10 @@ def presenting_bar(total: int) -> int:
 
 #: type sizes of slide charts (px): axis labels and bar texts readable from the back row
 CHART_FONT, TICK_FONT = 17, 16
+#: characters per line of a bar's name beside a horizontal bar
+LABEL_WIDTH = 26
+#: a table beside a chart with more columns than this gets half the slide's width
+NARROW_TABLE_COLUMNS = 4
 
 
 def chart_figure(spec: dict[str, Any], height: int = 460) -> go.Figure:
@@ -255,7 +260,13 @@ def chart_figure(spec: dict[str, Any], height: int = 460) -> go.Figure:
     # plotly reads labels as HTML: names from the data are escaped once, here
     spec = {
         **spec,
-        "categories": [html_text(c) for c in spec["categories"]],
+        # long names of bars in lines, so the bars keep their width on a slide
+        "categories": [
+            "<br>".join(html_text(line) for line in textwrap.wrap(c, LABEL_WIDTH) or [""])
+            if spec.get("horizontal")
+            else html_text(c)
+            for c in spec["categories"]
+        ],
         "series": [{**s, "name": html_text(s["name"])} for s in spec["series"]],
     }
     horizontal = bool(spec.get("horizontal")) and spec["kind"] != "line"
@@ -386,7 +397,11 @@ def _body(spec: dict[str, Any], key: str, presenting: bool) -> None:
     items = [("chart", c) for c in spec["charts"]] + [("table", t) for t in tables[:1]]
     if not items:
         return
-    cols = st.columns([3, 2] if len(items) == 2 and items[1][0] == "table" else len(items))
+    widths: list[int] | int = len(items)
+    if len(items) == 2 and items[1][0] == "table":
+        wide = len(slide_table(items[1][1])[0]) > NARROW_TABLE_COLUMNS
+        widths = [1, 1] if wide else [3, 2]
+    cols = st.columns(widths)
     for col, (kind, item) in zip(cols, items, strict=True):
         _chart(col, item, key) if kind == "chart" else _table(col, item)
 
