@@ -121,9 +121,18 @@ def test_arrow_keys_page_in_the_browser(live_server: str, chromium_path: str, tm
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(f"{live_server}/sitzung?quartal=2026-Q3")
             expect(page.get_by_text("Folie 1 von 8")).to_be_visible(timeout=90_000)
+            # the keys work once the page's run has finished (no "Läuft …" indicator)
+            page.wait_for_function(
+                "!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000
+            )
+            page.wait_for_timeout(500)
             page.keyboard.press("ArrowRight")
             expect(page.get_by_text("Folie 2 von 8")).to_be_visible(timeout=30_000)
             expect(page.get_by_text("Kennzahlen 3. Quartal 2026").first).to_be_visible()
+            page.wait_for_function(
+                "!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000
+            )
+            page.wait_for_timeout(500)
             page.keyboard.press("ArrowLeft")
             expect(page.get_by_text("Folie 1 von 8")).to_be_visible(timeout=30_000)
             page.screenshot(path=str(tmp_path / "sitzung.png"))

@@ -29,7 +29,7 @@ from core.catalogue import IndicatorEntry, indicators
 from core.catalogue import indicator as indicator_entry
 from core.inventory import data_fingerprint, is_demo
 from core.key_figures import KEY_INDICATORS
-from core.present.numbers import format_date
+from core.present.numbers import format_date, local_time
 from core.present.stand import LABEL, Stand
 from core.present.vocabulary import WITHHELD_LEGEND
 from core.privacy import PrivacyRules
@@ -209,7 +209,10 @@ def build_report(
         "stand_first": stand.first.isoformat() if stand.first else None,
         "data_as_of": stand.last.isoformat() if stand.last else None,
         "demo": is_demo(conn),
-        "created_at": dt.datetime.now().replace(microsecond=0).isoformat(),
+        # German wall-clock time of the making (the server may run in UTC)
+        "created_at": local_time(dt.datetime.now(dt.UTC))
+        .replace(tzinfo=None, microsecond=0)
+        .isoformat(),
         "data_hash": report_fingerprint(conn),
         "privacy": {"min_count": rules.min_count, "min_denominator": rules.min_denominator},
         "session_title": None,

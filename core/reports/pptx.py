@@ -21,7 +21,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from core.present.vocabulary import WITHHELD_SIGN
-from core.reports.spec import BULLET, footer_text, slide_table
+from core.reports.spec import BULLET, CUT_NOTE, footer_text, slide_table
 from core.reports.typesetting import (
     break_lines,
     column_widths,
@@ -47,7 +47,6 @@ BOX_INSET_X, BOX_INSET_Y = Inches(0.1), Inches(0.05)  # a text box's default ins
 CELL_INSET_X, CELL_INSET_Y = Inches(0.06), Inches(0.05)
 SLACK = 2.0  # pt a measured line keeps free for the renderer's rounding
 LEAST_SIZE = 10  # pt: no text on a slide is set smaller
-CUT_NOTE = "Die ersten {shown} von {total}; alle in der Excel-Datei und der Sitzungsvorlage (PDF)."
 CHART_TYPES = {
     ("bar", False): XL_CHART_TYPE.COLUMN_CLUSTERED,
     ("bar", True): XL_CHART_TYPE.BAR_CLUSTERED,

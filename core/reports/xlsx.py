@@ -4,6 +4,7 @@ as on the slides, and a sheet that shows it explains it in its ``Datenschutz`` c
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -22,6 +23,14 @@ def _frame(spec: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(spec["rows"], columns=spec["columns"], dtype=object)
 
 
+def _made(created_at: str) -> str:
+    """The time a report was made, as written in it: ``"01.12.2026, 05:47 Uhr"``."""
+    try:
+        return dt.datetime.fromisoformat(created_at).strftime("%d.%m.%Y, %H:%M Uhr")
+    except ValueError:
+        return created_at
+
+
 def _overview(report: dict[str, Any]) -> pd.DataFrame:
     meta = report["meta"]
     rows = [
@@ -30,7 +39,7 @@ def _overview(report: dict[str, Any]) -> pd.DataFrame:
         ("Berichtsquartal", meta["quarter_label"]),
         (LABEL, report_stand(report).text),
         ("Prüfsumme der Daten", meta["data_hash"]),
-        ("Erstellt am", meta["created_at"].replace("T", " ")),
+        ("Erstellt am", _made(meta["created_at"])),
     ]
     if meta.get("session_date"):
         rows.insert(1, ("Sitzungsdatum", format_date(iso_date(meta["session_date"]))))
