@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,6 +99,19 @@ def demo_engine(demo_url: str) -> Iterator[Engine]:
     eng = make_engine(demo_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def writable_url(demo_url: str, tmp_path: Path) -> str:
+    """A private copy of the demo database that a test may change."""
+    copy = tmp_path / "demo_kopie.sqlite"
+    src = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
+    dst = sqlite3.connect(copy)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return f"sqlite:///{copy}"
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ and that every write leaves an audit entry with the signed-in user's name."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,18 +24,6 @@ NETWORKS = "pages/networks.py"
 SESSION = "pages/session.py"
 NEUSS = "Netzwerk Frühe Hilfen Neuss"
 DORMAGEN = "Netzwerk Frühe Hilfen Dormagen"
-
-
-@pytest.fixture
-def writable_url(demo_url: str, tmp_path: Path) -> str:
-    """A private copy of the demo database that a test may change."""
-    src = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(tmp_path / "demo_kopie.sqlite")
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return f"sqlite:///{tmp_path / 'demo_kopie.sqlite'}"
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, url: str, tmp_path: Path, public: bool = False):  # type: ignore[no-untyped-def]

@@ -4,7 +4,6 @@ instead of JSON, and German local time that agrees with what the form said."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -23,17 +22,6 @@ from tests.app_support import open_app
 from tests.imports_support import add_test_areas
 
 NETWORK = "Netzwerk Frühe Hilfen Neuss"
-
-
-@pytest.fixture
-def demo_copy(demo_url: str, tmp_path: Path) -> str:
-    src = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(tmp_path / "demo_kopie.sqlite")
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return f"sqlite:///{tmp_path / 'demo_kopie.sqlite'}"
 
 
 # --- local time ------------------------------------------------------------------------
@@ -120,8 +108,8 @@ def test_logins_imports_and_sessions_read_as_sentences() -> None:
 # --- the table and the form agree ------------------------------------------------------
 
 
-def test_the_log_names_the_network_and_shows_the_time_the_form_showed(demo_copy) -> None:
-    engine = make_engine(demo_copy)
+def test_the_log_names_the_network_and_shows_the_time_the_form_showed(writable_url) -> None:
+    engine = make_engine(writable_url)
     with engine.connect() as conn:
         nid = int(conn.execute(select(Network.id).where(Network.name == NETWORK)).scalar_one())
         pf = prefill(conn, nid, "2026-Q3")

@@ -4,9 +4,6 @@ until „Demodaten vorher löschen“ is ticked, and nothing ever happens silent
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
@@ -27,25 +24,14 @@ GOOD_AREAS = (
 LOCKED = "Hochladen ist gesperrt, solange die Demodaten bleiben sollen"
 
 
-@pytest.fixture
-def demo_copy(demo_url: str, tmp_path: Path) -> str:
-    src = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(tmp_path / "demo_kopie.sqlite")
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return f"sqlite:///{tmp_path / 'demo_kopie.sqlite'}"
-
-
 def _uploader(at: AppTest):  # type: ignore[no-untyped-def]
     return at.get("file_uploader")[0]
 
 
 def test_with_demo_data_the_upload_is_locked_and_says_what_to_do(
-    monkeypatch: pytest.MonkeyPatch, demo_copy: str
+    monkeypatch: pytest.MonkeyPatch, writable_url: str
 ) -> None:
-    at = open_app(monkeypatch, demo_copy, "daten")
+    at = open_app(monkeypatch, writable_url, "daten")
     assert _uploader(at).proto.disabled
     assert LOCKED in shown_text(at)
     assert "„Demodaten vorher löschen“ ankreuzen" in shown_text(at)
@@ -56,9 +42,9 @@ def test_with_demo_data_the_upload_is_locked_and_says_what_to_do(
 
 
 def test_a_file_uploaded_while_unticked_is_never_silently_ignored(
-    monkeypatch: pytest.MonkeyPatch, demo_copy: str
+    monkeypatch: pytest.MonkeyPatch, writable_url: str
 ) -> None:
-    at = open_app(monkeypatch, demo_copy, "daten")
+    at = open_app(monkeypatch, writable_url, "daten")
     at.checkbox(key="imp_replace_demo").check().run()
     _uploader(at).upload("tabelle.csv", b"Indikator;Gebiet;Stichtag;Z\xc3\xa4hler\r\n").run()
     assert not at.exception
@@ -72,9 +58,9 @@ def test_a_file_uploaded_while_unticked_is_never_silently_ignored(
 
 
 def test_ticked_an_area_file_is_checked_and_imported_replacing_the_demo(
-    monkeypatch: pytest.MonkeyPatch, demo_copy: str
+    monkeypatch: pytest.MonkeyPatch, writable_url: str
 ) -> None:
-    at = open_app(monkeypatch, demo_copy, "daten")
+    at = open_app(monkeypatch, writable_url, "daten")
     at.checkbox(key="imp_replace_demo").check().run()
     at.get("button_group")[0].set_value("areas").run()  # „Was möchten Sie laden?“ Gebiete
     _uploader(at).upload("gemeinden.geojson", GOOD_AREAS.encode()).run()
@@ -83,15 +69,15 @@ def test_ticked_an_area_file_is_checked_and_imported_replacing_the_demo(
     next(b for b in at.button if b.label == "Jetzt importieren").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Importiert als Import Nr." in s.value for s in at.success)
-    engine = make_engine(demo_copy)
+    engine = make_engine(writable_url)
     with engine.connect() as conn:
         assert not is_demo(conn)
         assert set(conn.execute(select(Area.id)).scalars()) == {"05162", "05162024"}
     engine.dispose()
 
 
-def test_core_refuses_to_mix_real_and_demo_data_with_a_german_reason(demo_copy: str) -> None:
-    engine = make_engine(demo_copy)
+def test_core_refuses_to_mix_real_and_demo_data_with_a_german_reason(writable_url: str) -> None:
+    engine = make_engine(writable_url)
     with pytest.raises(ConflictError, match="Demodaten vorher löschen"):
         preview(engine, "areas", [ImportFile("g.geojson", GOOD_AREAS.encode())])
     engine.dispose()

@@ -5,7 +5,6 @@ allows and whom to ask, and a refused save names youth offices, never their ids.
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -22,18 +21,6 @@ from tests.auth_support import log_in, use_local_login, users_file
 
 OTHER_OFFICE_NETWORK = "Netzwerk Frühe Hilfen Dormagen"
 RAW_IDS = re.compile(r"\b(neuss|dormagen|kreis|kaarst|meerbusch|grevenbroich)\b")
-
-
-@pytest.fixture
-def writable_url(demo_url: str, tmp_path: Path) -> str:
-    """A private copy of the demo database that a test may change."""
-    src = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(tmp_path / "demo_kopie.sqlite")
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return f"sqlite:///{tmp_path / 'demo_kopie.sqlite'}"
 
 
 def _signed_in(monkeypatch: pytest.MonkeyPatch, url: str, name: str | None) -> AppTest:
