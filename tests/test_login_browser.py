@@ -44,8 +44,8 @@ def _settled(page: Page, text: str) -> None:
 
 
 def _log_in(page: Page, name: str) -> None:
-    page.get_by_label("Benutzername").fill(name)
-    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_label("Benutzername", exact=True).fill(name)
+    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     _settled(page, "Angemeldet als")
 

@@ -41,7 +41,10 @@ HELP_QUARTER = (
 LABEL_MUNICIPALITY = "Kommune"
 HELP_MUNICIPALITY = "Der ganze Kreis oder eine Kommune; in Klammern das zuständige Jugendamt."
 LABEL_INDICATOR = "Indikator"
-HELP_INDICATOR = "Die Kennzahl, die Karte und Diagramme zeigen. Die Definition steht unter ⓘ."
+HELP_INDICATOR = (
+    "Die Kennzahl, die Karte und Diagramme zeigen, hier mit ihrem Kurznamen; der volle "
+    "Name steht auf der Seite. Die Definition steht unter ⓘ."
+)
 
 
 def _from_url(choices: Choices) -> None:
@@ -73,7 +76,8 @@ def shared_filters(indicator_box: bool = False) -> Selection | None:
     labels = {WHOLE: WHOLE_DISTRICT, **choices.municipality_labels}
     if st.session_state.get(KEY_MUNICIPALITY) not in labels:
         st.session_state[KEY_MUNICIPALITY] = WHOLE
-    names = {e.id: e.name for e in choices.indicators}
+    # short names: the full name does not fit the sidebar on a projector (1280×720)
+    names = {e.id: e.short_name for e in choices.indicators}
     if st.session_state.get(KEY_INDICATOR) not in names:
         st.session_state[KEY_INDICATOR] = choices.default_indicator.id
     # keep the indicator when its box is not rendered on this page
