@@ -26,7 +26,8 @@ from core.privacy import PrivacyRules
 from core.quarters import parse_quarter
 from core.reports.indicator_slides import TOP_AREAS, map_slide
 from core.reports.maps import MapPicture, report_map
-from ui.map_widget import _HATCH_SVG, HATCH_FILL, build_map, legend_html
+from ui.map_legend import legend_html
+from ui.map_widget import _HATCH_SVG, HATCH_FILL, build_map
 
 QUARTERS = ("2026-Q3", "2025-Q4")
 NEUSS = "05162024"

@@ -6,7 +6,6 @@ conflicts."""
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -74,19 +73,6 @@ def _csv(data: bytes) -> pd.DataFrame:
     return pd.read_csv(
         io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig"
     )
-
-
-@pytest.fixture
-def writable_url(demo_url: str, tmp_path: Path) -> str:
-    """A private copy of the demo database that a test may change."""
-    src = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
-    target = tmp_path / "demo_kopie.sqlite"
-    dst = sqlite3.connect(target)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return f"sqlite:///{target}"
 
 
 # --- the view --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from core.reports.spec import CUT_NOTE, cut_note, integer_axis, integer_step, value_top
-from ui.presentation import chart_figure
+from ui.slide_charts import chart_figure
 
 STAGES = {
     "kind": "stacked_bar",

@@ -23,7 +23,7 @@ from core.present.map_style import (
 )
 from core.present.vocabulary import LEVEL_LABELS, WITHHELD_TEXT
 from core.selection import PARAM_AREA, Selection
-from ui.map_widget import legend_html, offer_legend_html, selected_swatch_html
+from ui.map_legend import legend_html, offer_legend_html, selected_swatch_html
 from ui.query import query
 
 LABEL_LEVEL = "Kartenebene"

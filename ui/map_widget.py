@@ -49,12 +49,10 @@ from core.present.map_style import (
     SELECTED_COLOR,
     SELECTED_WEIGHT,
     SUPPRESSED_COLOR,
-    SWATCH_EDGE_COLOR,
-    LegendEntry,
 )
 from core.present.numbers import format_number
-from core.present.vocabulary import MUTED_TEXT_COLOUR
 from ui.leaflet import CLUSTER_CSS, CLUSTER_JS, LEAFLET_CSS, LEAFLET_JS, ensure_assets
+from ui.map_legend import symbol_svg
 
 #: Height of the map in pixels: at 1280×720 (a projector) it ends at the window's bottom.
 MAP_HEIGHT = 470
@@ -77,17 +75,6 @@ AREA_LABEL_STEP = 1
 OSM_ATTRIBUTION = "© OpenStreetMap-Mitwirkende"
 TILE_ATTRIBUTION_FALLBACK = "Hintergrundkarte: {host}"
 POPUP_LABELS = ("Träger: ", "Angebotsart: ", "Lebensphasen: ", "Kapazität: ", "Sozialraum: ")
-
-#: Inline SVG bodies (18×18 viewBox) of the offer symbols.
-SYMBOL_SVG: dict[str, str] = {
-    "circle": '<circle cx="9" cy="9" r="6.5"/>',
-    "square": '<rect x="3" y="3" width="12" height="12"/>',
-    "triangle": '<polygon points="9,1.8 16.6,15.6 1.4,15.6"/>',
-    "diamond": '<polygon points="9,1.2 16.8,9 9,16.8 1.2,9"/>',
-    "pentagon": '<polygon points="9,1.5 16.6,7 13.7,16 4.3,16 1.4,7"/>',
-    "star": '<polygon points="9,0.8 11.2,6.3 17.1,6.6 12.5,10.3 14,16.1 9,12.8 '
-    '4,16.1 5.5,10.3 0.9,6.6 6.8,6.3"/>',
-}
 
 _CSS = """
 <style>
@@ -118,55 +105,6 @@ _HATCH_SVG = (
     f'<line x1="0" y1="0" x2="0" y2="7" stroke="{HATCH_COLOR}" stroke-width="2.5"/>'
     f"</pattern></defs></svg>"
 )
-
-
-def symbol_svg(color: str, symbol: str, size: int = 18) -> str:
-    """An offer symbol as an inline SVG element (also used in the page's legend)."""
-    body = SYMBOL_SVG.get(symbol, SYMBOL_SVG["circle"])
-    return (
-        f'<svg width="{size}" height="{size}" viewBox="0 0 18 18" aria-hidden="true">'
-        f'<g fill="{html_text(color)}" stroke="{BORDER_COLOR}" stroke-width="1.3">'
-        f"{body}</g></svg>"
-    )
-
-
-HATCH_CSS = f"repeating-linear-gradient(45deg,{HATCH_COLOR} 0 2px,{SUPPRESSED_COLOR} 2px 5px)"
-_ROW = '<div style="display:flex;align-items:center;gap:.5rem;margin:.15rem 0">{}</div>'
-
-
-def legend_html(entries: list[LegendEntry], count_text: str = "{n} Gebiet(e)") -> str:
-    """The value legend as HTML: swatch, class range, number of areas (all escaped)."""
-    parts = []
-    for e in entries:
-        background = HATCH_CSS if e.hatched else html_text(e.color)
-        swatch = (
-            f'<span style="flex:none;width:1.4rem;height:1rem;border:1px solid {SWATCH_EDGE_COLOR};'
-            f'background:{background}"></span>'
-        )
-        count = html_text(count_text.format(n=e.count))
-        muted = f'<span style="color:{MUTED_TEXT_COLOUR}">({count})</span>'
-        text = f"<span>{html_text(e.label)} {muted}</span>"
-        parts.append(_ROW.format(swatch + text))
-    return "".join(parts)
-
-
-def selected_swatch_html() -> str:
-    """A small square outlined as the selected area is on the map (for the side panel)."""
-    return (
-        '<svg width="18" height="14" viewBox="0 0 18 14" aria-hidden="true" '
-        'style="vertical-align:-2px">'
-        f'<rect x="2" y="2" width="14" height="10" fill="none" stroke="{SELECTED_CASING_COLOR}" '
-        f'stroke-width="4"/><rect x="2" y="2" width="14" height="10" fill="none" '
-        f'stroke="{SELECTED_COLOR}" stroke-width="2.5"/></svg>'
-    )
-
-
-def offer_legend_html(labels: dict[str, str]) -> str:
-    """The offer symbols with their German type names as HTML."""
-    return "".join(
-        _ROW.format(f"{symbol_svg(*sym)}<span>{html_text(labels.get(t, t))}</span>")
-        for t, sym in OFFER_SYMBOLS.items()
-    )
 
 
 class _Script(folium.MacroElement):
