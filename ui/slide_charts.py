@@ -24,9 +24,9 @@ def chart_figure(spec: dict[str, Any], height: int = 460) -> go.Figure:
     """A plotly figure of a report chart spec (bar, stacked_bar or line), de-DE.
 
     The chart's title is not part of the figure (:func:`ui.presentation.render_slide`
-    writes it above), so the legend, on top of the plot, never runs into it. Counts have whole-number
-    ticks only, and their lines start at zero. In presentation mode the figure takes the
-    height of the slide's body instead of ``height``.
+    writes it above), so the legend, on top of the plot, never runs into it. Counts have
+    whole-number ticks only, and their lines start at zero. In presentation mode the
+    figure takes the height of the slide's body instead of ``height``.
     """
     fig = go.Figure()
     # plotly reads labels as HTML: names from the data are escaped once, here
