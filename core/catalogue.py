@@ -17,6 +17,7 @@ from core.models import (
     Base,
     Indicator,
     LifePhase,
+    NetworkCriterion,
     NetworkKind,
     NetworkStage,
     OfferType,
@@ -54,6 +55,8 @@ def load_catalogue(conn: Connection) -> None:
     kinds = [dict(r, position=i) for i, r in enumerate(read_json("network_kinds.json"), 1)]
     _upsert(conn, NetworkKind, kinds)
     _upsert(conn, NetworkStage, read_json("network_stages.json"))
+    criteria = [dict(r, position=i) for i, r in enumerate(read_json("network_criteria.json"), 1)]
+    _upsert(conn, NetworkCriterion, criteria)
     blocks = read_json("quality_blocks.json")
     _upsert(conn, QualityBlock, [{k: b[k] for k in ("id", "title", "description")} for b in blocks])
     items = [
@@ -145,6 +148,11 @@ def network_kinds(conn: Connection) -> pd.DataFrame:
 def network_stages(conn: Connection) -> pd.DataFrame:
     """The three stages with their meaning."""
     return _frame(conn, NetworkStage, NetworkStage.id)
+
+
+def network_criteria(conn: Connection) -> pd.DataFrame:
+    """The stage criteria in order, each with the stage it means at least."""
+    return _frame(conn, NetworkCriterion, NetworkCriterion.position)
 
 
 def quality_items(conn: Connection) -> pd.DataFrame:

@@ -168,13 +168,31 @@ class Population(Base):
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
 
 
+NETWORK_LEVELS = ("kreis", "jugendamt", "sozialraum")
+
+
 class NetworkKind(Base):
-    """One of the ten kinds of local network."""
+    """One of the ten kinds of local network, with the level at which one is expected:
+    ``kreis`` (one for the whole Kreis, counting for each of its Jugendämter),
+    ``jugendamt`` (one per Jugendamt) or ``sozialraum`` (one per Sozialraum)."""
 
     __tablename__ = "network_kind"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    expected_level: Mapped[str] = mapped_column(String(16), default="jugendamt")
+
+
+class NetworkCriterion(Base):
+    """A checkable criterion of a network's stage: met, it means at least ``min_stage``
+    (e.g. a Kooperationsvereinbarung means at least Kooperationsnetzwerk)."""
+
+    __tablename__ = "network_criterion"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200))
+    min_stage: Mapped[int] = mapped_column(ForeignKey("network_stage.id"))
     description: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -214,6 +232,14 @@ class Offer(Base):
     active_from: Mapped[dt.date] = mapped_column(Date)
     active_to: Mapped[dt.date | None] = mapped_column(Date)
     network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id"))
+    target_group: Mapped[str] = mapped_column(Text, default="")
+    free_of_charge: Mapped[bool | None] = mapped_column(Boolean)
+    outreach: Mapped[bool | None] = mapped_column(Boolean)  # aufsuchend
+    languages: Mapped[str] = mapped_column(Text, default="")
+    funded_until: Mapped[dt.date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(200), default="system")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
 
     phases: Mapped[list[OfferLifePhase]] = relationship(
@@ -222,13 +248,16 @@ class Offer(Base):
 
 
 class OfferLifePhase(Base):
-    """Which life phases an offer serves (many-to-many)."""
+    """Which life phases an offer serves (many-to-many), with its places in each phase
+    where known (e.g. a Kita's U3 and Ü3 places); None: the offer's capacity is shared
+    evenly among its phases."""
 
     __tablename__ = "offer_life_phase"
     offer_id: Mapped[int] = mapped_column(
         ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True
     )
     life_phase_id: Mapped[str] = mapped_column(ForeignKey("life_phase.id"), primary_key=True)
+    places: Mapped[int | None] = mapped_column(Integer)
 
 
 class NetworkStatus(Base):
@@ -243,10 +272,40 @@ class NetworkStatus(Base):
     partners: Mapped[int] = mapped_column(Integer, default=0)
     meetings: Mapped[int] = mapped_column(Integer, default=0)
     traffic_light: Mapped[str] = mapped_column(String(8))  # gruen | gelb | rot
-    quality_blocks: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    quality_blocks: Mapped[list[Any]] = mapped_column(JSON, default=list)  # no longer entered
+    criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)  # met NetworkCriterion ids
     goals: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(200), default="system")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+PARTNER_SECTORS = (
+    "jugendhilfe",
+    "schule",
+    "gesundheit",
+    "soziales",
+    "freie_traeger",
+    "arbeit",
+    "ehrenamt",
+    "verwaltung",
+    "sonstige",
+)
+
+
+class NetworkPartner(Base):
+    """A partner organisation in a network's register; a network's partner count in a
+    quarter is the number of partners whose membership covers the quarter's end."""
+
+    __tablename__ = "network_partner"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)
+    organisation: Mapped[str] = mapped_column(String(300))
+    sector: Mapped[str] = mapped_column(String(32))
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
     updated_by: Mapped[str] = mapped_column(String(200), default="system")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
@@ -271,8 +330,26 @@ class QualityItem(Base):
     label: Mapped[str] = mapped_column(Text)
 
 
+class QualityReport(Base):
+    """A youth office's report of its Qualitätsbausteine for a quarter: the unit that is
+    saved, locked (``version``) and audited; its items are :class:`QualityProgress`."""
+
+    __tablename__ = "quality_report"
+    __table_args__ = (UniqueConstraint("youth_office_id", "quarter"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    youth_office_id: Mapped[str] = mapped_column(ForeignKey("youth_office.id"), index=True)
+    quarter: Mapped[str] = mapped_column(String(7), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(200), default="system")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
 class QualityProgress(Base):
-    """A youth office's state of one quality item in a quarter."""
+    """A youth office's state of one quality item in a quarter: ``open`` (offen),
+    ``in_progress`` (begonnen) or ``done`` (erreicht), since ``state_date``, with the
+    evidence (a document's title, date and link or file reference, or a steering
+    record) and a note."""
 
     __tablename__ = "quality_progress"
     __table_args__ = (UniqueConstraint("youth_office_id", "quarter", "item_id"),)
@@ -281,6 +358,48 @@ class QualityProgress(Base):
     quarter: Mapped[str] = mapped_column(String(7), index=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("quality_item.id"))
     state: Mapped[str] = mapped_column(String(16))  # done | in_progress | open
+    state_date: Mapped[dt.date | None] = mapped_column(Date)
+    evidence_title: Mapped[str] = mapped_column(Text, default="")
+    evidence_date: Mapped[dt.date | None] = mapped_column(Date)
+    evidence_ref: Mapped[str] = mapped_column(Text, default="")  # link or file reference
+    steering_record_id: Mapped[int | None] = mapped_column(ForeignKey("steering_record.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+STEERING_KINDS = ("leitbild", "steuerungsgruppe", "koordinationsstelle", "beschluss")
+
+
+class SteeringRecord(Base):
+    """A record of a youth office's coordination and steering (Qualitätsbaustein 4).
+
+    ``kind``: ``leitbild`` (Leitbild/Handlungskonzept: adopted ``dated`` by
+    ``committee``, ``drucksache``), ``steuerungsgruppe`` (``members``: department and
+    sector each, ``meetings``: dates), ``koordinationsstelle`` (``fte``,
+    ``funding_source``, ``funded_until``) or ``beschluss`` (a committee decision:
+    ``dated``, ``committee``, ``drucksache``). ``ended_on`` closes a record (a group
+    dissolved, a post ended); ``version`` is the optimistic lock.
+    """
+
+    __tablename__ = "steering_record"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    youth_office_id: Mapped[str] = mapped_column(ForeignKey("youth_office.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    dated: Mapped[dt.date | None] = mapped_column(Date)
+    committee: Mapped[str] = mapped_column(String(300), default="")
+    drucksache: Mapped[str] = mapped_column(String(100), default="")
+    members: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    meetings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    fte: Mapped[float | None] = mapped_column(Float)
+    funding_source: Mapped[str] = mapped_column(String(300), default="")
+    funded_until: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(200), default="system")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
 
 
 class AuditLog(Base):

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from core import audit
+from core import versioning
 from core.errors import ConflictError, DataError, NotFoundError
 from core.models import Network, NetworkStage, NetworkStatus, QualityBlock
 from core.network_validation import (
@@ -168,18 +168,8 @@ def format_timestamp(value: dt.datetime | None) -> str:
 
 
 def _conflict(current: dict[str, Any], expected_version: int | None) -> ConflictError:
-    who = current["updated_by"]
-    when = format_timestamp(current["updated_at"])
-    loaded = (
-        f"Sie hatten Fassung {expected_version} geladen."
-        if expected_version is not None
-        else "Als Sie das Formular öffneten, gab es für dieses Quartal noch keine Meldung."
-    )
-    return ConflictError(
-        f"Diese Meldung wurde inzwischen von {who} gespeichert ({when}, Fassung "
-        f"{current['version']}). {loaded} Ihre Eingabe ist nicht verloren: Bitte beide "
-        "Fassungen vergleichen und entscheiden, welche gilt.",
-        current=current,
+    return versioning.conflict(
+        current, expected_version, "Diese Meldung", "für dieses Quartal noch keine Meldung"
     )
 
 
@@ -206,34 +196,18 @@ def _save(
     )
     if problems:
         raise DataError(problems)
-    values = entry.values()
-    stamp = {"updated_by": user.strip(), "updated_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}
-    current = status_record(conn, entry.network_id, key, lock=True)
-    if current is None:
-        conn.execute(
-            insert(NetworkStatus).values(
-                network_id=entry.network_id, quarter=key, version=1, **values, **stamp
-            )
-        )
-        action = "create"
-    else:
-        if expected_version is None or expected_version != current["version"]:
-            raise _conflict(current, expected_version)
-        result = conn.execute(
-            update(NetworkStatus)
-            .where(
-                NetworkStatus.network_id == entry.network_id,
-                NetworkStatus.quarter == key,
-                NetworkStatus.version == expected_version,
-            )
-            .values(version=expected_version + 1, **values, **stamp)
-        )
-        if result.rowcount != 1:  # changed between our read and our write
-            raise _conflict(status_record(conn, entry.network_id, key) or current, expected_version)
-        action = "update"
-    saved = status_record(conn, entry.network_id, key)
-    assert saved is not None
-    audit.record(conn, user, action, ENTITY, f"{entry.network_id}/{key}", current, saved)
+    _, _, saved = versioning.write(
+        conn,
+        NetworkStatus.__table__,
+        [NetworkStatus.network_id == entry.network_id, NetworkStatus.quarter == key],
+        expected_version,
+        {"network_id": entry.network_id, "quarter": key, **entry.values()},
+        user,
+        ENTITY,
+        lambda rec: f"{rec['network_id']}/{rec['quarter']}",
+        shape=_record,
+        none_yet="für dieses Quartal noch keine Meldung",
+    )
     return saved
 
 

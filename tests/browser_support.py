@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,31 @@ def remote_requests(urls: list[str]) -> list[str]:
         for url in urls
         if urlsplit(url).scheme in NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
     ]
+
+
+#: what changes on the page while Streamlit still runs the script or draws its result
+_RUN_STATE_JS = """() => ({
+  running: !!document.querySelector('[data-testid="stStatusWidget"]'),
+  stale: document.querySelectorAll('[data-stale="true"]').length,
+  elements: document.querySelectorAll('[data-testid="stElementContainer"]').length,
+  text: document.body.innerText.length,
+})"""
+
+
+def wait_for_run(page: Page, timeout: float = 60.0, calm: int = 3) -> None:
+    """Wait until Streamlit has finished its run and the page stands still: no status
+    widget, no stale elements, and the same elements and text over ``calm`` looks
+    400 ms apart (websockets keep a page from ever being "network idle")."""
+    deadline, last, same = time.monotonic() + timeout, None, 0
+    while time.monotonic() < deadline:
+        now = page.evaluate(_RUN_STATE_JS)
+        quiet = not now["running"] and not now["stale"]
+        same = same + 1 if quiet and now == last else 0
+        if same >= calm:
+            return
+        last = now
+        page.wait_for_timeout(400)
+    pytest.fail(f"Die Seite kommt nicht zur Ruhe: {last}")
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.browser_support import CHROMIUM_ARGS, remote_requests
+from tests.browser_support import CHROMIUM_ARGS, remote_requests, wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_overview_loads_without_leaving_the_machine(
             page.get_by_text("Wo zuerst hinschauen?").wait_for(timeout=30_000)
             page.get_by_text("Demodaten").first.wait_for(timeout=30_000)
             page.get_by_text("Kennzahlen").first.wait_for(timeout=30_000)
-            page.wait_for_load_state("networkidle")
+            wait_for_run(page)
             assert page.title() == "Präventionsmonitor"
             page.screenshot(path=str(tmp_path / "uebersicht.png"), full_page=True)
         finally:

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from tests.auth_support import PASSWORD, users_file
-from tests.browser_support import CHROMIUM_ARGS, streamlit_server
+from tests.browser_support import CHROMIUM_ARGS, streamlit_server, wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,7 @@ def login_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 def _settled(page: Page, text: str) -> None:
     page.get_by_text(text).first.wait_for(timeout=30_000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(800)  # a late modal would show by now
+    wait_for_run(page)  # a late modal would show by now
 
 
 def _log_in(page: Page, name: str) -> None:

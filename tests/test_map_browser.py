@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from core.areas import areas_in
 from core.present.map_style import SELECTED_COLOR
-from tests.browser_support import CHROMIUM_ARGS, remote_requests, streamlit_server
+from tests.browser_support import CHROMIUM_ARGS, remote_requests, streamlit_server, wait_for_run
 from tests.untrusted_support import EVALUATED, EVIL_HOST, evil_demo
 
 pytestmark = pytest.mark.browser
@@ -88,7 +88,7 @@ def test_map_draws_every_area_offline_and_selects_on_click(
             parts = urlsplit(href)
             assert parts.path.split("/")[-1] == "steckbrief"  # relative: works under a prefix
             assert parse_qs(parts.query)["gebiet"][0] in area_ids
-            page.wait_for_load_state("networkidle")
+            wait_for_run(page)
             page.screenshot(path=str(tmp_path / "karte.png"))
         finally:
             browser.close()

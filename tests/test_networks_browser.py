@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser_support import CHROMIUM_ARGS, remote_requests
+from tests.browser_support import CHROMIUM_ARGS, remote_requests, wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_networks_page_renders_table_charts_and_stays_offline(
             expect(page.get_by_text("Gespeichert wird unter Ihrem Benutzernamen")).to_be_visible(
                 timeout=WAIT
             )
-            page.wait_for_load_state("networkidle")
+            wait_for_run(page)
         finally:
             browser.close()
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from core.access import PAGES
-from tests.browser_support import CHROMIUM_ARGS, remote_requests
+from tests.browser_support import CHROMIUM_ARGS, remote_requests, wait_for_run
 from tests.english_strings import english_in
 
 pytestmark = pytest.mark.browser
@@ -106,12 +106,8 @@ def _open(browser: Browser, url: str, size: tuple[int, int], ready: str) -> tupl
     visit.watch(page)
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_text(ready, exact=True).first.wait_for(timeout=60_000)
-    page.wait_for_load_state("networkidle")
-    # the script has finished when Streamlit's status widget ("Running…") is gone
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000
-    )
-    page.wait_for_timeout(1500)  # late charts, maps and modals
+    wait_for_run(page)  # the script has finished, the page stands still
+    page.wait_for_timeout(1000)  # late charts, maps and modals
     return page, visit
 
 

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
 
 from core.reports import SLIDE_KEYS
-from tests.browser_support import CHROMIUM_ARGS
+from tests.browser_support import CHROMIUM_ARGS, wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -225,6 +225,7 @@ def test_every_slide_fits_the_projector_and_esc_ends_it(
             expect(page.locator('[data-testid="stMetricValue"]').first).to_be_visible(
                 timeout=90_000
             )
+            wait_for_run(page)  # every key figure is drawn, not just the first
             overview = _key_figures(page)
             page.get_by_role("link", name="Ausschuss-Sitzung").first.click()
             _present(page)
