@@ -198,7 +198,7 @@ def _save(
         raise DataError(problems)
     _, _, saved = versioning.write(
         conn,
-        NetworkStatus.__table__,
+        NetworkStatus,
         [NetworkStatus.network_id == entry.network_id, NetworkStatus.quarter == key],
         expected_version,
         {"network_id": entry.network_id, "quarter": key, **entry.values()},

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, Table, insert, select, update
 
 from core import audit
 from core.errors import ConflictError
+from core.models import Base
 from core.present.numbers import format_datetime
 
 
@@ -62,7 +63,7 @@ def conflict(
 
 def write(
     conn: Connection,
-    table: Table,
+    model: type[Base],
     where: list[ColumnElement[bool]],
     expected_version: int | None,
     values: Mapping[str, Any],
@@ -73,7 +74,7 @@ def write(
     what: str = "Diese Meldung",
     none_yet: str = "dafür noch keinen Eintrag",
 ) -> tuple[str, dict[str, Any] | None, dict[str, Any]]:
-    """Insert or update the one row of ``table`` selected by ``where`` under the lock.
+    """Insert or update the one row of ``model``'s table selected by ``where`` under the lock.
 
     ``expected_version`` None means "the form found no record": a row that exists
     meanwhile is a conflict (a record deleted meanwhile is written anew). ``shape``
@@ -81,6 +82,7 @@ def write(
     ``(action, old, new)`` as shaped records, ``action`` ``create`` or ``update``,
     after writing the audit entry (keyed by ``audit_key(new)``).
     """
+    table = cast(Table, model.__table__)
     current = row(conn, table, where, lock=True)
     old = shape(current) if current else None
     written = {**values, **stamp(user)}
