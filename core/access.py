@@ -44,6 +44,8 @@ PAGES = (
     PageEntry("prevention_chain.py", "Präventionskette", ":material/linear_scale:",
               "praeventionskette"),
     PageEntry("networks.py", "Netzwerke", ":material/hub:", "netzwerke"),
+    PageEntry("quality.py", "Qualitätsbausteine", ":material/checklist:", "qualitaet"),
+    PageEntry("offers.py", "Angebote", ":material/storefront:", "angebote"),
     PageEntry("area_profile.py", "Sozialraum-Steckbrief", ":material/location_city:",
               "steckbrief"),
     PageEntry("session.py", "Ausschuss-Sitzung", ":material/co_present:", "sitzung"),

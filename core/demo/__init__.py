@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import Engine, insert, select
 
-from core.catalogue import indicator_entries, quality_items
+from core.catalogue import indicator_entries
 from core.demo.figures import indicator_rows, population_rows, sozialraeume
 from core.demo.geography import (
     DISTRICT_ID,
@@ -21,8 +21,10 @@ from core.demo.geography import (
     build_geometries,
     geojson,
 )
-from core.demo.networks import network_rows, quality_rows, status_rows
+from core.demo.networks import network_rows, partner_demo, status_rows
 from core.demo.offers import offer_rows
+from core.demo.quality import quality_demo
+from core.demo.steering import steering_demo
 from core.indicators import rate_value
 from core.inventory import set_demo
 from core.models import (
@@ -33,7 +35,6 @@ from core.models import (
     Offer,
     OfferLifePhase,
     Population,
-    QualityProgress,
     YouthOffice,
 )
 
@@ -93,8 +94,11 @@ def build_demo(engine: Engine, seed: int = DEFAULT_SEED) -> None:
         conn.execute(insert(Network), network_rows())
         network_ids = list(conn.execute(select(Network.id).order_by(Network.id)).scalars())
         conn.execute(insert(NetworkStatus), status_rows(rng, network_ids))
-        items = quality_items(conn)["id"].tolist()
-        conn.execute(insert(QualityProgress), quality_rows(rng, items))
+        # records added later draw from streams of their own, so that the figures,
+        # statuses and offers stay what they were
+        partner_demo(conn, np.random.default_rng((seed, 1)), network_ids)
+        steering_demo(conn, np.random.default_rng((seed, 2)))
+        quality_demo(conn, rng)
 
         names = {m.ags: m.name for m in MUNICIPALITIES}
         offers = offer_rows(rng, areas, geoms, names)

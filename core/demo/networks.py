@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from sqlalchemy import Connection
 
 from core.demo.figures import FIRST_QUARTER, LAST_QUARTER
 from core.demo.geography import DISTRICT_ID, MUNICIPALITIES, area_id
@@ -149,19 +150,5 @@ def status_rows(rng: np.random.Generator, network_ids: list[int]) -> list[dict]:
     return rows
 
 
-def quality_rows(rng: np.random.Generator, item_ids: list[str]) -> list[dict]:
-    """Each youth office's state of every quality item per quarter, moving forward."""
-    quarters = quarter_range(FIRST_QUARTER, LAST_QUARTER)
-    offices = sorted({m.youth_office for m in MUNICIPALITIES})
-    rows = []
-    for office in offices:
-        for item in item_ids:
-            block = int(item.split(".")[0])
-            start = int(rng.integers(0, 3 + 4 * block))
-            done = start + int(rng.integers(3, 14))
-            for i, q in enumerate(quarters):
-                state = "done" if i >= done else ("in_progress" if i >= start else "open")
-                rows.append(
-                    {"youth_office_id": office, "quarter": q.key, "item_id": item, "state": state}
-                )
-    return rows
+def partner_demo(conn: Connection, rng: np.random.Generator, network_ids: list[int]) -> None:
+    """The partner register of every demo network (organisation and sector)."""

@@ -23,12 +23,15 @@ from core.models import (
     ImportBatch,
     IndicatorValue,
     Network,
+    NetworkPartner,
     NetworkStatus,
     Offer,
     OfferLifePhase,
     Population,
     QualityProgress,
+    QualityReport,
     Snapshot,
+    SteeringRecord,
     YouthOffice,
 )
 
@@ -191,8 +194,11 @@ def delete_demo(conn: Connection) -> None:
     for model in (
         OfferLifePhase,
         Offer,
+        NetworkPartner,
         NetworkStatus,
         QualityProgress,
+        QualityReport,
+        SteeringRecord,
         Network,
         Population,
         IndicatorValue,
