@@ -18,12 +18,9 @@ from core.models import (
     NetworkKind,
     NetworkStage,
     NetworkStatus,
-    QualityBlock,
-    QualityItem,
-    QualityProgress,
     YouthOffice,
 )
-from core.present.vocabulary import QUALITY_ORDER, QUALITY_STATES, STAGE_CHANGE, TRAFFIC_LIGHTS
+from core.present.vocabulary import QUALITY_STATES, STAGE_CHANGE, TRAFFIC_LIGHTS
 from core.quarters import Quarter
 
 #: A traffic light as the entry form offers it: symbol and word from the vocabulary.
@@ -177,51 +174,6 @@ def stage_distribution(
     return out.sort_values(["quarter", "youth_office_id", "stage"]).reset_index(drop=True)
 
 
-def quality_progress(
-    conn: Connection, quarter: Quarter, youth_office_id: str | None = None
-) -> pd.DataFrame:
-    """Quality items per youth office: state in the quarter and in the previous one.
-
-    Columns: youth_office_id, youth_office, block_id, block_title, item_id, item, state,
-    state_label, previous_state, change (↑ when the item moved forward).
-    """
-    stmt = (
-        select(
-            QualityProgress.youth_office_id,
-            YouthOffice.name.label("youth_office"),
-            QualityProgress.quarter,
-            QualityItem.block_id,
-            QualityBlock.title.label("block_title"),
-            QualityItem.id.label("item_id"),
-            QualityItem.label.label("item"),
-            QualityItem.position,
-            QualityProgress.state,
-        )
-        .join(QualityItem, QualityItem.id == QualityProgress.item_id)
-        .join(QualityBlock, QualityBlock.id == QualityItem.block_id)
-        .join(YouthOffice, YouthOffice.id == QualityProgress.youth_office_id)
-        .where(QualityProgress.quarter.in_([quarter.key, quarter.previous().key]))
-    )
-    if youth_office_id:
-        stmt = stmt.where(QualityProgress.youth_office_id == youth_office_id)
-    df = pd.DataFrame(conn.execute(stmt).mappings().all())
-    if df.empty:
-        return df
-    cur = df[df["quarter"] == quarter.key].drop(columns="quarter")
-    prev = df[df["quarter"] == quarter.previous().key][["youth_office_id", "item_id", "state"]]
-    out = cur.merge(
-        prev.rename(columns={"state": "previous_state"}),
-        how="left",
-        on=["youth_office_id", "item_id"],
-    )
-    out["state_label"] = [QUALITY_STATES[s].word for s in out["state"]]
-    out["change"] = [
-        "↑" if isinstance(p, str) and QUALITY_ORDER[s] > QUALITY_ORDER[p] else ""
-        for s, p in zip(out["state"], out["previous_state"], strict=True)
-    ]
-    return out.sort_values(["youth_office_id", "block_id", "position"]).reset_index(drop=True)
-
-
 def network_history(conn: Connection, network_id: int, quarters: Sequence[Quarter]) -> pd.DataFrame:
     """One network's reports in ``quarters`` (a Selection's history, so the series ends
     at the Berichtsquartal), oldest first: stage, partners, meetings, traffic light, note."""
@@ -299,6 +251,8 @@ def quality_matrix(
     Columns: block_id, block_title, item_id, item, then one column per youth office
     (its name). ↑ marks an item that moved forward against the previous quarter.
     """
+    from core.quality import quality_progress  # moved; the matrix goes with the old tab
+
     df = quality_progress(conn, quarter, youth_office_id)
     if df.empty:
         return pd.DataFrame(columns=["block_id", "block_title", "item_id", "item"])

@@ -14,7 +14,6 @@ from core.networks import (
     network_matrix,
     presence_matrix,
     quality_matrix,
-    quality_progress,
     stage_distribution,
     stage_trend,
     status_table,
@@ -32,6 +31,7 @@ from core.present.vocabulary import (
     TRAFFIC_LIGHTS,
     stage_colour,
 )
+from core.quality import quality_progress
 from core.quarters import Quarter, parse_quarter
 from core.reports.network_slides import network_slide, quality_slide
 from tests.builders import add_network, add_quality, add_tiny_areas

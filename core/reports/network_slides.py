@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from core.catalogue import network_stages
 from core.inventory import is_demo
-from core.networks import quality_progress, stage_distribution, status_table, youth_office_of
+from core.networks import stage_distribution, status_table, youth_office_of
 from core.present.network_tables import SOURCE, status_of
 from core.present.numbers import MISSING, format_date
 from core.present.stand import Stand
@@ -29,6 +29,7 @@ from core.present.vocabulary import (
     short_office,
     stage_colour,
 )
+from core.quality import quality_progress
 from core.quarters import Quarter
 
 TREND_QUARTERS = 8
