@@ -183,6 +183,22 @@ def cell_term(cell: object) -> Term | None:
     return None
 
 
+# --- Partners and steering: sectors -----------------------------------------------------
+
+#: The sector of a network partner or a Steuerungsgruppe member (core.models.PARTNER_SECTORS).
+SECTOR_LABELS = {
+    "jugendhilfe": "Jugendhilfe",
+    "schule": "Schule",
+    "gesundheit": "Gesundheit",
+    "soziales": "Soziales",
+    "freie_traeger": "Freie Träger",
+    "arbeit": "Arbeit",
+    "ehrenamt": "Ehrenamt",
+    "verwaltung": "Verwaltung",
+    "sonstige": "Sonstige",
+}
+
+
 # --- Imports: what an import does to a row ---------------------------------------------
 
 #: status of an imported area or row -> colour of its preview outline
