@@ -64,8 +64,8 @@ def _day_in(year: int, rng: np.random.Generator, months: tuple[int, int] = (1, 1
     return dt.date(year, month, int(rng.integers(1, 29)))
 
 
-def _drucksache(rng: np.random.Generator, year: int) -> str:
-    return f"JHA/{int(rng.integers(10, 400)):04d}/{year}"
+def _drucksache(rng: np.random.Generator, year: int, body: str = "JHA") -> str:
+    return f"{body}/{int(rng.integers(10, 400)):04d}/{year}"
 
 
 def steering_rows(rng: np.random.Generator) -> list[dict[str, Any]]:
@@ -123,20 +123,18 @@ def steering_rows(rng: np.random.Generator) -> list[dict[str, Any]]:
                 "note": "Demodaten",
             }
         )
+        council = "Kreistag" if office == "kreis" else "Rat der Stadt"
         for k in range(int(rng.integers(1, 4))):
             year = start_year + k
+            body, prefix = (council, "RAT") if k == 2 else (COMMITTEE, "JHA")
             decisions.append(
                 {
                     **base,
                     "kind": "beschluss",
                     "title": DECISIONS[k],
                     "dated": _day_in(year, rng),
-                    "committee": COMMITTEE
-                    if k != 2
-                    else "Rat der Stadt"
-                    if office != "kreis"
-                    else "Kreistag",
-                    "drucksache": _drucksache(rng, year),
+                    "committee": body,
+                    "drucksache": _drucksache(rng, year, prefix),
                     "note": "Demodaten",
                 }
             )
