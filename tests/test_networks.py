@@ -89,7 +89,7 @@ def test_stage_distribution(tiny) -> None:
 def test_quality_progress_change(tiny) -> None:
     with tiny.connect() as conn:
         df = quality_progress(conn, Q3, "jaA").set_index("item_id")
-    assert df.loc["1.1", "state_label"] == QUALITY_STATES["done"].word == "erledigt"
+    assert df.loc["1.1", "state_label"] == QUALITY_STATES["done"].word == "erreicht"
     assert df.loc["1.1", "change"] == "↑"
     assert df.loc["1.2", "change"] == ""
 
@@ -142,7 +142,7 @@ def test_stage_trend_sums_offices_and_keeps_empty_stages(tiny) -> None:
 def test_quality_matrix_has_symbol_word_and_change(tiny) -> None:
     with tiny.connect() as conn:
         df = quality_matrix(conn, Q3).set_index("item_id")
-    assert df.loc["1.1", "Jugendamt A"] == f"{QUALITY_STATES['done'].text} ↑" == "● erledigt ↑"
+    assert df.loc["1.1", "Jugendamt A"] == f"{QUALITY_STATES['done'].text} ↑" == "● erreicht ↑"
     assert df.loc["1.2", "Jugendamt A"] == "○ offen"
 
 
@@ -250,7 +250,7 @@ def test_one_youth_office_shortener_and_no_local_label_copies() -> None:
         assert "def short_office" not in text, path.name
         for copy in ("STAGE_COLOURS =", "STATE_NAMES", "STATE_LABELS", "TRAFFIC_COLOURS"):
             assert copy not in text, (path.name, copy)
-        assert '"in Arbeit"' not in text and '"erledigt"' not in text, path.name
+        assert '"begonnen"' not in text and '"erreicht"' not in text, path.name
 
 
 def test_quarters_are_typed() -> None:

@@ -127,7 +127,7 @@ def test_traffic_lights_and_quality_states_differ_in_shape_not_only_in_colour() 
     assert TRAFFIC_LIGHT_HELP == (
         "● grün: läuft wie geplant · ▲ gelb: Schwierigkeiten · ■ rot: Arbeit gefährdet"
     )
-    assert QUALITY_LEGEND == "● erledigt, ◐ in Arbeit, ○ offen"
+    assert QUALITY_LEGEND == "● erreicht, ◐ begonnen, ○ offen"
 
 
 def test_the_entry_form_explains_the_lights_as_the_tables_show_them() -> None:
@@ -173,8 +173,8 @@ def test_cells_with_a_light_or_state_are_tinted_with_dark_text() -> None:
 
 
 def test_a_cell_term_is_found_by_symbol_and_word_with_a_change_after_it() -> None:
-    assert cell_term("◐ in Arbeit ↑") is QUALITY_STATES["in_progress"]
-    assert cell_term("● erledigt") is QUALITY_STATES["done"]
+    assert cell_term("◐ begonnen ↑") is QUALITY_STATES["in_progress"]
+    assert cell_term("● erreicht") is QUALITY_STATES["done"]
     assert cell_term("● grün") is TRAFFIC_LIGHTS["gruen"]
     assert cell_term("✔ erreicht") is STATUSES["erreicht"]
     assert cell_term("grün") is None and cell_term("●") is None and cell_term(3) is None

@@ -40,7 +40,7 @@ def _tint(cell: object) -> str:
 
 def tinted(frame: pd.DataFrame) -> pd.DataFrame | Styler:
     """``frame``, with the cells that show a traffic light, quality state or chain
-    status ("● grün", "◐ in Arbeit") on the tint of their term; symbol and word stay,
+    status ("● grün", "◐ begonnen") on the tint of their term; symbol and word stay,
     the colour only helps the eye. Unchanged when no cell shows one."""
     if frame.empty or not frame.map(cell_term).notna().to_numpy().any():
         return frame

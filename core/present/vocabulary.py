@@ -160,8 +160,8 @@ TRAFFIC_LIGHT_HELP = " · ".join(
 )
 #: a quality item fills up: open circle, half, full
 QUALITY_STATES: dict[str, Term] = {
-    "done": Term("erledigt", "●", "#0072B2", "#DCEBF6"),
-    "in_progress": Term("in Arbeit", "◐", "#E69F00", "#FCEFD2"),
+    "done": Term("erreicht", "●", "#0072B2", "#DCEBF6"),
+    "in_progress": Term("begonnen", "◐", "#E69F00", "#FCEFD2"),
     "open": Term("offen", "○", "#D9D9D9"),
 }
 QUALITY_ORDER = {"open": 0, "in_progress": 1, "done": 2}
@@ -173,7 +173,7 @@ _CELL_TERMS = (*TRAFFIC_LIGHTS.values(), *QUALITY_STATES.values(), *STATUSES.val
 
 def cell_term(cell: object) -> Term | None:
     """The traffic light, quality state or chain status a table cell shows, by its
-    symbol and word (``"● grün"``, ``"◐ in Arbeit ↑"``, ``"✔ erreicht"``); None for
+    symbol and word (``"● grün"``, ``"◐ begonnen ↑"``, ``"✔ erreicht"``); None for
     any other cell. Screens tint such a cell with the term's ``tint``."""
     if not isinstance(cell, str):
         return None
