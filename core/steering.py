@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, func, select, text
 
 from core import versioning
 from core.errors import DataError, NotFoundError, Problem
-from core.models import PARTNER_SECTORS, STEERING_KINDS, SteeringRecord, YouthOffice
+from core.models import PARTNER_SECTORS, STEERING_KINDS, Area, SteeringRecord, YouthOffice
 from core.permissions import may_edit_network, require_edit_network
 from core.present.numbers import format_date
 from core.present.vocabulary import SECTOR_LABELS
@@ -724,12 +724,22 @@ def _quarter_index(q: Quarter) -> int:
 
 
 def funding_warnings(
-    conn: Connection, quarter: Quarter, youth_office_id: str | None = None
+    conn: Connection,
+    quarter: Quarter,
+    youth_office_id: str | None = None,
+    municipality_id: str | None = None,
 ) -> list[str]:
     """German warnings for every active Koordinationsstelle whose funding ends within
     :data:`WARN_QUARTERS` quarters after the end of the Berichtsquartal ``quarter``, or
     has already ended while the record is not closed. A closed record (``ended_on``
-    set) is left out; so is one without ``funded_until``."""
+    set) is left out; so is one without ``funded_until``. ``municipality_id`` narrows
+    to the youth office of that Kommune (as the Übersicht's selection does)."""
+    if municipality_id and not youth_office_id:
+        youth_office_id = conn.execute(
+            select(Area.youth_office_id).where(Area.id == municipality_id)
+        ).scalar()
+        if youth_office_id is None:
+            return []
     df = steering_records(conn, youth_office_id, "koordinationsstelle")
     out: list[str] = []
     limit = quarter

@@ -22,6 +22,7 @@ from core.present.changes import CHANGE_LEGEND
 from core.present.overview_tables import trend_table
 from core.present.stand import Stand, stand_of_frame
 from core.selection import Selection
+from core.steering import funding_warnings
 from ui.badges import area_cards, data_status, key_figure_cards
 from ui.charts import show
 from ui.filters import KEY_SELECTION
@@ -101,6 +102,8 @@ def render(sel: Selection | None) -> None:
     # the page's Stand: the values it shows as of the Berichtsquartal (time series carry
     # a Stand per point, in their table)
     data_status(figures_stand(figures) | stand_of_frame(fresh) | stand_of_frame(top, "need_stand"))
+    for warning in query(funding_warnings, q, municipality_id=muni):
+        st.warning(markdown_text(warning), icon=":material/event_busy:")
 
     st.markdown(f"#### {FIGURES_HEADING}", help=FIGURES_HELP)
     key_figure_cards(figures)

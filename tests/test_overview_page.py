@@ -71,7 +71,8 @@ def test_defaults_newest_quarter_and_whole_district(monkeypatch, demo_url, demo_
         )
     assert metric(at, "SGB-II-Quote u15").value == kreis["display"].iloc[0]
     assert at.query_params["quartal"] == "2026-Q3"
-    assert not at.warning
+    # the only warnings: the demo's Koordinationsstellen whose funding ends soon
+    assert all("Förderung der Koordinationsstelle" in as_shown(w.value) for w in at.warning)
 
 
 def test_url_parameters_are_honoured(monkeypatch, demo_url, demo_engine) -> None:
