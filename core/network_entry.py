@@ -4,25 +4,30 @@ A coordinator opens the form for one network and quarter. :func:`prefill` return
 quarter's saved status (with its ``version``) or, when there is none yet, the latest
 earlier report as a starting point. :func:`save_status` validates everything at once
 (:class:`~core.errors.DataError` listing each problem with a German fix), then writes
-the status and an audit-log entry in one transaction. Optimistic locking: the caller
-passes the version it loaded (None for "there was no record"); when someone else saved
-meanwhile, :class:`~core.errors.ConflictError` carries the record now in the database
-and nothing is written, so the caller can show both versions and let the user decide.
+the status, the network's partner register (:mod:`core.partners`) and an audit-log
+entry in one transaction. Where the network has a register, the status's partner
+count is derived from it (partners active at the quarter's end), not typed; where it
+has none yet (old imports), the count carried from the last report stands.
+Optimistic locking: the caller passes the version it loaded (None for "there was no
+record"); when someone else saved meanwhile, :class:`~core.errors.ConflictError`
+carries the record now in the database and nothing is written, so the caller can
+show both versions and let the user decide.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import versioning
 from core.errors import ConflictError, DataError, NotFoundError
-from core.models import Network, NetworkStage, NetworkStatus, QualityBlock
+from core.models import AuditLog, Network, NetworkCriterion, NetworkStage, NetworkStatus
 from core.network_validation import (
     FIELD_LABELS,
     MAX_MEETINGS,
@@ -32,7 +37,17 @@ from core.network_validation import (
     TRAFFIC_LIGHT_IDS,
     VALUE_FIELDS,
     StatusEntry,
+    stage_disagreement,
+    suggested_stage,
     validate,
+)
+from core.partners import (
+    PartnerRow,
+    RegisterEdit,
+    active_count,
+    apply_register,
+    register,
+    validate_register,
 )
 from core.permissions import may_edit_network, require_network_edit
 from core.present.numbers import format_datetime
@@ -50,6 +65,7 @@ __all__ = [
     "TRAFFIC_LIGHT_IDS",
     "VALUE_FIELDS",
     "Prefill",
+    "RegisterEdit",
     "StatusEntry",
     "differences",
     "format_timestamp",
@@ -57,7 +73,9 @@ __all__ = [
     "previous_record",
     "reportable_networks",
     "save_status",
+    "stage_disagreement",
     "status_record",
+    "suggested_stage",
     "validate",
 ]
 
@@ -75,7 +93,7 @@ EMPTY_VALUES: dict[str, Any] = {
     "partners": 0,
     "meetings": 0,
     "traffic_light": None,
-    "quality_blocks": [],
+    "criteria": [],
     "goals": "",
     "note": "",
 }
@@ -88,7 +106,8 @@ class Prefill:
     ``source`` is ``"current"`` (this quarter's saved status, ``version`` set),
     ``"previous"`` (copied from ``source_quarter``, note left empty) or ``"empty"``.
     ``previous_stage``/``previous_quarter`` are the latest earlier report, which the
-    stage-jump rule compares against.
+    stage-jump rule compares against. ``register`` is the network's partner register
+    (empty: none yet, the count in ``values`` stands).
     """
 
     values: dict[str, Any]
@@ -98,11 +117,12 @@ class Prefill:
     previous_stage: int | None = None
     previous_quarter: str | None = None
     record: dict[str, Any] | None = field(default=None)
+    register: tuple[PartnerRow, ...] = ()
 
 
 def _record(row: Any) -> dict[str, Any]:
     rec = {name: row[name] for name in RECORD_FIELDS}
-    rec["quality_blocks"] = sorted(int(b) for b in (rec["quality_blocks"] or []))
+    rec["criteria"] = sorted(str(c) for c in (rec["criteria"] or []))
     return rec
 
 
@@ -149,16 +169,32 @@ def prefill(conn: Connection, network_id: int, quarter: str) -> Prefill:
     prev_stage = previous["stage"] if previous else None
     prev_quarter = previous["quarter"] if previous else None
     current = status_record(conn, network_id, key)
+    partners = tuple(register(conn, network_id))
     if current:
         values = {f: current[f] for f in VALUE_FIELDS}
         return Prefill(
-            values, current["version"], "current", key, prev_stage, prev_quarter, current
+            values, current["version"], "current", key, prev_stage, prev_quarter, current, partners
         )
     if previous:
         values = {f: previous[f] for f in VALUE_FIELDS}
         values["note"] = ""  # a note belongs to its quarter
-        return Prefill(values, None, "previous", prev_quarter, prev_stage, prev_quarter)
-    return Prefill(dict(EMPTY_VALUES), None, "empty")
+        if partners:
+            values["partners"] = active_count(partners, parse_quarter(key).end)
+        return Prefill(
+            values, None, "previous", prev_quarter, prev_stage, prev_quarter, None, partners
+        )
+    values = dict(EMPTY_VALUES)
+    if partners:
+        values["partners"] = active_count(partners, parse_quarter(key).end)
+    return Prefill(values, None, "empty", register=partners)
+
+
+def criterion_stages(conn: Connection) -> dict[str, int]:
+    """Each stage criterion's id with the stage it means at least (catalogue order)."""
+    rows = conn.execute(
+        select(NetworkCriterion.id, NetworkCriterion.min_stage).order_by(NetworkCriterion.position)
+    )
+    return {str(i): int(s) for i, s in rows.all()}
 
 
 def format_timestamp(value: dt.datetime | None) -> str:
@@ -179,36 +215,63 @@ def _save(
     user: str,
     expected_version: int | None,
     today: dt.date | None,
+    edit: RegisterEdit | None,
 ) -> dict[str, Any]:
     _network_name(conn, entry.network_id)
     key = parse_quarter(entry.quarter).key if _is_quarter(entry.quarter) else entry.quarter
     previous = previous_record(conn, entry.network_id, key)
     stage_labels = dict(conn.execute(select(NetworkStage.id, NetworkStage.label)).all())
-    block_ids = conn.execute(select(QualityBlock.id)).scalars().all()
+    if edit is not None and any(not r.is_blank() for r in edit.edited) and _is_quarter(key):
+        # the count is derived from the register: check the rest, not a typed count
+        counted = active_count(edit.edited, parse_quarter(key).end)
+        entry = dataclasses.replace(entry, partners=counted)
     problems = validate(
         entry,
         user,
         previous["stage"] if previous else None,
         previous["quarter"] if previous else None,
-        block_ids,
+        criterion_stages(conn),
         stage_labels,
         today,
     )
+    if edit is not None:
+        problems += validate_register(edit.edited, today)
     if problems:
         raise DataError(problems)
+    changes = apply_register(conn, entry.network_id, edit.loaded, edit.edited, user) if edit else []
+    values = entry.values()
+    partners = register(conn, entry.network_id)
+    if partners:
+        values["partners"] = active_count(partners, parse_quarter(key).end)
+    audit_key = f"{entry.network_id}/{key}"
     _, _, saved = versioning.write(
         conn,
         NetworkStatus,
         [NetworkStatus.network_id == entry.network_id, NetworkStatus.quarter == key],
         expected_version,
-        {"network_id": entry.network_id, "quarter": key, **entry.values()},
+        {"network_id": entry.network_id, "quarter": key, **values},
         user,
         ENTITY,
         lambda rec: f"{rec['network_id']}/{rec['quarter']}",
         shape=_record,
         none_yet="für dieses Quartal noch keine Meldung",
     )
+    if changes:  # the register's changes belong to this save's one audit entry
+        _add_to_audit(conn, audit_key, {"partner_changes": changes})
     return saved
+
+
+def _add_to_audit(conn: Connection, key: str, extra: dict[str, Any]) -> None:
+    """Add ``extra`` to the ``new`` values of the audit entry just written for ``key``."""
+    last = conn.execute(
+        select(AuditLog.id, AuditLog.new)
+        .where(AuditLog.entity == ENTITY, AuditLog.entity_key == key)
+        .order_by(AuditLog.id.desc())
+        .limit(1)
+    ).first()
+    if last is not None:
+        new = {**(last.new or {}), **extra}
+        conn.execute(update(AuditLog).where(AuditLog.id == last.id).values(new=new))
 
 
 def _is_quarter(text: str) -> bool:
@@ -225,8 +288,14 @@ def save_status(
     entry: StatusEntry,
     expected_version: int | None,
     today: dt.date | None = None,
+    edit: RegisterEdit | None = None,
 ) -> dict[str, Any]:
     """Validate and save one quarterly status in one transaction; returns the saved record.
+
+    ``edit`` (the partner register as loaded and as edited) is validated with the
+    status and written in the same transaction, under the status's lock; the saved
+    partner count is then the number of partners active at the quarter's end, and the
+    audit entry lists the register's changes (``partner_changes``).
 
     ``user`` must be allowed to edit the network's youth office
     (:class:`~core.errors.PermissionDeniedError` otherwise, nothing written); the record
@@ -239,7 +308,7 @@ def save_status(
     try:
         with engine.begin() as conn:
             allowed = require_network_edit(conn, user, entry.network_id)
-            return _save(conn, entry, allowed.name, expected_version, today)
+            return _save(conn, entry, allowed.name, expected_version, today, edit)
     except IntegrityError:
         # two first reports for the same quarter at the same moment: the other one won
         with engine.connect() as conn:

@@ -3,12 +3,20 @@
 :func:`validate` checks every field at once and returns all problems, each a
 :class:`~core.errors.Problem` with the German field label, what is wrong and how to
 fix it; :mod:`core.network_entry` raises them together as a DataError before saving.
+
+**Stage criteria.** Each met criterion of the catalogue (``network_criterion``) means at
+least its ``min_stage``; :func:`suggested_stage` is the highest of them (at least 1).
+When the chosen stage differs (:func:`stage_disagreement`), the form says so in German,
+but saving is allowed without a note: the stage stays the coordination's own
+assessment and the criteria are a short guide, not a complete test; the status table
+shows the met criteria beside the stage, so readers see the difference too. Only a jump
+of more than one stage against the last report needs a note (as before).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,13 +38,16 @@ FIELD_LABELS = {
     "partners": "Partner",
     "meetings": "Treffen im Quartal",
     "traffic_light": "Ampel",
+    "criteria": "Erfüllte Kriterien",
+    "partner_changes": "Partnerverzeichnis",
+    # only in audit entries written before the quality blocks moved to the Jugendamt
     "quality_blocks": "Erreichte Qualitätsbausteine",
     "goals": "Ziele",
     "note": "Notiz",
     "user": "Ihr Name",
 }
 #: The fields a user enters (and that are compared in a conflict).
-VALUE_FIELDS = ("stage", "partners", "meetings", "traffic_light", "quality_blocks", "goals", "note")
+VALUE_FIELDS = ("stage", "criteria", "partners", "meetings", "traffic_light", "goals", "note")
 
 
 @dataclass(frozen=True)
@@ -49,21 +60,53 @@ class StatusEntry:
     partners: int | None
     meetings: int | None
     traffic_light: str | None
-    quality_blocks: tuple[int, ...] = ()
+    criteria: tuple[str, ...] = ()
     goals: str = ""
     note: str = ""
 
     def values(self) -> dict[str, Any]:
-        """The entered values by field name (quality blocks as a sorted list)."""
+        """The entered values by field name (criteria as a sorted list of ids)."""
         return {
             "stage": self.stage,
+            "criteria": sorted(set(self.criteria)),
             "partners": self.partners,
             "meetings": self.meetings,
             "traffic_light": self.traffic_light,
-            "quality_blocks": sorted(int(b) for b in self.quality_blocks),
             "goals": (self.goals or "").strip(),
             "note": (self.note or "").strip(),
         }
+
+
+def suggested_stage(met: Iterable[str], min_stages: Mapping[str, int]) -> int:
+    """The stage the met criteria support: the highest ``min_stage`` among them, at
+    least 1 (unknown ids count for nothing)."""
+    return max([1, *(int(min_stages[c]) for c in met if c in min_stages)])
+
+
+def stage_disagreement(
+    stage: int | None,
+    met: Iterable[str],
+    min_stages: Mapping[str, int],
+    stage_labels: Mapping[int, str],
+) -> str | None:
+    """A German note when the chosen stage and the met criteria disagree, else None."""
+    if stage is None or stage not in stage_labels:
+        return None
+    met = list(met)
+    suggested = suggested_stage(met, min_stages)
+    if stage == suggested:
+        return None
+    chosen, supported = stage_labels[stage], stage_labels.get(suggested, suggested)
+    if stage > suggested:
+        return (
+            f"Gewählt ist „{chosen}“, die angekreuzten Kriterien stützen aber nur "
+            f"„{supported}“. Bitte prüfen: Fehlt ein Kriterium, oder passt die Stufe nicht?"
+        )
+    return (
+        f"Gewählt ist „{chosen}“, ein angekreuztes Kriterium gilt aber erst ab "
+        f"„{supported}“. Bitte prüfen: Ist die Stufe zu niedrig, oder trifft das "
+        "Kriterium nicht zu?"
+    )
 
 
 def _problem(name: str, value: Any, problem: str, fix: str) -> Problem:
@@ -97,7 +140,7 @@ def validate(
     user: str,
     previous_stage: int | None = None,
     previous_quarter: str | None = None,
-    block_ids: Iterable[int] = (1, 2, 3, 4),
+    criterion_ids: Iterable[str] | None = None,
     stage_labels: dict[int, str] | None = None,
     today: dt.date | None = None,
 ) -> list[Problem]:
@@ -146,17 +189,18 @@ def validate(
                 "Bitte grün, gelb oder rot wählen.",
             )
         )
-    known = set(block_ids)
-    unknown = [b for b in entry.quality_blocks if b not in known]
-    if unknown:
-        problems.append(
-            _problem(
-                "quality_blocks",
-                ", ".join(map(str, unknown)),
-                "Diesen Qualitätsbaustein gibt es nicht",
-                f"Bitte nur die Bausteine {', '.join(map(str, sorted(known)))} wählen.",
+    if criterion_ids is not None:
+        known = list(criterion_ids)
+        unknown = [c for c in entry.criteria if c not in known]
+        if unknown:
+            problems.append(
+                _problem(
+                    "criteria",
+                    ", ".join(map(str, unknown)),
+                    "Dieses Kriterium gibt es nicht",
+                    "Bitte nur Kriterien aus der Liste ankreuzen.",
+                )
             )
-        )
     for name in ("goals", "note"):
         text = (getattr(entry, name) or "").strip()
         if len(text) > MAX_TEXT:

@@ -1,5 +1,6 @@
 """Networks: quarterly status with change against the previous quarter, stage
-distribution per youth office, quality-block progress and one network's history.
+distribution per youth office, which networks exist at the level where they are
+expected (:func:`presence_matrix`) and one network's history.
 
 A Kommune's networks are those coordinated by the youth office responsible for it
 (the Kreisjugendamt for Jüchen, Korschenbroich and Rommerskirchen).
@@ -20,12 +21,15 @@ from core.models import (
     NetworkStatus,
     YouthOffice,
 )
-from core.present.vocabulary import QUALITY_STATES, STAGE_CHANGE, TRAFFIC_LIGHTS
+from core.present.numbers import MISSING
+from core.present.vocabulary import STAGE_CHANGE, TRAFFIC_LIGHTS
 from core.quarters import Quarter
 
 #: A traffic light as the entry form offers it: symbol and word from the vocabulary.
 TRAFFIC_LIGHT_SYMBOLS = {key: term.text for key, term in TRAFFIC_LIGHTS.items()}
 MISSING_NETWORK = "fehlt"
+#: a Kreis-level network (e.g. the Gesundheitskonferenz) that counts for the office
+KREIS_NETWORK = "✓ Kreis"
 
 
 def networks(conn: Connection) -> pd.DataFrame:
@@ -124,7 +128,7 @@ def status_table(
         "partners",
         "meetings",
         "traffic_light",
-        "quality_blocks",
+        "criteria",
         "goals",
         "note",
         "version",
@@ -141,7 +145,26 @@ def status_table(
         change_symbol(s, p) for s, p in zip(df["stage"], df["previous_stage"], strict=True)
     ]
     df["quarter"] = quarter.key
+    _add_criteria_and_sectors(conn, df, quarter)
     return df.reset_index(drop=True)
+
+
+def _add_criteria_and_sectors(conn: Connection, df: pd.DataFrame, quarter: Quarter) -> None:
+    """``criteria_labels`` (the met criteria's labels, catalogue order) and
+    ``partner_sectors`` (active partners per sector at the quarter's end; None where
+    the network has no register) for each row of a status table, in place."""
+    from core.catalogue import network_criteria
+    from core.partners import by_sector, registers
+
+    catalogue = network_criteria(conn)
+    labels = dict(zip(catalogue["id"], catalogue["label"], strict=True)) if len(catalogue) else {}
+    df["criteria_labels"] = [
+        [labels[c] for c in labels if isinstance(met, list) and c in met] for met in df["criteria"]
+    ]
+    found = registers(conn, [int(n) for n in df["network_id"]])
+    df["partner_sectors"] = [
+        by_sector(found[int(n)], quarter.end) if int(n) in found else None for n in df["network_id"]
+    ]
 
 
 def stage_distribution(
@@ -243,44 +266,98 @@ def stage_trend(
     return grid
 
 
-def quality_matrix(
-    conn: Connection, quarter: Quarter, youth_office_id: str | None = None
-) -> pd.DataFrame:
-    """Quality items × youth offices for a quarter: "● erledigt ↑", "○ offen" and so on.
+def _offices_in_district(conn: Connection) -> dict[str, set[str]]:
+    """Each Kreis (area id) with the youth offices working in it: those of its
+    Kommunen and the Kreis's own (the Kreisjugendamt)."""
+    rows = conn.execute(select(Area.id, Area.level, Area.parent_id, Area.youth_office_id)).all()
+    out: dict[str, set[str]] = {}
+    for r in rows:
+        if r.level == "district" and r.youth_office_id:
+            out.setdefault(r.id, set()).add(r.youth_office_id)
+        elif r.level == "municipality" and r.parent_id and r.youth_office_id:
+            out.setdefault(r.parent_id, set()).add(r.youth_office_id)
+    return out
 
-    Columns: block_id, block_title, item_id, item, then one column per youth office
-    (its name). ↑ marks an item that moved forward against the previous quarter.
-    """
-    from core.quality import quality_progress  # moved; the matrix goes with the old tab
 
-    df = quality_progress(conn, quarter, youth_office_id)
-    if df.empty:
-        return pd.DataFrame(columns=["block_id", "block_title", "item_id", "item"])
-    cells = zip(df["state"], df["change"], strict=True)
-    df = df.assign(cell=[f"{QUALITY_STATES[s].text} {c}".strip() for s, c in cells])
-    wide = df.pivot(
-        index=["block_id", "block_title", "item_id", "item"], columns="youth_office", values="cell"
+def _sozialraeume(conn: Connection) -> pd.DataFrame:
+    """Every Sozialraum with its Kommune and youth office."""
+    rows = conn.execute(
+        select(Area.id, Area.parent_id, Area.youth_office_id).where(Area.level == "area")
     )
-    offices = df.drop_duplicates("youth_office_id")["youth_office"].tolist()
-    wide = wide[offices].fillna("–").reset_index()
-    wide.columns.name = None
-    return wide.sort_values(["block_id", "item_id"]).reset_index(drop=True)
+    return pd.DataFrame(rows.all(), columns=["area_id", "municipality_id", "youth_office_id"])
+
+
+def _own_cell(count: int) -> str:
+    return "✓" if count == 1 else (f"✓ {count}" if count else MISSING_NETWORK)
 
 
 def presence_matrix(conn: Connection) -> pd.DataFrame:
-    """Network kind × youth office as a table: "✓" (or "✓ 2" for two) or "fehlt".
+    """Network kind × youth office, each kind at the level where it is expected.
 
-    Columns: kind, then one column per youth office (its name, ordered by name); rows
-    in catalogue order of the kinds.
+    Columns: kind, expected_level (``kreis``/``jugendamt``/``sozialraum``), then one
+    column per youth office (its name, ordered by name); rows in catalogue order.
+    Cells: "✓" (or "✓ 2" for two) for the office's own networks of the kind; for a
+    Kreis-level kind (Gesundheitskonferenz, Bildungsnetzwerk) "✓ Kreis" when a network
+    scoped to the whole Kreis exists, for every youth office in that Kreis; for a
+    Sozialraum-level kind "in 3 von 12 Sozialräumen" (a network scoped to a Sozialraum
+    covers it, one scoped to a Kommune all of its Sozialräume), "✓" when all are
+    covered. "fehlt" only where a network is expected and there is none.
     """
+    from core.catalogue import network_kinds
+
     grid = network_matrix(conn)
     if grid.empty:
-        return pd.DataFrame(columns=["kind"])
+        return pd.DataFrame(columns=["kind", "expected_level"])
+    kinds = network_kinds(conn).set_index("id")
+    levels = kinds["expected_level"].to_dict()
+    nets = networks(conn)
+    districts = _offices_in_district(conn)
+    kreis_nets = nets[nets["scope_level"] == "district"] if not nets.empty else pd.DataFrame()
+    kreis_kinds: dict[str, set[str]] = {}  # youth office -> kinds with a Kreis network
+    for r in kreis_nets.itertuples():
+        for office in districts.get(str(r.scope_area_id), set()):
+            kreis_kinds.setdefault(office, set()).add(str(r.kind_id))
+    areas = _sozialraeume(conn)
+    cells = []
+    for r in grid.itertuples():
+        level = levels.get(r.kind_id, "jugendamt")
+        if level == "sozialraum":
+            cells.append(_sozialraum_cell(nets, areas, str(r.youth_office_id), str(r.kind_id)))
+        elif (
+            level == "kreis"
+            and not r.networks
+            and r.kind_id in kreis_kinds.get(str(r.youth_office_id), set())
+        ):
+            cells.append(KREIS_NETWORK)
+        else:
+            cells.append(_own_cell(int(r.networks)))
     grid = grid.assign(
-        cell=["✓" if n == 1 else (f"✓ {n}" if n else MISSING_NETWORK) for n in grid["networks"]]
+        cell=cells, expected_level=[levels.get(k, "jugendamt") for k in grid["kind_id"]]
     )
-    kinds = grid.drop_duplicates("kind_id").sort_values("kind_position")["kind"].tolist()
-    wide = grid.pivot(index="kind", columns="youth_office", values="cell").loc[kinds]
+    order = grid.drop_duplicates("kind_id").sort_values("kind_position")
+    wide = grid.pivot(index="kind", columns="youth_office", values="cell").loc[order["kind"]]
     wide = wide[sorted(wide.columns)]
     wide.columns.name = None
+    wide.insert(0, "expected_level", order["expected_level"].tolist())
     return wide.reset_index()
+
+
+def _sozialraum_cell(nets: pd.DataFrame, areas: pd.DataFrame, office: str, kind: str) -> str:
+    mine = areas[areas["youth_office_id"] == office]
+    total = len(mine)
+    if not total:
+        return MISSING
+    of_kind = nets[nets["kind_id"] == kind] if not nets.empty else nets
+    scopes = set(of_kind["scope_area_id"]) if not of_kind.empty else set()
+    covered = int(
+        sum(
+            1
+            for a, m in zip(mine["area_id"], mine["municipality_id"], strict=True)
+            if a in scopes or m in scopes
+        )
+    )
+    if covered == total:
+        return "✓"
+    if covered == 0:
+        return f"in keinem von {total} Sozialräumen"
+    return f"in {covered} von {total} Sozialräumen"

@@ -1,6 +1,6 @@
 """Netzwerke: the networks' status in the Berichtsquartal, their stages over the quarters
-up to it, the quality blocks per youth office, one network's history, the network map
-and the entry form."""
+up to it, one network's history, the network map and the entry form. The quality
+blocks have a page of their own (Qualitätsbausteine), linked from the intro."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import streamlit as st
 from core.catalogue import network_kinds, network_stages
 from core.networks import (
     presence_matrix,
-    quality_matrix,
     stage_distribution,
     stage_trend,
     status_table,
@@ -21,7 +20,6 @@ from core.present.network_tables import (
     distribution_of,
     network_status_table,
     presence_of,
-    quality_of,
     trend_of,
 )
 from core.selection import Selection
@@ -31,7 +29,6 @@ from ui.network_tables import (
     choose_scope,
     history_section,
     matrix_section,
-    quality_section,
     stages_help,
     stages_section,
     status_section,
@@ -42,13 +39,13 @@ from ui.query import query
 TITLE = "Netzwerke"
 INTRO = (
     "Wie weit sind die Netzwerke gegen Kinderarmut? Je Netzwerk die Meldung der "
-    "Koordination für das Berichtsquartal, die Entwicklung über die Quartale und der "
-    "Stand der Qualitätsbausteine je Jugendamt."
+    "Koordination für das Berichtsquartal, die Entwicklung über die Quartale und welche "
+    "Netzwerke es gibt."
 )
+QUALITY_LINK = "Stand der Qualitätsbausteine je Jugendamt"
 TABS = [
     "Status im Quartal",
     "Entwicklungsstufen",
-    "Qualitätsbausteine",
     "Verlauf eines Netzwerks",
     "Netzwerkkarte",
     "Status melden",
@@ -59,6 +56,7 @@ def render(sel: Selection) -> None:
     """The Netzwerke page for the selection."""
     st.title(TITLE)
     st.caption(INTRO)
+    st.page_link("pages/quality.py", label=QUALITY_LINK, icon=":material/checklist:")
     stages_df = query(network_stages)
     muni_office = query(youth_office_of, sel.municipality_id) if sel.municipality_id else None
     office, kind = choose_scope(sel, query(youth_offices), query(network_kinds), muni_office)
@@ -69,11 +67,10 @@ def render(sel: Selection) -> None:
     trend = query(stage_trend, sel.history, office, kind)
     status_tab = query(network_status_table, q, None, office, kind)
     dist_tab, trend_tab = distribution_of(dist, q), trend_of(trend, sel.history)
-    quality_tab = quality_of(query(quality_matrix, q, office), q)
     matrix_tab = presence_of(query(presence_matrix))
     # the page's Stand: what it shows as of the Berichtsquartal (the trend and a
     # network's history carry a Stand per row, see core/present/stand.py)
-    data_status(status_tab.stand | dist_tab.stand | quality_tab.stand, SOURCE)
+    data_status(status_tab.stand | dist_tab.stand, SOURCE)
 
     stages = dict(zip(stages_df["id"].astype(int), stages_df["label"], strict=True))
     help_text = stages_help(stages_df)
@@ -83,12 +80,10 @@ def render(sel: Selection) -> None:
     with tabs[1]:
         stages_section((dist_tab, trend_tab), (dist, trend), stages, sel, help_text)
     with tabs[2]:
-        quality_section(quality_tab, sel)
-    with tabs[3]:
         history_section(status, stages, sel, help_text)
-    with tabs[4]:
+    with tabs[3]:
         matrix_section(matrix_tab)
-    with tabs[5]:
+    with tabs[4]:
         render_entry_form(sel, status, stages_df)
 
 

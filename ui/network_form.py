@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.catalogue import quality_items
+from core.catalogue import network_criteria
 from core.config import database_url
 from core.errors import ConflictError, DataError, PraevError
 from core.escaping import markdown_lines, markdown_text
@@ -29,11 +29,14 @@ from core.network_entry import (
     MAX_TEXT,
     VALUE_FIELDS,
     Prefill,
+    RegisterEdit,
     StatusEntry,
     format_timestamp,
     prefill,
     reportable_networks,
     save_status,
+    stage_disagreement,
+    suggested_stage,
 )
 from core.networks import TRAFFIC_LIGHT_SYMBOLS, youth_offices
 from core.networks import networks as all_networks
@@ -44,7 +47,13 @@ from core.selection import Selection
 from core.users import User
 from ui.auth import current_user
 from ui.db import get_engine
-from ui.network_review import NO_BLOCKS, change_log, conflict_view
+from ui.network_review import change_log, conflict_view
+from ui.partner_editor import (
+    derived_count,
+    edited_rows,
+    partner_editor,
+    put_register,
+)
 from ui.query import after_write, database_error, query
 
 EDITING_OFF = (
@@ -82,10 +91,14 @@ SOURCE_PREVIOUS = (
 SOURCE_EMPTY = "Das ist die erste Meldung dieses Netzwerks."
 DRAFT_RESTORED = "Ihre noch nicht gespeicherte Eingabe ist wiederhergestellt."
 HELP_STAGE = "Die Stufe, auf der das Netzwerk in diesem Quartal arbeitet."
-HELP_PARTNERS = "Einrichtungen und Dienste, die im Quartal verbindlich mitarbeiten."
 HELP_MEETINGS = "Sitzungen des Netzwerks oder seiner Arbeitsgruppen in diesem Quartal."
 HELP_LIGHT = TRAFFIC_LIGHT_HELP
-HELP_BLOCKS = "Die Qualitätsbausteine, die das Netzwerk erreicht hat."
+HELP_CRITERIA = (
+    "Was auf das Netzwerk zutrifft. Jedes Kriterium gilt ab einer Stufe; die Stufe, die "
+    "die Kriterien stützen, steht darunter. Die gewählte Stufe bleibt Ihre Einschätzung."
+)
+SUGGESTED = "Aus den Kriterien: **{stage}**"
+MIN_STAGE = "ab {stage}"
 HELP_NOTE = "Was im Quartal wichtig war. Pflicht, wenn die Stufe um mehr als eins springt."
 SUBMIT = "Speichern"
 PROBLEMS = "Nicht gespeichert, bitte korrigieren:"
@@ -93,9 +106,10 @@ SAVED = "Gespeichert: {network}, {quarter} (Fassung {version}, {by})."
 TOOK_THEIRS = "Die gespeicherte Fassung steht jetzt im Formular."
 P = "nf_"
 KEY_NETWORK = P + "network"
-FIELD_KEYS = {f: P + f for f in VALUE_FIELDS}
+FIELD_KEYS = {f: P + f for f in VALUE_FIELDS if f not in ("criteria", "partners")}
+S_CRITERIA, S_PARTNERS = "_nf_criteria", "_nf_partners"
 S_LOADED, S_VERSION, S_PREFILL = "_nf_loaded", "_nf_version", "_nf_prefill"
-S_DRAFTS, S_RESTORED = "_nf_drafts", "_nf_restored"
+S_DRAFTS, S_RESTORED, S_LOADED_REGISTER = "_nf_drafts", "_nf_restored", "_nf_loaded_register"
 S_PROBLEMS, S_CONFLICT, S_FLASH, S_ERROR = "_nf_problems", "_nf_conflict", "_nf_flash", "_nf_error"
 
 Pair = tuple[int, str]
@@ -114,15 +128,28 @@ def _fresh_prefill(pair: Pair) -> Prefill:
         raise database_error(exc, database_url()) from exc
 
 
+def _criterion_key(criterion_id: str) -> str:
+    return f"{P}crit_{criterion_id}"
+
+
 def _put_values(values: dict[str, Any]) -> None:
     for name, key in FIELD_KEYS.items():
-        value = values.get(name)
-        _state()[key] = list(value or []) if name == "quality_blocks" else value
+        _state()[key] = values.get(name)
+    met = set(values.get("criteria") or [])
+    for cid in _state().get(S_CRITERIA, []):
+        _state()[_criterion_key(cid)] = cid in met
+    _state()[S_PARTNERS] = values.get("partners")
 
 
-def _form_values() -> dict[str, Any]:
+def _form_values(quarter: str) -> dict[str, Any]:
+    """The values in the form; the partner count derived from the register where it
+    has rows, else the count carried from the last report."""
     values = {name: _state().get(key) for name, key in FIELD_KEYS.items()}
-    values["quality_blocks"] = sorted(values["quality_blocks"] or [])
+    values["criteria"] = [
+        c for c in _state().get(S_CRITERIA, []) if _state().get(_criterion_key(c))
+    ]
+    counted = derived_count(edited_rows(), parse_quarter(quarter).end)
+    values["partners"] = counted if counted is not None else _state().get(S_PARTNERS)
     return values
 
 
@@ -135,18 +162,27 @@ def _load(pair: Pair) -> None:
     if pair in drafts:
         _put_values(drafts[pair]["values"])
         _state()[S_VERSION] = drafts[pair]["version"]
+        put_register(drafts[pair]["register"])
+        _state()[S_LOADED_REGISTER] = drafts[pair]["loaded"]
     else:
         _put_values(pf.values)
         _state()[S_VERSION] = pf.version
+        put_register(pf.register)
+        _state()[S_LOADED_REGISTER] = list(pf.register)
     _state()[S_LOADED] = pair
     for key in (S_PROBLEMS, S_ERROR):
         _state().pop(key, None)
 
 
-def _save(pair: Pair, values: dict[str, Any], version: int | None) -> None:
+def _save(pair: Pair, values: dict[str, Any], version: int | None, edit: RegisterEdit) -> None:
     """Save and record the outcome in session_state (runs inside a button callback)."""
     user = current_user()
-    _state().setdefault(S_DRAFTS, {})[pair] = {"values": values, "version": version}
+    _state().setdefault(S_DRAFTS, {})[pair] = {
+        "values": values,
+        "version": version,
+        "register": list(edit.edited),
+        "loaded": list(edit.loaded),
+    }
     for key in (S_PROBLEMS, S_ERROR, S_FLASH):
         _state().pop(key, None)
     entry = StatusEntry(
@@ -156,12 +192,12 @@ def _save(pair: Pair, values: dict[str, Any], version: int | None) -> None:
         partners=values["partners"],
         meetings=values["meetings"],
         traffic_light=values["traffic_light"],
-        quality_blocks=tuple(values["quality_blocks"]),
+        criteria=tuple(values["criteria"]),
         goals=values["goals"] or "",
         note=values["note"] or "",
     )
     try:  # the permission is checked in the save path, not only in the UI
-        saved = save_status(get_engine(), user, entry, version)
+        saved = save_status(get_engine(), user, entry, version, edit=edit)
     except DataError as exc:
         _state()[S_PROBLEMS] = exc.problems
         return
@@ -170,6 +206,7 @@ def _save(pair: Pair, values: dict[str, Any], version: int | None) -> None:
         _state()[S_CONFLICT] = {
             "pair": pair,
             "mine": values,
+            "edit": edit,
             "theirs": exc.current,
             "text": str(exc),
         }
@@ -182,39 +219,29 @@ def _save(pair: Pair, values: dict[str, Any], version: int | None) -> None:
         return
     _state()[S_DRAFTS].pop(pair, None)
     _state().pop(S_CONFLICT, None)
-    _state()[S_VERSION] = saved["version"]
-    _put_values(saved)
-    _state()[S_PREFILL] = Prefill(
-        {f: saved[f] for f in VALUE_FIELDS}, saved["version"], "current", pair[1], record=saved
-    )
-    _state()[S_FLASH] = saved
     after_write()
+    _load(pair)  # the saved status and the register with its new rows' numbers
+    _state()[S_FLASH] = saved
 
 
 def _on_submit() -> None:
     pair = _state()[S_LOADED]
-    _save(pair, _form_values(), _state().get(S_VERSION))
+    loaded, edited = _state().get(S_LOADED_REGISTER, []), edited_rows()
+    edit = RegisterEdit(tuple(loaded), tuple(edited))
+    _save(pair, _form_values(pair[1]), _state().get(S_VERSION), edit)
 
 
 def _on_overwrite() -> None:
     conflict = _state()[S_CONFLICT]
     _put_values(conflict["mine"])
-    _save(conflict["pair"], conflict["mine"], conflict["theirs"]["version"])
+    put_register(list(conflict["edit"].edited))
+    _save(conflict["pair"], conflict["mine"], conflict["theirs"]["version"], conflict["edit"])
 
 
 def _on_take_theirs() -> None:
     conflict = _state().pop(S_CONFLICT)
-    theirs = conflict["theirs"]
-    _put_values(theirs)
-    _state()[S_VERSION] = theirs["version"]
     _state()[S_DRAFTS].pop(conflict["pair"], None)
-    _state()[S_PREFILL] = Prefill(
-        {f: theirs[f] for f in VALUE_FIELDS},
-        theirs["version"],
-        "current",
-        conflict["pair"][1],
-        record=theirs,
-    )
+    _load(conflict["pair"])  # their status and the register as it is now
     _state()[S_FLASH] = TOOK_THEIRS
 
 
@@ -284,6 +311,37 @@ def _office_names() -> dict[str, str]:
     return dict(zip(offices["id"], offices["name"], strict=True))
 
 
+def _stage_and_criteria(
+    stages: dict[int, str], meanings: dict[int, str], criteria: pd.DataFrame
+) -> None:
+    """The stage, the criteria checklist, the stage the criteria support and, when the
+    two disagree, a warning (saving stays allowed; see core.network_validation)."""
+    left, right = st.columns(2)
+    left.radio(
+        FIELD_LABELS["stage"],
+        list(stages),
+        format_func=lambda s: markdown_text(stages[s]),
+        captions=[markdown_text(meanings[s]) for s in stages],
+        key=FIELD_KEYS["stage"],
+        help=HELP_STAGE,
+    )
+    min_stages = dict(
+        zip(criteria["id"].astype(str), criteria["min_stage"].astype(int), strict=True)
+    )
+    right.markdown(f"**{FIELD_LABELS['criteria']}**", help=HELP_CRITERIA)
+    for c in criteria.itertuples():
+        right.checkbox(
+            markdown_text(str(c.label)),
+            key=_criterion_key(str(c.id)),
+            help=f"{c.description} ({MIN_STAGE.format(stage=stages.get(int(c.min_stage), ''))})",
+        )
+    met = [c for c in min_stages if _state().get(_criterion_key(c))]
+    right.markdown(SUGGESTED.format(stage=markdown_text(stages[suggested_stage(met, min_stages)])))
+    warning = stage_disagreement(_state().get(FIELD_KEYS["stage"]), met, min_stages, stages)
+    if warning:
+        st.warning(markdown_text(warning), icon=":material/rule:")
+
+
 def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.DataFrame) -> None:
     """The entry section: why there is no form, or network/quarter choice and the form.
 
@@ -307,11 +365,11 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
     stages = dict(zip(stages_df["id"].astype(int), stages_df["label"], strict=True))
     meanings = dict(zip(stages_df["id"].astype(int), stages_df["meaning"], strict=True))
     try:
-        items = query(quality_items)
+        criteria = query(network_criteria)
     except PraevError as exc:
         st.error(markdown_lines(str(exc)), icon=":material/error:")
         return
-    blocks = dict(zip(items["block_id"].astype(int), items["block_title"], strict=True))
+    _state()[S_CRITERIA] = [str(c) for c in criteria["id"]]
     left, right = st.columns([3, 1])
     network_id = left.selectbox(
         LABEL_NETWORK, list(labels), format_func=labels.__getitem__, key=KEY_NETWORK
@@ -342,7 +400,7 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
         note = NOT_YOUR_NETWORK.format(office=markdown_text(mine), own=markdown_text(own))
         st.warning(note, icon=":material/lock:")
 
-    with st.form("nf_form", enter_to_submit=False):
+    with st.container(border=True):
         st.markdown(
             "**"
             + FORM_TITLE.format(
@@ -351,18 +409,9 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
             + "**"
         )
         st.caption(_source_note(pf, restored))
-        st.radio(
-            FIELD_LABELS["stage"],
-            list(stages),
-            format_func=lambda s: markdown_text(stages[s]),
-            captions=[markdown_text(meanings[s]) for s in stages],
-            key=FIELD_KEYS["stage"],
-            help=HELP_STAGE,
-        )
-        c1, c2, c3 = st.columns(3)
-        c1.number_input(
-            FIELD_LABELS["partners"], step=1, key=FIELD_KEYS["partners"], help=HELP_PARTNERS
-        )
+        _stage_and_criteria(stages, meanings, criteria)
+        partner_editor(parse_quarter(quarter).end, _state().get(S_PARTNERS), not allowed)
+        c2, c3 = st.columns(2)
         c2.number_input(
             FIELD_LABELS["meetings"], step=1, key=FIELD_KEYS["meetings"], help=HELP_MEETINGS
         )
@@ -374,14 +423,6 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
             key=FIELD_KEYS["traffic_light"],
             help=HELP_LIGHT,
         )
-        st.multiselect(
-            FIELD_LABELS["quality_blocks"],
-            list(blocks),
-            format_func=lambda b: f"{b}. {blocks.get(b, '')}",
-            key=FIELD_KEYS["quality_blocks"],
-            help=HELP_BLOCKS,
-            placeholder=NO_BLOCKS,
-        )
         st.text_area(FIELD_LABELS["goals"], max_chars=MAX_TEXT, key=FIELD_KEYS["goals"], height=80)
         st.text_area(
             FIELD_LABELS["note"],
@@ -391,15 +432,17 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
             help=HELP_NOTE,
         )
         st.caption(SIGNED_AS.format(name=markdown_text(user.name if user else "")))
-        st.form_submit_button(
+        st.button(
             SUBMIT,
             type="primary",
             on_click=_on_submit,
             icon=":material/save:",
             disabled=not allowed,
+            key="nf_submit",
         )
     _messages(names)
     conflict = _state().get(S_CONFLICT)
     if conflict and conflict["pair"] == pair:
-        conflict_view(conflict, stages, _on_take_theirs, _on_overwrite)
+        criterion_labels = dict(zip(criteria["id"].astype(str), criteria["label"], strict=True))
+        conflict_view(conflict, stages, _on_take_theirs, _on_overwrite, criterion_labels)
     change_log(*pair)

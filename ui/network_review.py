@@ -16,7 +16,7 @@ from core.present.numbers import MISSING
 from core.present.vocabulary import TRAFFIC_LIGHTS
 from ui.query import query
 
-NO_BLOCKS = "keine"
+NO_CRITERIA = "keines"
 CONFLICT_MINE = "Ihre Eingabe"
 CONFLICT_THEIRS = "Gespeicherte Fassung {version} ({by})"
 CONFLICT_FIELD = "Angabe"
@@ -29,15 +29,18 @@ LOG_TITLE = "Änderungsprotokoll dieser Meldung"
 LOG_EMPTY = "Noch keine Änderung über das Formular."
 
 
-def shown_value(name: str, value: Any, stages: dict[int, str]) -> str:
-    """A form value as the user reads it: stage label, ampel symbol, block numbers."""
+def shown_value(
+    name: str, value: Any, stages: dict[int, str], criteria: dict[str, str] | None = None
+) -> str:
+    """A form value as the user reads it: stage label, ampel symbol, criteria labels."""
     if name == "stage":
         return stages.get(value, MISSING) if value is not None else MISSING
     if name == "traffic_light":
         term = TRAFFIC_LIGHTS.get(value) if isinstance(value, str) else None
         return term.text if term else MISSING
-    if name == "quality_blocks":
-        return ", ".join(map(str, value)) if value else NO_BLOCKS
+    if name == "criteria":
+        names = criteria or {}
+        return "; ".join(names.get(c, str(c)) for c in value) if value else NO_CRITERIA
     return MISSING if value is None or value == "" else str(value)
 
 
@@ -46,6 +49,7 @@ def conflict_view(
     stages: dict[int, str],
     on_take_theirs: Callable[[], None],
     on_overwrite: Callable[[], None],
+    criteria: dict[str, str] | None = None,
 ) -> None:
     """The saved and the typed version side by side, and the two ways out."""
     mine, theirs = conflict["mine"], conflict["theirs"]
@@ -56,8 +60,12 @@ def conflict_view(
         pd.DataFrame(
             {
                 CONFLICT_FIELD: [FIELD_LABELS[f] for f in VALUE_FIELDS],
-                CONFLICT_MINE: [shown_value(f, mine.get(f), stages) for f in VALUE_FIELDS],
-                theirs_label: [shown_value(f, theirs.get(f), stages) for f in VALUE_FIELDS],
+                CONFLICT_MINE: [
+                    shown_value(f, mine.get(f), stages, criteria) for f in VALUE_FIELDS
+                ],
+                theirs_label: [
+                    shown_value(f, theirs.get(f), stages, criteria) for f in VALUE_FIELDS
+                ],
                 CONFLICT_DIFF: ["≠" if f in changed else "" for f in VALUE_FIELDS],
             }
         ),

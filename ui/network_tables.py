@@ -11,7 +11,7 @@ from core.escaping import markdown_text
 from core.networks import network_history
 from core.present.network_tables import history_of
 from core.present.tables import Table
-from core.present.vocabulary import NO_REPORT, QUALITY_LEGEND, STAGE_CHANGE, TRAFFIC_LIGHT_HELP
+from core.present.vocabulary import NO_REPORT, STAGE_CHANGE, TRAFFIC_LIGHT_HELP
 from core.selection import Selection
 from ui.charts import show
 from ui.network_charts import history_chart, stage_bars, stage_trend_chart
@@ -35,7 +35,10 @@ STATUS_AID = (
     f"{STAGE_CHANGE['up']} eine Stufe weiter, {STAGE_CHANGE['down']} zurückgefallen, "
     f"{STAGE_CHANGE['same']} gleich, „neu“ ohne Meldung im Vorquartal. Die Ampel ist die "
     f"Selbsteinschätzung der Koordination ({TRAFFIC_LIGHT_HELP}). "
-    "„Treffen im Quartal“ zählt die Treffen des Netzwerks und seiner Arbeitsgruppen."
+    "„Treffen im Quartal“ zählt die Treffen des Netzwerks und seiner Arbeitsgruppen. "
+    "„Partner“ zählt die Partner am Quartalsende aus dem Partnerverzeichnis, daneben nach "
+    "Bereich („ohne Partnerverzeichnis“: die Zahl stammt aus einer Meldung oder einem "
+    "Import); „Erfüllte Kriterien“ sind die angekreuzten Kriterien der Stufe."
 )
 STAGES_HELP_HEAD = "Ein Netzwerk wächst in drei Stufen:"
 DIST_TITLE = "Stufen je Jugendamt im {quarter}"
@@ -51,17 +54,6 @@ TREND_AID = (
     "Kooperations- oder Produktionsnetzwerk. Ein niedrigerer Balken heißt: weniger "
     f"Netzwerke haben gemeldet; „{NO_REPORT}“: für dieses Quartal hat keines gemeldet."
 )
-QUALITY_TITLE = "Qualitätsbausteine je Jugendamt im {quarter}"
-QUALITY_HELP = (
-    "Die vier Qualitätsbausteine des Programms „Teilhabe ermöglichen – Kommunale "
-    "Netzwerke gegen Kinderarmut“, die ein Jugendamt Punkt für Punkt bearbeitet."
-)
-QUALITY_AID = (
-    "So lesen Sie die Matrix: je Zeile ein Punkt eines Qualitätsbausteins, je Spalte ein "
-    f"Jugendamt. {QUALITY_LEGEND}; {STAGE_CHANGE['up']} heißt: seit dem Vorquartal "
-    "vorangekommen. Die Netzwerkart-Auswahl gilt hier nicht, die Bausteine gelten je Jugendamt."
-)
-NO_QUALITY = "Für dieses Quartal ist kein Stand der Qualitätsbausteine gemeldet."
 HISTORY_TITLE = "Verlauf eines Netzwerks"
 LABEL_NETWORK = "Netzwerk"
 HISTORY_AID = (
@@ -73,9 +65,13 @@ HISTORY_AID = (
 NO_HISTORY = "Für dieses Netzwerk liegt bis zum Berichtsquartal keine Meldung vor."
 MATRIX_TITLE = "Netzwerkkarte: welche Netzwerke es je Jugendamt gibt"
 MATRIX_AID = (
-    "So lesen Sie die Matrix: je Zeile eine Netzwerkart, je Spalte ein Jugendamt. ✓ das "
-    "Netzwerk besteht (✓ 2: zwei Netzwerke dieser Art, z. B. Sozialraumkonferenzen), "
-    "„fehlt“: für diese Art ist kein Netzwerk erfasst. Die Auswahl oben gilt hier nicht."
+    "So lesen Sie die Matrix: je Zeile eine Netzwerkart, je Spalte ein Jugendamt. "
+    "„erwartet je“ sagt, wo ein Netzwerk dieser Art erwartet wird: eines je Jugendamt, "
+    "eines für den ganzen Kreis (z. B. die Kommunale Gesundheitskonferenz nach dem ÖGDG "
+    "NRW) oder eines je Sozialraum. ✓ das Jugendamt hat ein eigenes Netzwerk (✓ 2: zwei), "
+    "„✓ Kreis“: das Netzwerk des Kreises gilt auch für dieses Jugendamt, „in 3 von 12 "
+    "Sozialräumen“: so viele seiner Sozialräume haben eines. „fehlt“ steht nur, wo ein "
+    "Netzwerk erwartet wird und keines erfasst ist. Die Auswahl oben gilt hier nicht."
 )
 TABLE_EXPANDER = "Daten als Tabelle"
 
@@ -152,16 +148,6 @@ def stages_section(
     show(stage_trend_chart(trend_frame, stages), key="chart_trend")
     with st.expander(TABLE_EXPANDER):
         table_with_csv(trend, key="net_trend")
-
-
-def quality_section(table: Table, sel: Selection) -> None:
-    """The quality items per youth office in the quarter."""
-    st.subheader(QUALITY_TITLE.format(quarter=sel.quarter.label), help=QUALITY_HELP)
-    st.caption(QUALITY_AID)
-    if table.shown.empty:
-        st.info(NO_QUALITY, icon=":material/info:")
-        return
-    table_with_csv(table, key="net_quality")
 
 
 def history_section(

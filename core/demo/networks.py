@@ -1,15 +1,19 @@
-"""Demo networks per youth office, their quarterly status and quality-block progress."""
+"""Demo networks per youth office, their quarterly status, stage criteria and partner
+registers."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from core.demo.figures import FIRST_QUARTER, LAST_QUARTER
 from core.demo.geography import DISTRICT_ID, MUNICIPALITIES, area_id
-from core.quarters import quarter_range
+from core.models import Area, Network, NetworkCriterion, NetworkPartner, NetworkStatus
+from core.quarters import parse_quarter, quarter_range
 
 KINDS = (
     "fruehe_hilfen",
@@ -150,5 +154,185 @@ def status_rows(rng: np.random.Generator, network_ids: list[int]) -> list[dict]:
     return rows
 
 
+#: organisations by sector; "{place}" is the network's Kommune
+PARTNER_POOL: dict[str, tuple[str, ...]] = {
+    "jugendhilfe": (
+        "Erziehungsberatungsstelle {place}",
+        "Kinderschutzbund Ortsverband {place}",
+        "Jugendzentrum {place}",
+        "Allgemeiner Sozialer Dienst {place}",
+        "Schulsozialarbeit {place}",
+        "Familienzentrum Sonnenschein {place}",
+        "Kita Regenbogen {place}",
+        "Kita Pusteblume {place}",
+        "Familienzentrum St. Martin {place}",
+        "Kita Villa Kunterbunt {place}",
+    ),
+    "schule": (
+        "Städtisches Gymnasium {place}",
+        "Gesamtschule {place}",
+        "Städtische Realschule {place}",
+        "Gemeinschaftsgrundschule Am Park {place}",
+        "Katholische Grundschule St. Josef {place}",
+        "Förderschule {place}",
+        "Berufskolleg {place}",
+        "Offene Ganztagsschule Nord {place}",
+    ),
+    "gesundheit": (
+        "Gesundheitsamt Rhein-Kreis Neuss",
+        "Kinder- und Jugendärztlicher Dienst Rhein-Kreis Neuss",
+        "Hebammenpraxis {place}",
+        "Kinderarztpraxis Dr. Schneider {place}",
+        "Frühförderstelle {place}",
+        "Geburtsklinik Rheinland Klinikum",
+    ),
+    "soziales": (
+        "Sozialamt {place}",
+        "Schuldnerberatung {place}",
+        "Schwangerschaftsberatung donum vitae {place}",
+        "Migrationsberatung {place}",
+        "Wohnungslosenhilfe {place}",
+    ),
+    "freie_traeger": (
+        "Caritasverband {place}",
+        "Diakonie Rhein-Kreis Neuss",
+        "AWO Kreisverband Rhein-Kreis Neuss",
+        "DRK Kreisverband Rhein-Kreis Neuss",
+        "Sozialdienst katholischer Frauen {place}",
+        "Der Paritätische Rhein-Kreis Neuss",
+        "Familienbildungsstätte {place}",
+    ),
+    "arbeit": (
+        "Jobcenter Rhein-Kreis Neuss",
+        "Agentur für Arbeit Mönchengladbach",
+        "Kommunales Integrationszentrum Rhein-Kreis Neuss",
+        "Kreishandwerkerschaft Niederrhein",
+    ),
+    "ehrenamt": (
+        "Familienpaten {place}",
+        "Lesepaten {place} e. V.",
+        "Bürgerstiftung {place}",
+        "Tafel {place}",
+    ),
+    "verwaltung": (
+        "Schulverwaltungsamt {place}",
+        "Stadtbibliothek {place}",
+        "Integrationsbeauftragte {place}",
+        "Gleichstellungsstelle {place}",
+    ),
+    "sonstige": (
+        "Volkshochschule {place}",
+        "Musikschule {place}",
+        "Stadtsportbund {place}",
+        "Polizei Rhein-Kreis Neuss, Bezirksdienst",
+    ),
+}
+KREIS_PLACES = ("Korschenbroich", "Jüchen", "Rommerskirchen")
+
+
 def partner_demo(conn: Connection, rng: np.random.Generator, network_ids: list[int]) -> None:
-    """The partner register of every demo network (organisation and sector)."""
+    """The partner register of every demo network, built from its quarterly partner
+    counts (partners join in a quarter where the count rises and leave where it falls),
+    so that the register's count at each quarter's end is the reported one; and the met
+    stage criteria of every status, consistent with its stage."""
+    parents = dict(conn.execute(select(Area.id, Area.name)).tuples().all())
+    places = {
+        r.id: parents.get(r.parent_id, r.name) if r.level == "area" else r.name
+        for r in conn.execute(
+            select(Network.id, Area.name, Area.level, Area.parent_id).join(
+                Area, Area.id == Network.scope_area_id
+            )
+        )
+    }
+    criteria = conn.execute(
+        select(NetworkCriterion.id, NetworkCriterion.min_stage).order_by(NetworkCriterion.position)
+    ).all()
+    partners: list[dict] = []
+    updates: list[dict] = []
+    for nid in network_ids:
+        statuses = conn.execute(
+            select(
+                NetworkStatus.id, NetworkStatus.quarter, NetworkStatus.stage, NetworkStatus.partners
+            )
+            .where(NetworkStatus.network_id == nid)
+            .order_by(NetworkStatus.quarter)
+        ).all()
+        place = str(places.get(nid, "Neuss"))
+        partners.extend(_register(rng, nid, place, [(s.quarter, s.partners) for s in statuses]))
+        met = _criteria_by_stage(rng, criteria)
+        updates.extend({"sid": s.id, "met": met[int(s.stage)]} for s in statuses)
+    if partners:
+        conn.execute(insert(NetworkPartner), partners)
+    if updates:
+        conn.execute(
+            update(NetworkStatus)
+            .where(NetworkStatus.id == bindparam("sid"))
+            .values(criteria=bindparam("met")),
+            updates,
+        )
+
+
+def _criteria_by_stage(rng: np.random.Generator, criteria: Sequence[Any]) -> dict[int, list[str]]:
+    """A network's met criteria at each stage: all that a lower stage had, plus some of
+    the stage's own (at least one from stage 2 on), so the suggested stage is the stage."""
+    met: dict[int, list[str]] = {}
+    have: list[str] = []
+    for stage in (1, 2, 3):
+        own = [str(c.id) for c in criteria if int(c.min_stage) == stage]
+        take = own if stage == 1 else [c for c in own if rng.random() < 0.5]
+        if stage > 1 and not take and own:
+            take = [own[int(rng.integers(len(own)))]]
+        have = [*have, *take]
+        met[stage] = list(have)
+    return met
+
+
+def _register(
+    rng: np.random.Generator, nid: int, place: str, counts: list[tuple[str, int]]
+) -> list[dict]:
+    """Partner rows whose number active at each quarter's end is that quarter's count."""
+    if place == "Rhein-Kreis Neuss":
+        place = KREIS_PLACES[int(rng.integers(len(KREIS_PLACES)))]
+    pool = [
+        (sector, name.format(place=place))
+        for sector, names in PARTNER_POOL.items()
+        for name in names
+    ]
+    order = rng.permutation(len(pool))
+    queue = [pool[i] for i in order]
+    extra = 0
+    active: list[dict] = []
+    rows: list[dict] = []
+
+    def join(day: dt.date) -> None:
+        nonlocal extra
+        if queue:
+            sector, name = queue.pop()
+        else:
+            extra += 1
+            sector, name = "jugendhilfe", f"Kita Nr. {extra} {place}"
+        row = {
+            "network_id": nid,
+            "organisation": name,
+            "sector": sector,
+            "joined_on": day,
+            "left_on": None,
+            "updated_by": "Demodaten",
+        }
+        rows.append(row)
+        active.append(row)
+
+    for key, count in counts:
+        quarter = parse_quarter(key)
+        if not rows:  # the founding partners, before the first report
+            for _ in range(count):
+                year = int(rng.integers(2015, quarter.start.year))
+                join(dt.date(year, int(rng.integers(1, 13)), 1))
+            continue
+        day = quarter.start + dt.timedelta(days=int(rng.integers(0, 80)))
+        while len(active) < count:
+            join(day)
+        while len(active) > count:
+            gone = active.pop(int(rng.integers(len(active))))
+            gone["left_on"] = day
+    return rows

@@ -1,5 +1,11 @@
 """Import of the quarterly network status (stage, partners, meetings, traffic light, …).
 
+Old files keep importing: the partner count ("Partner") is taken where the network has
+no partner register; where it has one, the count is derived from the register
+(partners active at the quarter's end) and a differing number in the file is reported
+as a note. A column "Qualitätsbausteine" is ignored with a note: the quality blocks are
+reported per Jugendamt on the page „Qualitätsbausteine“.
+
 A network is named by its number or its exact name. A name the database does not
 know creates a new network when the row also gives its kind (Netzwerkart), scope area
 (Gebiet) and youth office (Jugendamt); an unknown youth office is created with a
@@ -8,7 +14,6 @@ warning. Upsert key (network, quarter); a changed status gets a new version.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -31,7 +36,8 @@ from core.imports.tables import (
     text_of,
 )
 from core.imports.values import ImpossibleDateError
-from core.models import Area, Network, NetworkStatus, QualityBlock, YouthOffice
+from core.models import Area, Network, NetworkStatus, YouthOffice
+from core.partners import active_count, registers
 from core.present.numbers import format_number
 from core.quarters import quarter_of
 
@@ -72,7 +78,15 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     by_name = {r.name.casefold(): r.id for r in nets} | {str(r.id): r.id for r in nets}
     kinds = code_lookup(network_kinds(conn).to_dict("records"), "id", "label")
     stages = code_lookup(network_stages(conn).to_dict("records"), "label")
-    blocks = set(conn.execute(select(QualityBlock.id)).scalars())
+    if "quality_blocks" in found:
+        findings.warn(
+            None,
+            cells.label("quality_blocks"),
+            None,
+            "Die Spalte „Qualitätsbausteine“ wird nicht mehr eingelesen: die "
+            "Qualitätsbausteine gelten je Jugendamt, nicht je Netzwerk",
+            "Nichts zu tun; die Bausteine bitte auf der Seite „Qualitätsbausteine“ melden.",
+        )
     area_rows = conn.execute(select(Area.id, Area.name)).all()
     resolver = AreaResolver([r.id for r in area_rows], {r.id: r.name for r in area_rows})
     offices = {r.id: r.id for r in conn.execute(select(YouthOffice.id))}
@@ -159,16 +173,6 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             )
         partners = cells.number(line, row, "partners", integer=True, maximum=MAX_PARTNERS)
         meetings = cells.number(line, row, "meetings", integer=True, maximum=MAX_PARTNERS)
-        qb_text = text_of(cells.raw(row, "quality_blocks"))
-        qb = sorted({int(x) for x in re.findall(r"\d+", qb_text)})
-        if any(b not in blocks for b in qb):
-            findings.error(
-                line,
-                cells.label("quality_blocks"),
-                qb_text,
-                "Unbekannter Qualitätsbaustein",
-                "Nummern 1 bis 4 eintragen, durch Komma getrennt, z. B. „1, 2“.",
-            )
         if len(findings.problems) > before or network is None or quarter is None:
             continue
         key = (network, quarter.key)
@@ -191,7 +195,6 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 "partners": int(partners or 0),
                 "meetings": int(meetings or 0),
                 "traffic_light": light,
-                "quality_blocks": qb,
                 "goals": text_of(cells.raw(row, "goals")),
                 "note": text_of(cells.raw(row, "note")),
             }
@@ -213,6 +216,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             "Die Datei enthält keine Einträge",
             f"Je Netzwerk und Quartal eine Zeile eintragen; Muster: Vorlage „{TEMPLATE}“.",
         )
+    _derive_partners(conn, rows, lines, findings, cells.label("partners"))
     findings.raise_if_errors()
     office_write = TableWrite(
         cast(Table, YouthOffice.__table__),
@@ -235,7 +239,6 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             "partners",
             "meetings",
             "traffic_light",
-            "quality_blocks",
             "goals",
             "note",
         ),
@@ -269,6 +272,36 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         findings.warnings,
         preview,
     )
+
+
+def _derive_partners(
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    lines: list[int | None],
+    findings: Findings,
+    column: str | None,
+) -> None:
+    """Set the partner count of rows whose network has a register to the register's
+    count at the quarter's end; a note per row where the file said otherwise."""
+    from core.quarters import parse_quarter
+
+    known = [r["network_id"] for r in rows if isinstance(r["network_id"], int)]
+    found = registers(conn, sorted(set(known)))
+    for row, line in zip(rows, lines, strict=True):
+        partners = found.get(row["network_id"]) if isinstance(row["network_id"], int) else None
+        if not partners:
+            continue
+        derived = active_count(partners, parse_quarter(row["quarter"]).end)
+        if row["partners"] != derived:
+            findings.warn(
+                line,
+                column,
+                format_number(row["partners"], 0),
+                f"Das Netzwerk führt ein Partnerverzeichnis: gezählt werden "
+                f"{format_number(derived, 0)} Partner am Quartalsende, nicht die Zahl der Datei",
+                "Nichts zu tun; Partner bitte im Formular „Status melden“ pflegen.",
+            )
+        row["partners"] = derived
 
 
 def _stage(text: str, stages: Mapping[str, str | int]) -> int | None:

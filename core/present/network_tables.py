@@ -33,7 +33,12 @@ PARTNERS, MEETINGS = "Partner", "Treffen im Quartal"
 #: the columns that hold counts (numbers in the export, de-DE text on screen)
 COUNTS = (PARTNERS, MEETINGS, "Netzwerke")
 STATUS_HEAD = ("Netzwerk", "Art", "Gebiet", "Jugendamt", QUARTER, "Stufe", "Veränderung", "Ampel")
-STATUS_TAIL = ("Letzte Änderung", "Ziele", "Notiz", STAND, SOURCE_COLUMN)
+SECTORS, CRITERIA = "Partner nach Bereich", "Erfüllte Kriterien"
+STATUS_TAIL = (SECTORS, CRITERIA, "Letzte Änderung", "Ziele", "Notiz", STAND, SOURCE_COLUMN)
+#: where a network has no partner register yet (its count was typed or imported)
+NO_REGISTER = "ohne Partnerverzeichnis"
+#: the level at which a network kind is expected, as the network map says it
+LEVEL_LABELS = {"kreis": "Kreis", "jugendamt": "Jugendamt", "sozialraum": "Sozialraum"}
 
 
 def light_text(key: object) -> str:
@@ -84,6 +89,13 @@ def status_of(status: pd.DataFrame, quarter: Quarter, demo: bool = False) -> Tab
     )
     tail = pd.DataFrame(
         {
+            SECTORS: [
+                _sectors(s, r) for s, r in zip(status["partner_sectors"], reported, strict=True)
+            ],
+            CRITERIA: [
+                "; ".join(c) if r else ""
+                for c, r in zip(status["criteria_labels"], reported, strict=True)
+            ],
             "Letzte Änderung": [format_date(_date(d)) for d in status["updated_at"]],
             "Ziele": status["goals"].fillna(""),
             "Notiz": status["note"].fillna(""),
@@ -110,6 +122,17 @@ def network_status_table(
 
     status = status_table(conn, quarter, youth_office_id, municipality_id, kind_id)
     return status_of(status, quarter, is_demo(conn))
+
+
+def _sectors(counts: object, reported: bool) -> str:
+    """``"Jugendhilfe 4, Schule 3"`` from the register; a note where there is none."""
+    from core.partners import sector_text
+
+    if not reported:
+        return ""
+    if not isinstance(counts, dict):
+        return NO_REGISTER
+    return sector_text(counts) or "keine aktiven Partner"
 
 
 def _date(value: object) -> dt.date | None:
@@ -147,26 +170,6 @@ def trend_of(trend: pd.DataFrame, quarters: Sequence[Quarter]) -> Table:
     return Table(shown, export, Stand.of(row_ends), f"netzwerkstufen_verlauf_bis_{last}.csv")
 
 
-QUALITY_KEYS = ("block_id", "block_title", "item_id", "item")
-
-
-def quality_of(matrix: pd.DataFrame, quarter: Quarter) -> Table:
-    """Quality items × youth offices in a quarter (from ``quality_matrix``): one row per
-    item, its block, one column per youth office ("● erledigt ↑")."""
-    offices = [c for c in matrix.columns if c not in QUALITY_KEYS]
-    frame = pd.DataFrame(
-        {
-            "Baustein": matrix["block_id"].astype(str) + ". " + matrix["block_title"],
-            "Punkt": matrix["item_id"] + " " + matrix["item"],
-            **{short_office(o): matrix[o] for o in offices},
-        }
-    )
-    frame[QUARTER] = quarter.label
-    frame[STAND] = format_date(quarter.end)
-    stand = Stand.of([quarter.end]) if len(frame) else Stand()
-    return Table(frame, frame.copy(), stand, f"qualitaetsbausteine_{quarter.key}.csv")
-
-
 def history_of(history: pd.DataFrame, name: str, network_id: int) -> Table:
     """One network's reports, newest first (from ``network_history``); each row has the
     Stand of its quarter."""
@@ -198,7 +201,15 @@ def history_of(history: pd.DataFrame, name: str, network_id: int) -> Table:
 
 
 def presence_of(presence: pd.DataFrame) -> Table:
-    """Network kind × youth office (from ``presence_matrix``): "✓", "✓ 2" or "fehlt".
-    The register of networks has no reference date, so the table has no Stand."""
-    frame = presence.rename(columns={"kind": "Netzwerkart"}).rename(columns=short_office)
+    """Network kind × youth office (from ``presence_matrix``): the level at which the
+    kind is expected ("erwartet je": Kreis, Jugendamt, Sozialraum), then per office
+    "✓", "✓ 2", "✓ Kreis", "in 3 von 12 Sozialräumen" or "fehlt". The register of
+    networks has no reference date, so the table has no Stand."""
+    frame = presence.rename(columns={"kind": "Netzwerkart", "expected_level": EXPECTED})
+    if EXPECTED in frame.columns:
+        frame[EXPECTED] = frame[EXPECTED].map(lambda v: LEVEL_LABELS.get(v, v))
+    frame = frame.rename(columns=short_office)
     return Table(frame, frame.copy(), Stand(), "netzwerkkarte.csv")
+
+
+EXPECTED = "erwartet je"
