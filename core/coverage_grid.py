@@ -5,7 +5,8 @@ any number of quarters at once, so a trend over all quarters costs about as much
 quarter. :mod:`core.coverage` builds its public functions on it.
 
 * Offers and places are counted at the quarter's end (``active_from`` ≤ end ≤
-  ``active_to``); an offer serving several phases has its places divided evenly.
+  ``active_to``); an offer serving several phases has its places per phase where
+  given, else its capacity divided evenly (:func:`core.offers.phase_places`).
 * Children are the latest count on or before the quarter's end (``children_stand``).
 * Coverage: places per 100 children, or offers per 1,000 children (per the phase's
   metric); none where there are no children.
@@ -31,6 +32,7 @@ from sqlalchemy import Connection, select
 from core.areas import areas
 from core.catalogue import life_phases
 from core.models import Offer, OfferLifePhase, Population
+from core.offers import phase_places
 from core.present.numbers import din_round
 from core.present.vocabulary import STATUS_CLOSE, STATUS_GAP, STATUS_REACHED
 from core.privacy import PrivacyRules
@@ -113,15 +115,15 @@ def read_inputs(conn: Connection, until: dt.date) -> CoverageInputs:
             Offer.active_from,
             Offer.active_to,
             OfferLifePhase.life_phase_id,
+            OfferLifePhase.places,
         )
         .join(OfferLifePhase, OfferLifePhase.offer_id == Offer.id)
         .where(Offer.active_from <= until)
     )
     names = ["offer_id", "area_id", "offer_type_id", "capacity", "active_from", "active_to"]
-    links = frame_of(conn.execute(stmt).all(), [*names, "life_phase_id"])
-    # an offer serving several phases has its places divided evenly between them
-    n_phases = links.groupby("offer_id")["life_phase_id"].transform("count")
-    links["places"] = links["capacity"].astype(float) / n_phases
+    links = frame_of(conn.execute(stmt).all(), [*names, "life_phase_id", "phase_places"])
+    # a phase's own places where given, else the capacity shared evenly
+    links["places"] = phase_places(links)
     links["start"] = pd.to_datetime(links["active_from"])
     links["stop"] = pd.to_datetime(links["active_to"])
     kids_stmt = select(
