@@ -275,6 +275,18 @@ def _problem(item: str | None, name: str, value: Any, problem: str, fix: str) ->
     return Problem(FORM, None, column, shown, problem, fix)
 
 
+def item_problems(
+    item: str,
+    values: dict[str, Any],
+    quarter_end: dt.date | None,
+    today: dt.date,
+    steering_ids: set[int],
+) -> list[Problem]:
+    """The problems of one item's values (``ItemEntry.values()``); the column of each
+    problem is ``"Punkt 1.1 · Datum"``, whose part after ``·`` is the field's label."""
+    return _item_problems(item, values, quarter_end, today, steering_ids)
+
+
 def _date_problems(
     item: str, name: str, value: Any, end: dt.date | None, today: dt.date
 ) -> list[Problem]:

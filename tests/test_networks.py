@@ -33,7 +33,8 @@ from core.present.vocabulary import (
 )
 from core.quality import quality_progress
 from core.quarters import Quarter, parse_quarter
-from core.reports.network_slides import network_slide, quality_slide
+from core.reports.network_slides import network_slide
+from core.reports.quality_slides import quality_slide
 from tests.builders import add_network, add_quality, add_tiny_areas
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -52,6 +52,7 @@ KIND_OPTIONS = {
     "population": "Bevölkerung",
     "offers": "Angebote",
     "networks": "Netzwerkstatus",
+    "quality": "Qualitätsbausteine",
 }
 TEMPLATES_HEADING = "Vorlage"
 TEMPLATE_COLUMNS = "Spalten der Vorlage „{title}“"

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.errors import ConflictError, DataError, NotFoundError, PraevError, Problem
-from core.imports import areas, indicators, network_status, offers, population
+from core.imports import areas, indicators, network_status, offers, population, quality
 from core.imports.archive import Limits, check_upload
 from core.imports.batch import KIND_LABELS, Plan, Progress, write_plan
 from core.imports.options import ImportOptions
@@ -44,6 +44,7 @@ KINDS: dict[str, Callable[[Connection, list[ImportFile], ImportOptions], Plan]] 
     "population": population.prepare,
     "offers": offers.prepare,
     "networks": network_status.prepare,
+    "quality": quality.prepare,
 }
 DEMO_REFUSED = (
     "Die Datenbank enthält Demodaten. Echte Daten werden nicht mit Demodaten gemischt. "
@@ -185,7 +186,7 @@ def run_import(
         if plan.warnings and not accept_warnings:
             raise WarningsNotAcceptedError(plan.warnings)
         batch_id = write_plan(conn, plan, allowed.name, progress)
-    if batch_id and kind != "networks":  # network status holds no person counts
+    if batch_id and kind not in ("networks", "quality"):  # these hold no person counts
         publish_all(engine)
     return ImportResult(batch_id, plan.counts(), plan.warnings, replaced)
 

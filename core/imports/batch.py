@@ -38,6 +38,7 @@ KIND_LABELS = {
     "population": "Bevölkerung",
     "offers": "Angebote",
     "networks": "Netzwerkstatus",
+    "quality": "Qualitätsbausteine",
 }
 
 
@@ -53,7 +54,9 @@ class Ref:
 class TableWrite:
     """Rows for one table, upserted by ``key``; ``columns`` are compared and updated.
 
-    ``links`` (offers only): per row the life phase ids, kept in offer_life_phase.
+    ``links`` (offers only): per row the life phase ids, kept in offer_life_phase;
+    ``places`` (offers, when the file has places per phase): per row phase -> places
+    (without it, the places of phases an offer keeps stay as they were).
     ``referenced``: later writes of the plan refer to new rows by :class:`Ref`.
     Tables with ``version``/``updated_by`` get the version bumped and the user set.
     """
@@ -65,6 +68,7 @@ class TableWrite:
     lines: list[int | None] = field(default_factory=list)
     referenced: bool = False
     links: list[tuple[str, ...]] | None = None
+    places: list[dict[str, int | None]] | None = None
     status: list[str] = field(default_factory=list)
     existing: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -127,10 +131,15 @@ def classify(conn: Connection, write: TableWrite) -> None:
     for r in conn.execute(select(*cols, *extra)).mappings():
         existing[_key_of(dict(r), write.key)] = dict(r)
     links: dict[int, tuple[str, ...]] = {}
+    old_places: dict[int, dict[str, int | None]] = {}
     if write.links is not None:
-        for oid, pid in conn.execute(select(OfferLifePhase.offer_id, OfferLifePhase.life_phase_id)):
+        link_rows = select(
+            OfferLifePhase.offer_id, OfferLifePhase.life_phase_id, OfferLifePhase.places
+        )
+        for oid, pid, n in conn.execute(link_rows):
             links.setdefault(oid, ())
             links[oid] = tuple(sorted((*links[oid], pid)))
+            old_places.setdefault(oid, {})[pid] = n
     write.status, write.existing = [], {}
     for i, row in enumerate(write.rows):
         key = _key_of(row, write.key)
@@ -141,7 +150,10 @@ def classify(conn: Connection, write: TableWrite) -> None:
         same = all(_same(row[c], old[c]) for c in write.columns if c in row)
         if write.links is not None:
             old["_links"] = links.get(old["id"], ())
+            old["_places"] = old_places.get(old["id"], {})
             same = same and tuple(sorted(write.links[i])) == old["_links"]
+            if write.places is not None:
+                same = same and write.places[i] == {p: old["_places"].get(p) for p in old["_links"]}
         write.status.append(UNCHANGED if same else CHANGED)
         if not same:
             write.existing[i] = old
@@ -186,7 +198,7 @@ def write_plan(conn: Connection, plan: Plan, user: str, progress: Progress | Non
             for i in new_idx:
                 row = _resolve(write.rows[i], ids) | stamp
                 oid = conn.execute(insert(t).values(**row).returning(t.c.id)).scalar_one()
-                links = [{"offer_id": oid, "life_phase_id": p} for p in write.links[i]]
+                links = _link_rows(write, i, oid, {})
                 if links:
                     conn.execute(insert(OfferLifePhase), links)
         else:
@@ -218,7 +230,7 @@ def write_plan(conn: Connection, plan: Plan, user: str, progress: Progress | Non
                     params.append(
                         {"_id": write.existing[i]["id"]} | {f"_v_{c}": row[c] for c in cols}
                     )
-                    keep = (*cols, "import_batch_id", "_links")
+                    keep = (*cols, "import_batch_id", "_links", "_places")
                     old = {c: write.existing[i][c] for c in keep if c in write.existing[i]}
                     audit.append(
                         {
@@ -237,10 +249,8 @@ def write_plan(conn: Connection, plan: Plan, user: str, progress: Progress | Non
                 for i in changed_idx:
                     oid = write.existing[i]["id"]
                     conn.execute(delete(OfferLifePhase).where(OfferLifePhase.offer_id == oid))
-                    conn.execute(
-                        insert(OfferLifePhase),
-                        [{"offer_id": oid, "life_phase_id": p} for p in write.links[i]],
-                    )
+                    old_links = write.existing[i].get("_places", {})
+                    conn.execute(insert(OfferLifePhase), _link_rows(write, i, oid, old_links))
         if new_idx and write.referenced:
             keycols = [t.c[k] for k in write.key]
             for r in conn.execute(select(t.c.id, *keycols).where(t.c.import_batch_id == batch_id)):
@@ -264,6 +274,18 @@ def write_plan(conn: Connection, plan: Plan, user: str, progress: Progress | Non
     if progress:
         progress(1.0, "fertig")
     return batch_id
+
+
+def _link_rows(
+    write: TableWrite, i: int, offer_id: int, kept: dict[str, int | None]
+) -> list[dict[str, Any]]:
+    """The offer_life_phase rows of row ``i``: its phases with the file's places, or the
+    places kept from before when the file has none."""
+    assert write.links is not None
+    given = write.places[i] if write.places is not None else kept
+    return [
+        {"offer_id": offer_id, "life_phase_id": p, "places": given.get(p)} for p in write.links[i]
+    ]
 
 
 def _report(progress: Progress | None, done: int, total: int) -> None:

@@ -28,6 +28,7 @@ KIND_HELP = {
     "population": "Bevölkerung: Kinder je Gebiet und Lebensphase (CSV/XLSX)",
     "offers": "Angebote (CSV/XLSX)",
     "networks": "Netzwerkstatus je Quartal (CSV/XLSX)",
+    "quality": "Qualitätsbausteine je Jugendamt und Quartal (CSV/XLSX)",
 }
 SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
 

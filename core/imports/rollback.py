@@ -67,7 +67,17 @@ def batches(conn: Connection) -> pd.DataFrame:
 
 
 #: Tables a batch writes, in the order their rows are deleted on rollback.
-ROLLBACK_ORDER = (OfferLifePhase, Offer, NetworkStatus, Network, Population, IndicatorValue, Area)
+ROLLBACK_ORDER = (
+    OfferLifePhase,
+    Offer,
+    NetworkStatus,
+    QualityProgress,
+    QualityReport,
+    Network,
+    Population,
+    IndicatorValue,
+    Area,
+)
 #: (referencing table, its column, referenced table) checked before a rollback deletes rows.
 DEPENDENTS = (
     (IndicatorValue, "area_id", Area),
@@ -117,6 +127,7 @@ def rollback(conn: Connection, batch_id: int, user: str) -> int:
         row_id = int(raw_id) if t.c.id.type.python_type is int else raw_id  # areas: text ids
         old = dict(old)
         links = old.pop("_links", None)
+        places = old.pop("_places", None) or {}
         values = {c: _restore(t, c, v) for c, v in old.items() if c in t.c and c != "version"}
         if "version" in t.c:
             values["version"] = t.c.version + 1
@@ -129,7 +140,10 @@ def rollback(conn: Connection, batch_id: int, user: str) -> int:
             if links:
                 conn.execute(
                     insert(OfferLifePhase),
-                    [{"offer_id": row_id, "life_phase_id": p} for p in links],
+                    [
+                        {"offer_id": row_id, "life_phase_id": p, "places": places.get(p)}
+                        for p in links
+                    ],
                 )
     _check_dependents(conn, batch_id)
     offers = select(Offer.id).where(Offer.import_batch_id == batch_id)

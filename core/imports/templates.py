@@ -163,6 +163,27 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
             ),
         ),
     ),
+    "quality": (
+        Template(
+            "quality",
+            "qualitaetsbausteine.csv",
+            "Qualitätsbausteine je Jugendamt und Quartal",
+            (
+                C("Jugendamt", True, "Name des Jugendamts, z. B. „Jugendamt der Stadt Neuss“"),
+                C("Quartal", True, "z. B. 2025-Q3 oder „3. Quartal 2025“"),
+                C("Punkt", True, "Nummer des Punkts, 1.1 bis 4.4"),
+                C("Stand", True, "offen, begonnen oder erreicht"),
+                C("Datum", False, "seit wann (TT.MM.JJJJ); Pflicht bei „erreicht“"),
+                C("Nachweis", False, "Titel des Dokuments; Pflicht bei „erreicht“"),
+                C("Nachweis-Datum", False, "Datum des Dokuments (TT.MM.JJJJ)"),
+                C("Nachweis-Link", False, "Link (https://…) oder Ablageverweis"),
+                C("Steuerungsnachweis", False, "nur Baustein 4: Nummer eines Steuerungseintrags"),
+                C("Notiz", False, "Bemerkung zum Quartal"),
+            ),
+            "Je Jugendamt und Quartal gehören alle 13 Punkte in die Datei; ein erneuter "
+            "Import ersetzt den Bericht und erhöht seine Fassung.",
+        ),
+    ),
 }
 
 

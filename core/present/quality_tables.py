@@ -149,7 +149,7 @@ def changes_of(changes: pd.DataFrame, quarter: Quarter, demo: bool = False) -> T
             SOURCE_COLUMN: _source(demo),
         }
     ).reset_index(drop=True)
-    return Table(frame, frame.copy(), Stand.of([quarter.end, quarter.previous().end]), name)
+    return Table(frame, frame.copy(), Stand.of([quarter.end]), name)
 
 
 def history_of(history: pd.DataFrame, quarters: Sequence[Quarter], demo: bool = False) -> Table:

@@ -42,7 +42,8 @@ from core.reports.indicator_slides import (
     key_figures_slide,
     map_slide,
 )
-from core.reports.network_slides import network_slide, quality_slide
+from core.reports.network_slides import network_slide
+from core.reports.quality_slides import quality_slide
 from core.reports.spec import (
     footer_text,
     format_cell,

@@ -1,4 +1,5 @@
-"""The network slides of a committee report: network status and quality blocks.
+"""The network slide of a committee report: network status (the Qualitätsbausteine
+slide lives in :mod:`core.reports.quality_slides`).
 
 Built from ``core.networks`` (status_table, stage_distribution, quality_progress) into
 the slide dicts of :mod:`core.reports.content`. Stages, quality states, youth office
@@ -18,18 +19,13 @@ from core.catalogue import network_stages
 from core.inventory import is_demo
 from core.networks import stage_distribution, status_table, youth_office_of
 from core.present.network_tables import SOURCE, status_of
-from core.present.numbers import MISSING, format_date
-from core.present.stand import Stand
 from core.present.tables import Table
 from core.present.vocabulary import (
     NOT_REPORTED,
     NOT_REPORTED_COLOUR,
-    QUALITY_STATES,
-    STAGE_CHANGE,
     short_office,
     stage_colour,
 )
-from core.quality import quality_progress
 from core.quarters import Quarter
 
 TREND_QUARTERS = 8
@@ -152,80 +148,4 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
         ),
         source=SOURCE,
         stand=stand,
-    )
-
-
-def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> dict[str, Any]:
-    """Quality items per youth office (or per block for one office) by state."""
-    office = youth_office_of(conn, municipality_id) if municipality_id else None
-    df = quality_progress(conn, q, office)
-    if df.empty:
-        return _slide(
-            "quality",
-            lead="Für dieses Quartal liegen keine Angaben zu den Qualitätsbausteinen vor.",
-            source=SOURCE,
-            stand=Stand.of([q.end]),
-        )
-    df = df.assign(office=df["youth_office"].map(short_office))
-    by = "office" if df["youth_office_id"].nunique() > 1 else "block_title"
-    heading = "Jugendamt" if by == "office" else "Qualitätsbaustein"
-    groups = list(dict.fromkeys(df[by]))
-    cross = pd.crosstab(df[by], df["state"]).reindex(
-        index=groups, columns=list(QUALITY_STATES), fill_value=0
-    )
-    moved = df[df["change"] == STAGE_CHANGE["up"]].groupby(by).size()
-    frame = pd.DataFrame(
-        {
-            heading: groups,
-            **{term.word: cross[s].tolist() for s, term in QUALITY_STATES.items()},
-            "vorangekommen seit Vorquartal": [int(moved.get(g, 0)) for g in groups],
-        }
-    )
-    items = pd.DataFrame(
-        {
-            "Jugendamt": df["youth_office"],
-            "Baustein": df["block_title"],
-            "Punkt": df["item_id"] + " " + df["item"],
-            "Umsetzung": df["state_label"],
-            "Vorquartal": [
-                QUALITY_STATES[p].word if isinstance(p, str) else MISSING
-                for p in df["previous_state"]
-            ],
-            "Veränderung": df["change"],
-            # "Stand" is a date in every output, never the state of an item
-            "Stand": format_date(q.end),
-        }
-    )
-    done, total = int((df["state"] == "done").sum()), len(df)
-    lead = f"{done} von {total} Punkten der Qualitätsbausteine sind erledigt"
-    lead += f", {int(moved.sum())} sind seit dem Vorquartal vorangekommen."
-    return _slide(
-        "quality",
-        title=f"Qualitätsbausteine {q.label}",
-        lead=lead,
-        charts=[
-            {
-                "kind": "stacked_bar",
-                "title": f"Punkte je {heading} nach Stand",
-                "categories": groups,
-                "series": [
-                    {"name": term.word, "values": cross[s].tolist(), "colour": term.colour}
-                    for s, term in QUALITY_STATES.items()
-                ],
-                "unit": "",
-                "decimals": 0,
-                "horizontal": True,
-            }
-        ],
-        tables=[
-            _table("Qualitätsbausteine", frame, on_slide=True),
-            _table("Qualität Punkte", items),
-        ],
-        reading_aid=(
-            f"So lesen Sie das Diagramm: Je {heading} die Punkte der vier Qualitätsbausteine "
-            "(Angebotsanalyse, Bedarfsklärung, Netzwerkmanagement, Koordination und "
-            "Steuerung) nach Stand: erledigt, in Arbeit, offen."
-        ),
-        source=SOURCE,
-        stand=Stand.of([q.end]),
     )
