@@ -359,5 +359,5 @@ def _sozialraum_cell(nets: pd.DataFrame, areas: pd.DataFrame, office: str, kind:
     if covered == total:
         return "✓"
     if covered == 0:
-        return f"in keinem von {total} Sozialräumen"
+        return f"in keinem von {total} Sozialräumen" if total > 1 else "nicht im Sozialraum"
     return f"in {covered} von {total} Sozialräumen"

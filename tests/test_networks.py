@@ -13,7 +13,6 @@ from core.networks import (
     network_history,
     network_matrix,
     presence_matrix,
-    quality_matrix,
     stage_distribution,
     stage_trend,
     status_table,
@@ -22,6 +21,7 @@ from core.present.network_tables import (
     SOURCE,
     history_of,
     network_status_table,
+    presence_of,
     trend_of,
 )
 from core.present.vocabulary import (
@@ -140,20 +140,59 @@ def test_stage_trend_sums_offices_and_keeps_empty_stages(tiny) -> None:
     assert table.export["Netzwerke"].tolist()[-3:] == [1, 2, 0]
 
 
-def test_quality_matrix_has_symbol_word_and_change(tiny) -> None:
-    with tiny.connect() as conn:
-        df = quality_matrix(conn, Q3).set_index("item_id")
-    assert df.loc["1.1", "Jugendamt A"] == f"{QUALITY_STATES['done'].text} ↑" == "● erreicht ↑"
-    assert df.loc["1.2", "Jugendamt A"] == "○ offen"
-
-
 def test_presence_matrix_marks_missing_networks(tiny) -> None:
     with tiny.connect() as conn:
         df = presence_matrix(conn).set_index("kind")
-    assert list(df.columns) == ["Jugendamt A", "Jugendamt B"]
+    assert list(df.columns) == ["expected_level", "Jugendamt A", "Jugendamt B"]
     assert df.loc["Frühe Hilfen", "Jugendamt A"] == "✓"
     assert df.loc["Frühe Hilfen", "Jugendamt B"] == "fehlt"
     assert len(df) == 10
+
+
+@pytest.fixture
+def levels(engine):
+    """Kreis K (its own youth office jaB, Kommune M2) and Stadt Eins (jaA, two
+    Sozialräume): a Gesundheitskonferenz for the whole Kreis, a Bildungsnetzwerk of
+    Stadt Eins only, a Sozialraumkonferenz in one of its two Sozialräume."""
+    with engine.begin() as conn:
+        add_tiny_areas(conn)
+        add_network(conn, "Gesundheitskonferenz K", "gesundheitskonferenz", "K", "jaB", {})
+        add_network(conn, "Bildungsnetzwerk Eins", "bildungsnetzwerk", "M1", "jaA", {})
+        add_network(conn, "Sozialraumkonferenz Nord", "sozialraumkonferenz", "M1-01", "jaA", {})
+        add_network(conn, "Sozialraumkonferenz Dorf", "sozialraumkonferenz", "M2-01", "jaB", {})
+    return engine
+
+
+def test_presence_counts_each_kind_at_its_expected_level(levels) -> None:
+    with levels.connect() as conn:
+        df = presence_matrix(conn).set_index("kind")
+        table = presence_of(presence_matrix(conn))
+    assert df.loc["Kommunale Gesundheitskonferenz", "expected_level"] == "kreis"
+    # the Kreis's conference counts for every youth office in the Kreis
+    assert df.loc["Kommunale Gesundheitskonferenz", "Jugendamt A"] == "✓ Kreis"
+    assert df.loc["Kommunale Gesundheitskonferenz", "Jugendamt B"] == "✓"
+    # a city's own Bildungsnetzwerk does not count for the rest of the Kreis
+    assert df.loc["Bildungsnetzwerk", "Jugendamt A"] == "✓"
+    assert df.loc["Bildungsnetzwerk", "Jugendamt B"] == "fehlt"
+    # Sozialraumkonferenzen are counted per Sozialraum, never "fehlt"
+    assert df.loc["Sozialraumkonferenz", "Jugendamt A"] == "in 1 von 2 Sozialräumen"
+    assert df.loc["Sozialraumkonferenz", "Jugendamt B"] == "✓"
+    assert "fehlt" not in set(df.loc["Sozialraumkonferenz"])
+    assert df.loc["Frühe Hilfen", "Jugendamt A"] == "fehlt"  # expected per Jugendamt
+    shown = table.shown.set_index("Netzwerkart")
+    assert list(table.shown.columns)[:2] == ["Netzwerkart", "erwartet je"]
+    assert shown.loc["Kommunale Gesundheitskonferenz", "erwartet je"] == "Kreis"
+    assert shown.loc["Sozialraumkonferenz", "erwartet je"] == "Sozialraum"
+    assert shown.loc["Frühe Hilfen", "erwartet je"] == "Jugendamt"
+
+
+def test_no_sozialraum_covered_reads_as_a_count_not_as_missing(levels) -> None:
+    with levels.begin() as conn:
+        conn.exec_driver_sql("delete from network where kind_id = 'sozialraumkonferenz'")
+    with levels.connect() as conn:
+        df = presence_matrix(conn).set_index("kind")
+    assert df.loc["Sozialraumkonferenz", "Jugendamt A"] == "in keinem von 2 Sozialräumen"
+    assert df.loc["Sozialraumkonferenz", "Jugendamt B"] == "nicht im Sozialraum"
 
 
 # --- the status table: one builder, two faces -------------------------------------------
