@@ -167,7 +167,7 @@ def test_invalid_entry_writes_nothing(tiny):
 
 
 def test_unknown_offer(tiny):
-    with pytest.raises(NotFoundError, match="Nr. 999"):
+    with pytest.raises(NotFoundError, match=r"Nr\. 999"):
         save_offer(tiny, ANNA, KITA, 999, 1)
 
 

@@ -1,4 +1,10 @@
-"""Import of offers: name, provider, offer type, life phases, area and/or coordinates.
+"""Import of offers: name, provider, offer type, life phases, area and/or coordinates,
+places per life phase ("Plätze U3", "Plätze Ü3" or "Plätze <Lebensphase>"), target
+group, access features (kostenfrei, aufsuchend, Sprachen), funding end and network.
+
+Every row meets the same rules as the offer form (:func:`core.offer_entry.check`);
+this module reads the cells and the columns only. Files of the older format (without
+the newer columns) still import, and leave those fields of existing offers as they are.
 
 An offer is matched by its ``ID`` column (an offer number of this database, e.g. from
 an export) or else by (name, provider, area). With coordinates but no area, the
@@ -17,9 +23,8 @@ from shapely.geometry import Point
 from sqlalchemy import Connection, Table, select
 
 from core.areas import geometries
-from core.catalogue import life_phases, offer_types
 from core.imports.batch import Plan, TableWrite, classify
-from core.imports.cells import Cells, code_lookup
+from core.imports.cells import Cells
 from core.imports.options import MAX_CAPACITY, ImportOptions, file_hash
 from core.imports.tables import (
     AreaResolver,
@@ -33,6 +38,7 @@ from core.imports.tables import (
     text_of,
 )
 from core.models import Area, Network, Offer
+from core.offer_entry import OfferEntry, OfferRules, check, rules, split_languages
 from core.present.numbers import format_date, format_number
 
 TEMPLATE = "angebote.csv"
@@ -50,7 +56,36 @@ ALIASES = {
     "active_from": ("aktiv_ab", "beginn", "start", "von", "active_from"),
     "active_to": ("aktiv_bis", "ende", "bis", "active_to"),
     "network": ("netzwerk", "network"),
+    "target_group": ("zielgruppe", "target_group"),
+    "free_of_charge": ("kostenfrei", "kostenlos", "free_of_charge"),
+    "outreach": ("aufsuchend", "outreach"),
+    "languages": ("sprachen", "sprache", "languages"),
+    "funded_until": ("gefoerdert_bis", "foerderung_bis", "foerderende", "funded_until"),
 }
+#: Columns every offer row writes (as before the optional ones existed).
+BASE_COLUMNS = (
+    "name",
+    "provider",
+    "offer_type_id",
+    "area_id",
+    "capacity",
+    "active_from",
+    "active_to",
+    "network_id",
+)
+#: Columns written only when the file has them (older files keep what is stored):
+#: canonical column -> offer column.
+OPTIONAL_COLUMNS = {
+    "target_group": "target_group",
+    "free_of_charge": "free_of_charge",
+    "outreach": "outreach",
+    "languages": "languages",
+    "funded_until": "funded_until",
+}
+#: "Plätze U3"/"Plätze Ü3": a Kita's places under and over three.
+PLACE_SHORTCUTS = {"plaetze_u3": "crib", "plaetze_ue3": "kita"}
+YES = {"ja", "j", "x", "1", "wahr", "true", "yes"}
+NO = {"nein", "n", "0", "falsch", "false", "no"}
 
 
 class _Locator:
@@ -92,8 +127,19 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         required["area"] = "Gebiet (oder Breite und Länge)"
     require_columns(table, found, required, TEMPLATE)
     cells = Cells(table, findings, found)
-    types = code_lookup(offer_types(conn).to_dict("records"), "id", "label")
-    phases = code_lookup(life_phases(conn).to_dict("records"), "id", "label")
+    offer_rules = rules(conn)
+    place_columns = _place_columns(table, found, offer_rules)
+    cells.columns.update({f"places:{pid}": key for key, pid in place_columns.items()})
+    labels = {
+        "name": cells.label("name"),
+        "provider": cells.label("provider"),
+        "offer_type": cells.label("offer_type"),
+        "phases": cells.label("phases"),
+        "area": cells.label("area") if "area" in found else "Breite",
+        **{k: cells.label(k) for k in OPTIONAL_COLUMNS if k in found},
+        **{f"places:{pid}": table.labels.get(key, key) for key, pid in place_columns.items()},
+    }
+    optional = {OPTIONAL_COLUMNS[k] for k in OPTIONAL_COLUMNS if k in found}
     area_rows = conn.execute(select(Area.id, Area.name)).all()
     resolver = AreaResolver([r.id for r in area_rows], {r.id: r.name for r in area_rows})
     networks = {str(r.id): r.id for r in conn.execute(select(Network.id, Network.name))}
@@ -102,50 +148,13 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     locator = _Locator(conn) if {"lat", "lon"} <= set(found) else None
     rows: list[dict[str, Any]] = []
     links: list[tuple[str, ...]] = []
+    row_places: list[dict[str, int | None]] = []
     lines: list[int | None] = []
     seen: dict[tuple[Any, ...], int] = {}
     no_start = 0
     for line, row in table.rows:
         ok = True
         before = len(findings.problems)
-        values: dict[str, Any] = {}
-        for canonical in ("name", "provider"):
-            values[canonical] = text_of(cells.raw(row, canonical))
-            if not values[canonical]:
-                findings.error(
-                    line,
-                    cells.label(canonical),
-                    None,
-                    f"Die Pflichtangabe „{cells.label(canonical)}“ fehlt",
-                    "In jeder Zeile den Namen des Angebots und seinen Träger eintragen.",
-                )
-                ok = False
-        type_cell = text_of(cells.raw(row, "offer_type"))
-        values["offer_type_id"] = types.get(normalize(type_cell))
-        if values["offer_type_id"] is None:
-            findings.error(
-                line,
-                cells.label("offer_type"),
-                type_cell,
-                "Diese Angebotsart gibt es nicht",
-                "Eine der sechs Arten eintragen: Begleitung, Begegnung, Bildung, Beratung, "
-                "Betreuung, Information.",
-            )
-            ok = False
-        phase_cell = text_of(cells.raw(row, "phases"))
-        parts = [p for p in re.split(r"[,;|/+]", phase_cell) if p.strip()]
-        phase_ids = tuple(sorted({phases.get(normalize(p), "?" + p.strip()) for p in parts}))
-        bad = [p[1:] for p in phase_ids if p.startswith("?")]
-        if bad or not phase_ids:
-            findings.error(
-                line,
-                cells.label("phases"),
-                phase_cell,
-                "Unbekannte Lebensphase: " + ", ".join(bad) if bad else "Die Lebensphase fehlt",
-                "Eine oder mehrere, durch Komma getrennt: birth, crib, kita, primary, "
-                "secondary, transition (oder die Bezeichnungen wie „Kita“).",
-            )
-            ok = False
         lat = lon = None
         coords_written = any(text_of(cells.raw(row, c)) for c in ("lat", "lon"))
         if locator is not None:
@@ -154,14 +163,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         area_cell = cells.raw(row, "area")
         area_id = resolver.resolve(area_cell) if text_of(area_cell) else None
         if text_of(area_cell) and area_id is None:
-            findings.error(
-                line,
-                cells.label("area"),
-                text_of(area_cell),
-                "Dieses Gebiet gibt es in der Datenbank nicht",
-                "Die Kennung prüfen oder zuerst die Gebiete importieren.",
-            )
-            ok = False
+            area_id = text_of(area_cell)  # the shared rules say it does not exist
         elif area_id is None and lat is not None and lon is not None and locator is not None:
             area_id = locator.area_at(lat, lon)
             if area_id is None:
@@ -211,32 +213,18 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 "Koordinaten oder Gebiet prüfen; übernommen wird das angegebene Gebiet.",
             )
         capacity = cells.number(line, row, "capacity", integer=True, maximum=MAX_CAPACITY)
-        start = cells.date(
-            line,
-            cells.raw(row, "active_from"),
-            cells.label("active_from"),
-            future_ok=True,
-            required=False,
-        )
-        end = cells.date(
-            line,
-            cells.raw(row, "active_to"),
-            cells.label("active_to"),
-            future_ok=True,
-            required=False,
+        places = {
+            pid: cells.number(line, row, f"places:{pid}", integer=True, maximum=MAX_CAPACITY)
+            for pid in place_columns.values()
+        }
+        start, end, funded = (
+            cells.date(line, cells.raw(row, c), cells.label(c), future_ok=True, required=False)
+            for c in ("active_from", "active_to", "funded_until")
         )
         if start is None and text_of(cells.raw(row, "active_from")) == "":
             start = DEFAULT_START
             no_start += 1
-        if start and end and end < start:
-            findings.error(
-                line,
-                cells.label("active_to"),
-                format_date(end),
-                f"Das Ende liegt vor dem Beginn ({format_date(start)})",
-                "Beginn und Ende prüfen.",
-            )
-            ok = False
+        flags = {c: _yes_no(cells, findings, line, row, c) for c in ("free_of_charge", "outreach")}
         network_id = None
         net_cell = text_of(cells.raw(row, "network"))
         if net_cell:
@@ -263,8 +251,31 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                     "Für neue Angebote die Spalte „ID“ leer lassen.",
                 )
                 ok = False
-        if not ok or len(findings.problems) > before or start is None:
+        if len(findings.problems) > before or not ok:
             continue
+        phase_cell = text_of(cells.raw(row, "phases"))
+        entry = OfferEntry(
+            name=text_of(cells.raw(row, "name")),
+            provider=text_of(cells.raw(row, "provider")),
+            offer_type=text_of(cells.raw(row, "offer_type")),
+            area_id=area_id,
+            phases=tuple(p for p in re.split(r"[,;|/+]", phase_cell) if p.strip()),
+            places=places,
+            capacity=capacity,
+            active_from=start,
+            active_to=end,
+            funded_until=funded,
+            network_id=network_id,
+            target_group=text_of(cells.raw(row, "target_group")),
+            free_of_charge=flags["free_of_charge"],
+            outreach=flags["outreach"],
+            languages=split_languages(text_of(cells.raw(row, "languages"))),
+        )
+        problems, values = check(entry, offer_rules, findings.file, line, labels)
+        if problems:
+            findings.problems.extend(problems)
+            continue
+        phase_places = values.pop("phase_places")
         key = ("id", offer_id) if offer_id else (values["name"], values["provider"], area_id)
         if key in seen:
             findings.error(
@@ -278,19 +289,12 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             continue
         seen[key] = line
         rows.append(
-            values
-            | {
-                "area_id": area_id,
-                "lat": lat,
-                "lon": lon,
-                "capacity": int(capacity) if capacity is not None else None,
-                "active_from": start,
-                "active_to": end,
-                "network_id": network_id,
-            }
+            {k: v for k, v in values.items() if k in BASE_COLUMNS or k in optional}
+            | {"lat": lat, "lon": lon}
             | ({"id": offer_id} if offer_id else {})
         )
-        links.append(phase_ids)
+        links.append(tuple(phase_places))
+        row_places.append(phase_places)
         lines.append(line)
     if no_start:
         findings.warn(
@@ -325,10 +329,12 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             "active_from",
             "active_to",
             "network_id",
+            *OPTIONAL_COLUMNS.values(),
         ),
         rows,
         lines,
         links=links,
+        places=row_places if place_columns else None,
     )
     if by_id and len(by_id) != len(rows):
         findings.error(
@@ -355,6 +361,35 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
         ]
     )
     return Plan("offers", file.name, file_hash(files), [write], findings.warnings, preview)
+
+
+def _place_columns(table: Any, found: dict[str, str], r: OfferRules) -> dict[str, str]:
+    """The file's "Plätze <Lebensphase>" columns: column key -> life phase id."""
+    wanted = dict(PLACE_SHORTCUTS)
+    for label_or_id, pid in r.phases.items():
+        wanted.setdefault(normalize(f"plaetze {label_or_id}"), pid)
+    taken = set(found.values())
+    return {k: wanted[k] for k in table.labels if k in wanted and k not in taken}
+
+
+def _yes_no(
+    cells: Cells, findings: Findings, line: int, row: dict[str, Any], canonical: str
+) -> bool | None:
+    """A ja/nein cell: True, False or None (empty); a problem for anything else."""
+    cell = text_of(cells.raw(row, canonical))
+    if not cell:
+        return None
+    word = normalize(cell)
+    if word in YES or word in NO:
+        return word in YES
+    findings.error(
+        line,
+        cells.label(canonical),
+        cell,
+        "Hier wird ja oder nein erwartet",
+        "„ja“, „nein“ eintragen oder leer lassen, wenn es nicht bekannt ist.",
+    )
+    return None
 
 
 def _coords(
