@@ -68,7 +68,8 @@ OLD = {
 def test_an_update_is_described_field_by_field_in_words() -> None:
     new = dict(OLD, traffic_light="gruen", note="neu", version=2, quality_blocks=[1, 3])
     text = describe_change("network_status", "update", OLD, new)
-    assert text == "Ampel: gelb → grün; Erreichte Qualitätsbausteine: 1 → 1, 3; Notiz: geändert"
+    # an entry written before the quality blocks left the form still reads in words
+    assert text == "Ampel: gelb → grün; Notiz: geändert; Erreichte Qualitätsbausteine: 1 → 1, 3"
     assert "{" not in text and "version" not in text.lower()
 
 
@@ -114,7 +115,7 @@ def test_the_log_names_the_network_and_shows_the_time_the_form_showed(writable_u
         nid = int(conn.execute(select(Network.id).where(Network.name == NETWORK)).scalar_one())
         pf = prefill(conn, nid, "2026-Q3")
     values = dict(pf.values, traffic_light="rot", note="Neue Notiz")
-    values["quality_blocks"] = tuple(values["quality_blocks"])
+    values["criteria"] = tuple(values["criteria"])
     saved = save_status(
         engine,
         User("nina", "editor", ("neuss",)),

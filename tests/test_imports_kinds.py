@@ -95,15 +95,15 @@ def test_network_status_creates_the_network_and_versions_changes(areas: Engine) 
                 NetworkStatus.quarter,
                 NetworkStatus.stage,
                 NetworkStatus.traffic_light,
-                NetworkStatus.quality_blocks,
+                NetworkStatus.partners,
                 NetworkStatus.version,
                 NetworkStatus.updated_by,
             ).order_by(NetworkStatus.quarter)
         ).all()
     assert tuple(net) == ("Frühe Hilfen Adorf", "fruehe_hilfen", "ja_a")
     assert [tuple(r) for r in rows] == [
-        ("2025-Q2", 1, "gruen", [1], 1, "koordination"),
-        ("2025-Q3", 2, "gelb", [1, 2], 1, "koordination"),
+        ("2025-Q2", 1, "gruen", 12, 1, "koordination"),
+        ("2025-Q3", 2, "gelb", 14, 1, "koordination"),
     ]
     update = [
         STATUS[0],

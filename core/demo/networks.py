@@ -235,7 +235,7 @@ def partner_demo(conn: Connection, rng: np.random.Generator, network_ids: list[i
     counts (partners join in a quarter where the count rises and leave where it falls),
     so that the register's count at each quarter's end is the reported one; and the met
     stage criteria of every status, consistent with its stage."""
-    parents = dict(conn.execute(select(Area.id, Area.name)).tuples().all())
+    parents = {r.id: r.name for r in conn.execute(select(Area.id, Area.name))}
     places = {
         r.id: parents.get(r.parent_id, r.name) if r.level == "area" else r.name
         for r in conn.execute(

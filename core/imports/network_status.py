@@ -4,7 +4,8 @@ Old files keep importing: the partner count ("Partner") is taken where the netwo
 no partner register; where it has one, the count is derived from the register
 (partners active at the quarter's end) and a differing number in the file is reported
 as a note. A column "Qualitätsbausteine" is ignored with a note: the quality blocks are
-reported per Jugendamt on the page „Qualitätsbausteine“.
+reported per Jugendamt on the page „Qualitätsbausteine“. Notes stand in the preview's
+column "Hinweis" and do not stop the import (unlike warnings, which must be accepted).
 
 A network is named by its number or its exact name. A name the database does not
 know creates a new network when the row also gives its kind (Netzwerkart), scope area
@@ -58,6 +59,12 @@ ALIASES = {
 }
 LIGHTS = {"gruen": "gruen", "grun": "gruen", "green": "gruen", "gelb": "gelb", "yellow": "gelb"}
 LIGHTS |= {"rot": "rot", "red": "rot"}
+#: the preview's column of notes that do not stop the import
+NOTE = "Hinweis"
+BLOCKS_IGNORED = (
+    "Qualitätsbausteine nicht übernommen (sie gelten je Jugendamt: Seite „Qualitätsbausteine“)"
+)
+PARTNERS_DERIVED = "Partner aus dem Partnerverzeichnis: {derived} (Datei: {given})"
 
 
 def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -> Plan:
@@ -78,15 +85,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     by_name = {r.name.casefold(): r.id for r in nets} | {str(r.id): r.id for r in nets}
     kinds = code_lookup(network_kinds(conn).to_dict("records"), "id", "label")
     stages = code_lookup(network_stages(conn).to_dict("records"), "label")
-    if "quality_blocks" in found:
-        findings.warn(
-            None,
-            cells.label("quality_blocks"),
-            None,
-            "Die Spalte „Qualitätsbausteine“ wird nicht mehr eingelesen: die "
-            "Qualitätsbausteine gelten je Jugendamt, nicht je Netzwerk",
-            "Nichts zu tun; die Bausteine bitte auf der Seite „Qualitätsbausteine“ melden.",
-        )
+    ignored_blocks = "quality_blocks" in found
     area_rows = conn.execute(select(Area.id, Area.name)).all()
     resolver = AreaResolver([r.id for r in area_rows], {r.id: r.name for r in area_rows})
     offices = {r.id: r.id for r in conn.execute(select(YouthOffice.id))}
@@ -216,7 +215,10 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             "Die Datei enthält keine Einträge",
             f"Je Netzwerk und Quartal eine Zeile eintragen; Muster: Vorlage „{TEMPLATE}“.",
         )
-    _derive_partners(conn, rows, lines, findings, cells.label("partners"))
+    notes = _derive_partners(conn, rows)
+    if ignored_blocks:
+        for i, note in enumerate(notes):
+            notes[i] = "; ".join(filter(None, [note, BLOCKS_IGNORED]))
     findings.raise_if_errors()
     office_write = TableWrite(
         cast(Table, YouthOffice.__table__),
@@ -260,6 +262,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 "Partner": format_number(r["partners"], 0),
                 "Ampel": r["traffic_light"],
                 "Status": write.status[i],
+                NOTE: notes[i],
             }
             for i, r in enumerate(write.rows[:500])
         ]
@@ -274,34 +277,30 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     )
 
 
-def _derive_partners(
-    conn: Connection,
-    rows: list[dict[str, Any]],
-    lines: list[int | None],
-    findings: Findings,
-    column: str | None,
-) -> None:
+def _derive_partners(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
     """Set the partner count of rows whose network has a register to the register's
-    count at the quarter's end; a note per row where the file said otherwise."""
+    count at the quarter's end; returns the preview's note for each row (empty where
+    the file's count is taken)."""
     from core.quarters import parse_quarter
 
     known = [r["network_id"] for r in rows if isinstance(r["network_id"], int)]
     found = registers(conn, sorted(set(known)))
-    for row, line in zip(rows, lines, strict=True):
+    notes = []
+    for row in rows:
         partners = found.get(row["network_id"]) if isinstance(row["network_id"], int) else None
         if not partners:
+            notes.append("")
             continue
         derived = active_count(partners, parse_quarter(row["quarter"]).end)
-        if row["partners"] != derived:
-            findings.warn(
-                line,
-                column,
-                format_number(row["partners"], 0),
-                f"Das Netzwerk führt ein Partnerverzeichnis: gezählt werden "
-                f"{format_number(derived, 0)} Partner am Quartalsende, nicht die Zahl der Datei",
-                "Nichts zu tun; Partner bitte im Formular „Status melden“ pflegen.",
+        notes.append(
+            PARTNERS_DERIVED.format(
+                derived=format_number(derived, 0), given=format_number(row["partners"], 0)
             )
+            if row["partners"] != derived
+            else ""
+        )
         row["partners"] = derived
+    return notes
 
 
 def _stage(text: str, stages: Mapping[str, str | int]) -> int | None:
