@@ -26,7 +26,6 @@ from core.networks import (
     network_history,
     networks,
     presence_matrix,
-    quality_matrix,
     stage_distribution,
     stage_trend,
     status_table,
@@ -53,7 +52,6 @@ def measure(engine: Engine, label: str, saves: int) -> None:
             "status_table": lambda: status_table(conn, last),
             "stage_distribution": lambda: stage_distribution(conn, [last]),
             "stage_trend (all quarters)": lambda: stage_trend(conn, quarters),
-            "quality_matrix": lambda: quality_matrix(conn, last),
             "presence_matrix": lambda: presence_matrix(conn),
             "network_history": lambda: network_history(conn, first_net, quarters),
             "prefill": lambda: prefill(conn, first_net, last.key),
@@ -66,7 +64,9 @@ def measure(engine: Engine, label: str, saves: int) -> None:
     with engine.connect() as conn:
         version = prefill(conn, first_net, last.key).version
     for i in range(saves):
-        entry = StatusEntry(first_net, last.key, 2, 10 + i % 50, 1, "gruen", (1,), "Ziel", "")
+        entry = StatusEntry(
+            first_net, last.key, 2, 10 + i % 50, 1, "gruen", ("austausch",), "Ziel", ""
+        )
         start = time.perf_counter()
         saved = save_status(engine, operator("Benchmark"), entry, version)
         times.append((time.perf_counter() - start) * 1000)

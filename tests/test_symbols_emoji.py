@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from matplotlib import ft2font
 
-from core.networks import presence_matrix, quality_matrix
-from core.present.network_tables import network_status_table, presence_of, quality_of
+from core.networks import presence_matrix
+from core.present.network_tables import network_status_table, presence_of
 from core.present.vocabulary import (
     QUALITY_LEGEND,
     QUALITY_STATES,
@@ -132,11 +132,10 @@ def test_traffic_lights_and_quality_states_differ_in_shape_not_only_in_colour() 
 
 def test_the_entry_form_explains_the_lights_as_the_tables_show_them() -> None:
     from ui.network_form import HELP_LIGHT
-    from ui.network_tables import QUALITY_AID, STATUS_AID
+    from ui.network_tables import STATUS_AID
 
     assert HELP_LIGHT == TRAFFIC_LIGHT_HELP
     assert TRAFFIC_LIGHT_HELP in STATUS_AID
-    assert QUALITY_LEGEND in QUALITY_AID
 
 
 Q3 = parse_quarter("2026-Q3")
@@ -145,13 +144,12 @@ Q3 = parse_quarter("2026-Q3")
 def test_network_tables_of_the_demo_show_shapes_and_words(demo_engine) -> None:
     with demo_engine.connect() as conn:
         status = network_status_table(conn, Q3).shown
-        quality = quality_of(quality_matrix(conn, Q3), Q3).shown
         presence = presence_of(presence_matrix(conn)).shown
     lights = set(status["Ampel"])
     assert {"● grün", "▲ gelb", "■ rot"} <= lights <= {"● grün", "▲ gelb", "■ rot", "–"}
-    cells = set(quality.drop(columns=["Baustein", "Punkt", "Quartal", "Stand"]).to_numpy().ravel())
-    assert {c.split()[0] for c in cells} == {"●", "◐", "○"}
-    for frame in (status, quality, presence):
+    cells = set(presence.drop(columns=["Netzwerkart", "erwartet je"]).to_numpy().ravel())
+    assert {"✓", "✓ Kreis", "fehlt"} <= cells
+    for frame in (status, presence):
         text = " ".join(map(str, [*frame.columns, *frame.to_numpy().ravel()]))
         assert not emoji_in(text)
 
