@@ -56,9 +56,7 @@ def test_the_quarter_shows_states_changes_and_evidence(monkeypatch, demo_url) ->
     at = _open(monkeypatch, demo_url)
     text = shown_text(at)
     assert "Stand je Punkt und Jugendamt" in text and "Veränderungen seit dem Vorquartal" in text
-    matrix = next(
-        d.value for d in at.dataframe if list(d.value.columns)[:2] == ["Baustein", "Punkt"]
-    )
+    matrix = next(d.value for d in at.dataframe if list(d.value.columns)[:1] == ["Punkt"])
     assert "Neuss" in matrix.columns and len(matrix) == 13
     assert set(matrix["Neuss"].str.split(" ").str[:2].str.join(" ")) <= {
         "● erreicht",
@@ -96,9 +94,7 @@ def test_editor_of_neuss_saves_a_report_after_fixing_the_problems(
     _submit(at)
     success = "\n".join(as_shown(str(s.value)) for s in at.success)
     assert "Gespeichert: Bericht Neuss, 3. Quartal 2026 (Fassung 2, nina)" in success
-    matrix = next(
-        d.value for d in at.dataframe if list(d.value.columns)[:2] == ["Baustein", "Punkt"]
-    )
+    matrix = next(d.value for d in at.dataframe if list(d.value.columns)[:1] == ["Punkt"])
     row = matrix[matrix["Punkt"].str.startswith(item + " ")].iloc[0]
     assert row["Neuss"].startswith("● erreicht")
 

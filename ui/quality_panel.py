@@ -373,7 +373,7 @@ def _item_rows(items: pd.DataFrame, records: dict[int, str]) -> None:
         st.markdown(f"**{int(block_id)}. {markdown_text(block['block_title'].iloc[0])}**")
         for r in block.itertuples():
             item = str(r.id)
-            with st.container(border=True):
+            with st.container(border=True, key=f"qf_box_{item.replace('.', '_')}"):
                 st.markdown(f"{markdown_text(item)} {markdown_text(r.label)}")
                 c1, c2, c3 = st.columns([2, 1, 1])
                 c1.radio(
