@@ -29,7 +29,6 @@ from sqlalchemy.exc import IntegrityError
 
 from core import versioning
 from core.errors import ConflictError, DataError, NotFoundError, Problem
-from core.imports.values import normalize
 from core.models import Area, LifePhase, Network, Offer, OfferLifePhase, OfferType, YouthOffice
 from core.permissions import require_edit_network
 from core.present.numbers import format_date, format_number
@@ -121,6 +120,15 @@ class OfferRules:
     network_office: dict[int, str]  # network id -> youth office
     network_scope: dict[int, str]  # network id -> scope area
     network_names: dict[int, str]
+
+
+def normalize(text_: str) -> str:
+    """The import's key of a text (lower case, umlauts spelled out), so that the form
+    and the import match ids and labels alike (imported late: the import uses this
+    module)."""
+    from core.imports.values import normalize as key
+
+    return key(text_)
 
 
 def _lookup(rows: list[tuple[str, str]]) -> dict[str, str]:
@@ -615,3 +623,34 @@ __all__ = [
     "save_offer",
     "split_languages",
 ]
+
+
+def office_choices(conn: Connection, youth_office_id: str) -> dict[str, list[tuple[Any, str]]]:
+    """What the form offers for one Jugendamt: its Sozialräume (id, "Name (Kommune)"),
+    the networks an offer may belong to (the Jugendamt's and the Kreis's) and its offers
+    (id, "Name · Träger · Sozialraum"), each sorted by name."""
+    r = rules(conn)
+    area_rows = conn.execute(
+        select(Area.id, Area.name, Area.level, Area.parent_id).order_by(Area.name)
+    ).all()
+    names = {a.id: a.name for a in area_rows}
+    own = [a for a in area_rows if a.level == "area" and r.area_office.get(a.id) == youth_office_id]
+    districts = {r.area_district.get(a.id) for a in own}
+    nets = sorted(
+        (name, nid)
+        for nid, name in r.network_names.items()
+        if r.network_office[nid] == youth_office_id or r.network_scope[nid] in districts
+    )
+    own_ids = [a.id for a in own]
+    offers = conn.execute(
+        select(Offer.id, Offer.name, Offer.provider, Offer.area_id)
+        .where(Offer.area_id.in_(own_ids))
+        .order_by(Offer.name, Offer.id)
+    ).all()
+    return {
+        "areas": [(a.id, f"{a.name} ({names.get(a.parent_id, '')})") for a in own],
+        "networks": [(nid, name) for name, nid in nets],
+        "offers": [
+            (o.id, f"{o.name} · {o.provider} · {names.get(o.area_id, o.area_id)}") for o in offers
+        ],
+    }
