@@ -128,26 +128,31 @@ def test_charts_have_reading_aids_tables_and_downloads(monkeypatch, demo_url) ->
     assert "Entwicklung über die Quartale" in headers
     labels = [e.label for e in at.expander]
     assert labels.count("Daten als Tabelle") == 2
-    # status, distribution, development, quality blocks, history, network map
-    assert len(at.get("download_button")) == 6
+    # status, distribution, development, history, network map
+    assert len(at.get("download_button")) == 5
     assert len(at.get("plotly_chart")) == 3  # distribution, development, history
 
 
-def test_quality_matrix_and_missing_networks(monkeypatch, demo_url) -> None:
+def test_network_map_says_where_each_kind_is_expected(monkeypatch, demo_url) -> None:
     at = _open(monkeypatch, demo_url)
-    quality = _frame(at, "Baustein", "Punkt")
-    assert list(quality.columns)[:3] == ["Baustein", "Punkt", "Dormagen"]
-    assert list(dict.fromkeys(quality["Baustein"])) == [
-        "1. Analyse der bestehenden Angebotslandschaft",
-        "2. Bedarfsklärung",
-        "3. Auf-/Ausbau eines kommunalen Netzwerkmanagements",
-        "4. Kommunale Koordination und Steuerung",
-    ]
-    cells = set(quality.drop(columns=["Baustein", "Punkt", "Quartal", "Stand"]).to_numpy().ravel())
-    assert cells and all(c.split()[0] in {"●", "◐", "○"} for c in cells)
-    matrix = _frame(at, "Netzwerkart").set_index("Netzwerkart")
+    assert "Qualitätsbausteine" not in [t.label for t in at.tabs]  # a page of its own now
+    links = at.get("page_link")
+    assert [(link.proto.label, link.proto.page) for link in links][-1][0] == (
+        "Stand der Qualitätsbausteine je Jugendamt"
+    )
+    assert links[-1].proto.page.endswith("quality.py") or "qualitaet" in links[-1].proto.page
+    matrix = _frame(at, "Netzwerkart", "erwartet je").set_index("Netzwerkart")
     assert matrix.loc["Familienbildung", "Meerbusch"] == "fehlt"
     assert matrix.loc["Frühe Hilfen", "Neuss"] == "✓"
+    # the Gesundheitskonferenz is the Kreis's: it counts for the five city Jugendämter
+    health = matrix.loc["Kommunale Gesundheitskonferenz"]
+    assert health["erwartet je"] == "Kreis"
+    assert set(health.drop("erwartet je")) == {"✓ Kreis", "✓"}
+    talks = matrix.loc["Sozialraumkonferenz"]
+    assert talks["erwartet je"] == "Sozialraum"
+    assert talks["Neuss"] == "in 4 von 28 Sozialräumen"
+    assert "fehlt" not in set(talks)
+    assert "„fehlt“ steht nur, wo ein Netzwerk erwartet wird" in _texts(at.caption)
 
 
 def test_history_lists_all_quarters_with_notes(monkeypatch, demo_url) -> None:
@@ -241,33 +246,88 @@ def test_anonymous_visitors_see_no_form_and_are_told_to_log_in(monkeypatch, demo
 # --- the entry form --------------------------------------------------------------------
 
 
+def _network_id(url: str, name: str = FIRST_NETWORK) -> int:
+    with make_engine(url).connect() as conn:
+        return int(conn.exec_driver_sql(f"select id from network where name='{name}'").scalar())
+
+
 def test_form_is_prefilled_from_the_previous_quarter(monkeypatch, writable_url) -> None:
     at = _open(monkeypatch, writable_url, editing=True)
     with make_engine(writable_url).connect() as conn:
-        nid = int(
-            conn.exec_driver_sql(f"select id from network where name='{FIRST_NETWORK}'").scalar()
-        )
-        pf = prefill(conn, nid, "2026-Q3")
+        pf = prefill(conn, _network_id(writable_url), "2026-Q3")
     assert pf.source == "previous"
-    assert at.number_input(key="nf_partners").value == pf.values["partners"]
     assert at.radio(key="nf_stage").value == pf.values["stage"]
     assert at.text_area(key="nf_note").value == ""
+    for criterion in ("austausch", "vereinbarung", "gemeinsame_angebote"):
+        ticked = at.checkbox(key=f"nf_crit_{criterion}").value
+        assert ticked == (criterion in pf.values["criteria"])
     assert "Vorbelegt mit der Meldung aus dem 2. Quartal 2026" in _texts(at.caption)
+    # the count is the register's at the quarter's end, with the sectors
+    count = f"**Partner am 30.09.2026: {pf.values['partners']}** (aus dem Verzeichnis gezählt: "
+    assert count in _texts(at.markdown)
+    assert not [n for n in at.get("number_input") if n.key == "nf_partners"]  # no longer typed
+
+
+def test_without_a_register_the_imported_count_is_shown_and_kept(monkeypatch, writable_url):
+    nid = _network_id(writable_url)
+    engine = make_engine(writable_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"delete from network_partner where network_id = {nid}")
+        carried = prefill(conn, nid, "2026-Q3").values["partners"]
+    engine.dispose()
+    at = _open(monkeypatch, writable_url, editing=True)
+    info = _texts(at.info)
+    assert f"Partner laut letzter Meldung: {carried}." in info
+    assert "noch kein Partnerverzeichnis" in info
+    at.radio(key="nf_traffic_light").set_value("gelb")
+    _button(at, "Speichern").click().run()
+    _ok(at)
+    assert _status(at).loc[FIRST_NETWORK, "Partner"] == str(carried)
+    assert _status(at).loc[FIRST_NETWORK, "Partner nach Bereich"] == "ohne Partnerverzeichnis"
+
+
+def test_criteria_suggest_the_stage_live_and_a_disagreement_warns(monkeypatch, writable_url):
+    at = _open(monkeypatch, writable_url, editing=True)
+    for key in [c.key for c in at.checkbox if c.key and c.key.startswith("nf_crit_")]:
+        at.checkbox(key=key).uncheck()
+    at.radio(key="nf_stage").set_value(1).run()
+    assert "Aus den Kriterien: **Informationsnetzwerk**" in _texts(at.markdown)
+    assert not [w for w in at.warning if "Gewählt ist" in str(w.value)]
+
+    at.checkbox(key="nf_crit_vereinbarung").check().run()
+    assert "Aus den Kriterien: **Kooperationsnetzwerk**" in _texts(at.markdown)
+    warning = _texts(at.warning).replace("\\", "")  # as read: without Markdown escapes
+    assert (
+        "Gewählt ist „Informationsnetzwerk“, ein angekreuztes Kriterium gilt aber erst ab "
+        "„Kooperationsnetzwerk“" in warning
+    )
+
+    at.radio(key="nf_stage").set_value(3).run()
+    assert "die angekreuzten Kriterien stützen aber nur „Kooperationsnetzwerk“" in _texts(
+        at.warning
+    ).replace("\\", "")
+    # a warning, not an error: saving is allowed and the criteria show in the table
+    at.radio(key="nf_traffic_light").set_value("gruen")
+    at.text_area(key="nf_note").input("Gemeinsames Angebot im Aufbau")
+    _button(at, "Speichern").click().run()
+    _ok(at)
+    assert not at.error
+    row = _status(at).loc[FIRST_NETWORK]
+    assert row["Stufe"] == "Produktionsnetzwerk"
+    assert "Schriftliche Kooperationsvereinbarung" in row["Erfüllte Kriterien"]
 
 
 @pytest.mark.parametrize(
-    ("partners", "meetings", "messages"),
+    ("meetings", "messages"),
     [
-        (-1, 2, ["**Partner:** Die Zahl der Partner darf nicht negativ sein"]),
-        (3, 120, ["**Treffen im Quartal:** Mehr als 90 Treffen sind unplausibel"]),
-        (-5, -1, ["Partner:", "Treffen im Quartal:"]),
+        (-1, ["**Treffen im Quartal:** Die Zahl der Treffen darf nicht negativ sein"]),
+        (120, ["**Treffen im Quartal:** Mehr als 90 Treffen sind unplausibel"]),
     ],
 )
 def test_validation_errors_are_german_and_keep_the_input(
-    monkeypatch, writable_url, partners, meetings, messages
+    monkeypatch, writable_url, meetings, messages
 ) -> None:
     at = _open(monkeypatch, writable_url, editing=True)
-    at.number_input(key="nf_partners").set_value(partners)
     at.number_input(key="nf_meetings").set_value(meetings)
     at.text_area(key="nf_note").input("Mein Text, der nicht verloren gehen darf")
     _button(at, "Speichern").click().run()
@@ -276,7 +336,7 @@ def test_validation_errors_are_german_and_keep_the_input(
     assert "Nicht gespeichert, bitte korrigieren:" in errors
     for message in messages:
         assert message in errors
-    assert at.number_input(key="nf_partners").value == partners
+    assert at.number_input(key="nf_meetings").value == meetings
     assert at.text_area(key="nf_note").value == "Mein Text, der nicht verloren gehen darf"
     assert _status(at).loc[FIRST_NETWORK, "Stufe"] == "nicht gemeldet"  # nothing saved
 
@@ -284,7 +344,9 @@ def test_validation_errors_are_german_and_keep_the_input(
 def test_successful_save_shows_success_and_updates_the_table(monkeypatch, writable_url) -> None:
     at = _open(monkeypatch, writable_url, editing=True)
     assert _status(at).loc[FIRST_NETWORK, "Stufe"] == "nicht gemeldet"
-    at.number_input(key="nf_partners").set_value(42)
+    with make_engine(writable_url).connect() as conn:
+        derived = prefill(conn, _network_id(writable_url), "2026-Q3").values["partners"]
+    at.number_input(key="nf_meetings").set_value(4)
     at.radio(key="nf_traffic_light").set_value("rot")
     assert "unter Ihrem Benutzernamen „anton“" in _texts(at.caption)
     _button(at, "Speichern").click().run()
@@ -293,60 +355,60 @@ def test_successful_save_shows_success_and_updates_the_table(monkeypatch, writab
     success = _texts(at.success)
     assert f"Gespeichert: {FIRST_NETWORK}, 3. Quartal 2026 (Fassung 1" in success
     row = _status(at).loc[FIRST_NETWORK]
-    assert row["Partner"] == "42"  # as shown: de-DE text
+    assert row["Partner"] == str(derived)  # counted from the register, as shown: de-DE text
+    assert row["Treffen im Quartal"] == "4"
     assert row["Ampel"] == "■ rot"
     assert row["Stufe"] != "nicht gemeldet"
     log = next(e for e in at.expander if e.label == "Änderungsprotokoll dieser Meldung")
     assert log.dataframe[0].value["Von"].tolist() == ["anton"]
 
     # saving again from the same form is no conflict: it remembered the new version
-    at.number_input(key="nf_partners").set_value(43)
+    at.number_input(key="nf_meetings").set_value(5)
     _button(at, "Speichern").click().run()
     assert "(Fassung 2, anton)" in _texts(at.success)
 
 
-def _someone_else_saves(url: str, partners: int) -> None:
+def _someone_else_saves(url: str, meetings: int) -> None:
     engine = make_engine(url)
+    nid = _network_id(url)
     with engine.connect() as conn:
-        nid = int(
-            conn.exec_driver_sql(f"select id from network where name='{FIRST_NETWORK}'").scalar()
-        )
         pf = prefill(conn, nid, "2026-Q3")
-    values = dict(pf.values, partners=partners, traffic_light=pf.values["traffic_light"] or "gelb")
-    values["quality_blocks"] = tuple(values["quality_blocks"])
+    values = dict(pf.values, meetings=meetings, traffic_light=pf.values["traffic_light"] or "gelb")
+    values["criteria"] = tuple(values["criteria"])
     save_status(engine, operator("Ben Kollege"), StatusEntry(nid, "2026-Q3", **values), pf.version)
     engine.dispose()
 
 
 @pytest.mark.parametrize(
-    ("decision", "partners_after", "form_after"),
+    ("decision", "meetings_after", "form_after"),
     [
         ("Mit meiner Eingabe überschreiben", 11, 11),
         ("Gespeicherte Fassung übernehmen", 77, 77),
     ],
 )
 def test_conflict_shows_both_versions_and_lets_the_user_decide(
-    monkeypatch, writable_url, decision, partners_after, form_after
+    monkeypatch, writable_url, decision, meetings_after, form_after
 ) -> None:
     at = _open(monkeypatch, writable_url, editing=True)  # loads "no record yet"
-    _someone_else_saves(writable_url, partners=77)
-    at.number_input(key="nf_partners").set_value(11)
+    _someone_else_saves(writable_url, meetings=77)
+    at.number_input(key="nf_meetings").set_value(11)
     _button(at, "Speichern").click().run()
     _ok(at)
     assert "inzwischen von Ben Kollege gespeichert" in _texts(at.warning)
     compare = next(
         d.value for d in at.dataframe if "Ihre Eingabe" in getattr(d.value, "columns", [])
     ).set_index("Angabe")
-    assert compare.loc["Partner", "Ihre Eingabe"] == "11"
-    assert compare.loc["Partner", "Gespeicherte Fassung 1 (Ben Kollege)"] == "77"
-    assert compare.loc["Partner", "unterschiedlich"] == "≠"
-    assert at.number_input(key="nf_partners").value == 11  # the input is still in the form
+    assert compare.loc["Treffen im Quartal", "Ihre Eingabe"] == "11"
+    assert compare.loc["Treffen im Quartal", "Gespeicherte Fassung 1 (Ben Kollege)"] == "77"
+    assert compare.loc["Treffen im Quartal", "unterschiedlich"] == "≠"
+    assert compare.loc["Partner", "unterschiedlich"] == ""  # the same register for both
+    assert at.number_input(key="nf_meetings").value == 11  # the input is still in the form
 
     _button(at, decision).click().run()
     _ok(at)
-    assert at.number_input(key="nf_partners").value == form_after
-    assert _status(at).loc[FIRST_NETWORK, "Partner"] == str(partners_after)
-    assert not at.warning
+    assert at.number_input(key="nf_meetings").value == form_after
+    assert _status(at).loc[FIRST_NETWORK, "Treffen im Quartal"] == str(meetings_after)
+    assert not [w for w in at.warning if "inzwischen" in str(w.value)]
 
 
 def test_the_current_quarter_can_be_reported(monkeypatch, writable_url) -> None:
@@ -359,7 +421,7 @@ def test_the_current_quarter_can_be_reported(monkeypatch, writable_url) -> None:
 
 def test_unsaved_input_survives_switching_network_and_page(monkeypatch, writable_url) -> None:
     at = _open(monkeypatch, writable_url, editing=True)
-    at.number_input(key="nf_partners").set_value(-7)
+    at.number_input(key="nf_meetings").set_value(-7)
     at.text_area(key="nf_note").input("Entwurf: Fachtag geplant")
     _button(at, "Speichern").click().run()
     assert "nicht negativ" in _texts(at.error)
@@ -372,6 +434,6 @@ def test_unsaved_input_survives_switching_network_and_page(monkeypatch, writable
     _ok(at)
     at.selectbox(key="nf_network").select(first).run()
     _ok(at)
-    assert at.number_input(key="nf_partners").value == -7
+    assert at.number_input(key="nf_meetings").value == -7
     assert at.text_area(key="nf_note").value == "Entwurf: Fachtag geplant"
     assert "Ihre noch nicht gespeicherte Eingabe ist wiederhergestellt." in _texts(at.caption)

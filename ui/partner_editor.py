@@ -50,10 +50,14 @@ def _frame(rows: list[PartnerRow]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             ID: pd.array([r.id for r in rows], dtype="Int64"),
-            ORG: [r.organisation for r in rows],
-            SECTOR: [SECTOR_LABELS.get(r.sector or "", None) for r in rows],
-            JOINED: pd.to_datetime(pd.Series([r.joined_on for r in rows], dtype="object")),
-            LEFT: pd.to_datetime(pd.Series([r.left_on for r in rows], dtype="object")),
+            ORG: pd.Series([r.organisation for r in rows], dtype="string"),
+            SECTOR: pd.Series([SECTOR_LABELS.get(r.sector or "") for r in rows], dtype="string"),
+            JOINED: pd.to_datetime(pd.Series([r.joined_on for r in rows], dtype="object")).astype(
+                "datetime64[ns]"
+            ),
+            LEFT: pd.to_datetime(pd.Series([r.left_on for r in rows], dtype="object")).astype(
+                "datetime64[ns]"
+            ),
         }
     )
 
