@@ -22,7 +22,7 @@ from core.demo.geography import (
     geojson,
 )
 from core.demo.networks import network_rows, partner_demo, status_rows
-from core.demo.offers import offer_rows
+from core.demo.offers import enrich_offers, offer_rows
 from core.demo.quality import quality_demo
 from core.demo.steering import steering_demo
 from core.indicators import rate_value
@@ -108,6 +108,7 @@ def build_demo(engine: Engine, seed: int = DEFAULT_SEED) -> None:
             new_id = conn.execute(insert(Offer).values(**o).returning(Offer.id)).scalar_one()
             phase_links.extend({"offer_id": new_id, "life_phase_id": p} for p in phases)
         conn.execute(insert(OfferLifePhase), phase_links)
+        enrich_offers(conn)  # derived from the offers, no random draws
         set_demo(conn, True)
     from core.publication import publish_all
 

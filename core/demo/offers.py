@@ -12,8 +12,10 @@ import math
 import numpy as np
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Connection, func, select, update
 
 from core.demo.figures import DemoSozialraum, phase_children
+from core.models import Area, Network, Offer, OfferLifePhase
 
 PROVIDERS = (
     "Caritasverband",
@@ -156,3 +158,92 @@ def offer_rows(
             extra = ["birth"] if phase == "crib" and type_id == "begegnung" else []
             add(s, pattern.format(a=short), type_id, [phase, *extra], None)
     return rows
+
+
+# name prefix -> (target group, free of charge, outreach, network kind, funded until year)
+FEATURES = {
+    "Familienhebamme": (
+        "Schwangere und Familien mit Säuglingen in belastenden Lebenslagen",
+        True,
+        True,
+        "fruehe_hilfen",
+        2026,
+    ),
+    "Willkommensbesuche": ("alle Familien mit Neugeborenen", True, True, "fruehe_hilfen", None),
+    "Elterncafé": ("Eltern mit Kindern unter drei Jahren", True, False, "fruehe_hilfen", 2027),
+    "Schwangerschaftsberatung": (
+        "Schwangere und werdende Väter",
+        True,
+        False,
+        "fruehe_hilfen",
+        None,
+    ),
+    "Kita ": ("", False, False, "kita_fz", None),
+    "Familienzentrum": ("Familien im Quartier", True, False, "kita_fz", None),
+    "Sprachförderung": (
+        "Kinder mit Förderbedarf in der deutschen Sprache",
+        True,
+        False,
+        "kita_fz",
+        2026,
+    ),
+    "Offener Ganztag": ("", False, False, "ganztag", None),
+    "Schulsozialarbeit": ("Schülerinnen und Schüler und ihre Eltern", True, True, "ganztag", 2027),
+    "Lernförderung": ("Kinder mit Anspruch auf Bildung und Teilhabe", True, False, None, 2026),
+    "Jugendtreff": ("Jugendliche im Quartier", True, True, None, None),
+    "Jugendberufsagentur": (
+        "junge Menschen ohne Ausbildungs- oder Arbeitsplatz",
+        True,
+        False,
+        "bildungsnetzwerk",
+        None,
+    ),
+    "Ausbildungspaten": ("Jugendliche im Übergang Schule–Beruf", True, True, None, 2026),
+}
+LANGUAGES = ("Deutsch, Türkisch", "Deutsch, Arabisch, Englisch", "Deutsch, Russisch, Polnisch")
+
+
+def enrich_offers(conn: Connection) -> None:
+    """The demo offers' places per phase and their features, derived from what they are
+    (no random draws, so every other demo figure stays the same): a Kita's Ü3 places and
+    its U3 group's places as places of their phase; target groups, access features,
+    languages, funding end and the network of their Jugendamt by kind of offer."""
+    conn.execute(
+        update(OfferLifePhase)
+        .where(
+            OfferLifePhase.offer_id.in_(
+                select(OfferLifePhase.offer_id)
+                .group_by(OfferLifePhase.offer_id)
+                .having(func.count() == 1)
+            )
+        )
+        .values(
+            places=select(Offer.capacity)
+            .where(Offer.id == OfferLifePhase.offer_id)
+            .scalar_subquery()
+        )
+    )
+    nets = {
+        (r.youth_office_id, r.kind_id): r.id
+        for r in conn.execute(
+            select(Network.id, Network.youth_office_id, Network.kind_id).order_by(Network.id)
+        )
+    }
+    offices = {a: o for a, o in conn.execute(select(Area.id, Area.youth_office_id))}
+    rows = conn.execute(
+        select(Offer.id, Offer.name, Offer.offer_type_id, Offer.area_id).order_by(Offer.id)
+    ).all()
+    for r in rows:
+        feature = next((v for k, v in FEATURES.items() if r.name.startswith(k)), None)
+        values: dict[str, object] = {}
+        if feature:
+            target, free, outreach, kind, funded = feature
+            values |= {"target_group": target, "free_of_charge": free, "outreach": outreach}
+            if kind:
+                values["network_id"] = nets.get((offices.get(r.area_id), kind))
+            if funded:
+                values["funded_until"] = dt.date(funded + r.id % 2, 12, 31)
+        if r.offer_type_id in ("beratung", "begegnung", "information") and r.id % 3 == 0:
+            values["languages"] = LANGUAGES[r.id % len(LANGUAGES)]
+        if values:
+            conn.execute(update(Offer).where(Offer.id == r.id).values(**values))
