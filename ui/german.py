@@ -62,6 +62,10 @@ TEXTS: dict[str, str] = {
     "Show/hide columns": "Spalten ein-/ausblenden",
     "Select all": "Alle auswählen",
     "Clear selection": "Auswahl aufheben",
+    # tool bar of an editable table
+    "Add row": "Zeile hinzufügen",
+    "Delete row": "Zeile löschen",
+    "Delete rows": "Zeilen löschen",
     # column menu of a table
     "Sort ascending": "Aufsteigend sortieren",
     "Sort descending": "Absteigend sortieren",
