@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 
 from core.errors import NotFoundError
 from core.imports.batch import KIND_LABELS
-from core.models import AuditLog, Network, NetworkStage
+from core.models import AuditLog, Network, NetworkCriterion, NetworkStage
 from core.network_validation import FIELD_LABELS, VALUE_FIELDS
 from core.present.numbers import (
     MISSING,
@@ -130,6 +130,7 @@ class Names:
 
     networks: Mapping[int, str] = field(default_factory=dict)
     stages: Mapping[int, str] = field(default_factory=dict)
+    criteria: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: Connection) -> Names:
@@ -140,6 +141,10 @@ class Names:
             stages={
                 int(r.id): str(r.label)
                 for r in conn.execute(select(NetworkStage.id, NetworkStage.label))
+            },
+            criteria={
+                str(r.id): str(r.label)
+                for r in conn.execute(select(NetworkCriterion.id, NetworkCriterion.label))
             },
         )
 
@@ -221,6 +226,8 @@ def _network_value(name: str, value: Any, names: Names) -> str:
         return term.word if term else MISSING
     if name == "quality_blocks":
         return ", ".join(map(str, value)) if value else NO_BLOCKS
+    if name == "criteria":
+        return "; ".join(names.criteria.get(c, str(c)) for c in value) if value else MISSING
     return _plain(value)
 
 
@@ -266,7 +273,9 @@ def _diff(entity: str, old: Mapping[str, Any], new: Mapping[str, Any], names: Na
         if before == after:
             continue
         label = _label(entity, key)
-        if _is_text(key, before, after):
+        if key == "partner_changes" and after:  # the changes themselves, no before/after
+            parts.append(f"{label}: {'; '.join(map(str, after))}")
+        elif _is_text(key, before, after):
             parts.append(f"{label}: {_text_change(before, after)}")
         else:
             shown = _value(entity, key, before, names) + ARROW + _value(entity, key, after, names)
