@@ -35,8 +35,6 @@ from core.network_entry import (
     prefill,
     reportable_networks,
     save_status,
-    stage_disagreement,
-    suggested_stage,
 )
 from core.networks import TRAFFIC_LIGHT_SYMBOLS, youth_offices
 from core.networks import networks as all_networks
@@ -47,13 +45,14 @@ from core.selection import Selection
 from core.users import User
 from ui.auth import current_user
 from ui.db import get_engine
-from ui.network_review import change_log, conflict_view
-from ui.partner_editor import (
+from ui.network_form_fields import (
     derived_count,
     edited_rows,
     partner_editor,
     put_register,
+    stage_and_criteria,
 )
+from ui.network_review import change_log, conflict_view
 from ui.query import after_write, database_error, query
 
 EDITING_OFF = (
@@ -90,15 +89,8 @@ SOURCE_PREVIOUS = (
 )
 SOURCE_EMPTY = "Das ist die erste Meldung dieses Netzwerks."
 DRAFT_RESTORED = "Ihre noch nicht gespeicherte Eingabe ist wiederhergestellt."
-HELP_STAGE = "Die Stufe, auf der das Netzwerk in diesem Quartal arbeitet."
 HELP_MEETINGS = "Sitzungen des Netzwerks oder seiner Arbeitsgruppen in diesem Quartal."
 HELP_LIGHT = TRAFFIC_LIGHT_HELP
-HELP_CRITERIA = (
-    "Was auf das Netzwerk zutrifft. Jedes Kriterium gilt ab einer Stufe; die Stufe, die "
-    "die Kriterien stützen, steht darunter. Die gewählte Stufe bleibt Ihre Einschätzung."
-)
-SUGGESTED = "Aus den Kriterien: **{stage}**"
-MIN_STAGE = "ab {stage}"
 HELP_NOTE = "Was im Quartal wichtig war. Pflicht, wenn die Stufe um mehr als eins springt."
 SUBMIT = "Speichern"
 PROBLEMS = "Nicht gespeichert, bitte korrigieren:"
@@ -311,37 +303,6 @@ def _office_names() -> dict[str, str]:
     return dict(zip(offices["id"], offices["name"], strict=True))
 
 
-def _stage_and_criteria(
-    stages: dict[int, str], meanings: dict[int, str], criteria: pd.DataFrame
-) -> None:
-    """The stage, the criteria checklist, the stage the criteria support and, when the
-    two disagree, a warning (saving stays allowed; see core.network_validation)."""
-    left, right = st.columns(2)
-    left.radio(
-        FIELD_LABELS["stage"],
-        list(stages),
-        format_func=lambda s: markdown_text(stages[s]),
-        captions=[markdown_text(meanings[s]) for s in stages],
-        key=FIELD_KEYS["stage"],
-        help=HELP_STAGE,
-    )
-    min_stages = dict(
-        zip(criteria["id"].astype(str), criteria["min_stage"].astype(int), strict=True)
-    )
-    right.markdown(f"**{FIELD_LABELS['criteria']}**", help=HELP_CRITERIA)
-    for c in criteria.itertuples():
-        right.checkbox(
-            markdown_text(str(c.label)),
-            key=_criterion_key(str(c.id)),
-            help=f"{c.description} ({MIN_STAGE.format(stage=stages.get(int(c.min_stage), ''))})",
-        )
-    met = [c for c in min_stages if _state().get(_criterion_key(c))]
-    right.markdown(SUGGESTED.format(stage=markdown_text(stages[suggested_stage(met, min_stages)])))
-    warning = stage_disagreement(_state().get(FIELD_KEYS["stage"]), met, min_stages, stages)
-    if warning:
-        st.warning(markdown_text(warning), icon=":material/rule:")
-
-
 def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.DataFrame) -> None:
     """The entry section: why there is no form, or network/quarter choice and the form.
 
@@ -409,7 +370,7 @@ def render_entry_form(sel: Selection, networks: pd.DataFrame, stages_df: pd.Data
             + "**"
         )
         st.caption(_source_note(pf, restored))
-        _stage_and_criteria(stages, meanings, criteria)
+        stage_and_criteria(stages, meanings, criteria, FIELD_KEYS["stage"], _criterion_key)
         partner_editor(parse_quarter(quarter).end, _state().get(S_PARTNERS), not allowed)
         c2, c3 = st.columns(2)
         c2.number_input(

@@ -1,4 +1,8 @@
-"""The partner register in the status form: an editable table (add, edit, mark left,
+"""Fields of the status form beyond plain inputs: the stage with the criteria checklist
+(the stage the criteria support, shown live, and a warning when the chosen stage
+disagrees), and the partner register.
+
+The partner register in the status form: an editable table (add, edit, mark left,
 delete a line entered by mistake) whose rows live in ``st.session_state``, so a rerun,
 an error or a conflict loses nothing; the count at the quarter's end is shown live.
 
@@ -10,12 +14,14 @@ also inside a button callback (before the widget is drawn again).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from core.escaping import markdown_text
+from core.network_entry import FIELD_LABELS, stage_disagreement, suggested_stage
 from core.partners import (
     COLUMN_LABELS,
     SECTOR_LABELS,
@@ -26,6 +32,13 @@ from core.partners import (
 )
 from core.present.numbers import format_date, format_number
 
+HELP_STAGE = "Die Stufe, auf der das Netzwerk in diesem Quartal arbeitet."
+HELP_CRITERIA = (
+    "Was auf das Netzwerk zutrifft. Jedes Kriterium gilt ab einer Stufe; die Stufe, die "
+    "die Kriterien stützen, steht darunter. Die gewählte Stufe bleibt Ihre Einschätzung."
+)
+SUGGESTED = "Aus den Kriterien: **{stage}**"
+MIN_STAGE = "ab {stage}"
 S_BASE, S_EDITOR_RUN = "_nf_register_base", "_nf_register_run"
 ID = "Nr."
 ORG, SECTOR, JOINED, LEFT = (
@@ -157,3 +170,38 @@ def partner_editor(day: dt.date, typed_count: int | None, disabled: bool) -> Non
             LEFT: st.column_config.DateColumn(LEFT, format="DD.MM.YYYY"),
         },
     )
+
+
+def stage_and_criteria(
+    stages: dict[int, str],
+    meanings: dict[int, str],
+    criteria: pd.DataFrame,
+    stage_key: str,
+    criterion_key: Callable[[str], str],
+) -> None:
+    """The stage, the criteria checklist, the stage the criteria support and, when the
+    two disagree, a warning (saving stays allowed; see core.network_validation)."""
+    left, right = st.columns(2)
+    left.radio(
+        FIELD_LABELS["stage"],
+        list(stages),
+        format_func=lambda s: markdown_text(stages[s]),
+        captions=[markdown_text(meanings[s]) for s in stages],
+        key=stage_key,
+        help=HELP_STAGE,
+    )
+    min_stages = dict(
+        zip(criteria["id"].astype(str), criteria["min_stage"].astype(int), strict=True)
+    )
+    right.markdown(f"**{FIELD_LABELS['criteria']}**", help=HELP_CRITERIA)
+    for c in criteria.itertuples():
+        right.checkbox(
+            markdown_text(str(c.label)),
+            key=criterion_key(str(c.id)),
+            help=f"{c.description} ({MIN_STAGE.format(stage=stages.get(int(c.min_stage), ''))})",
+        )
+    met = [c for c in min_stages if st.session_state.get(criterion_key(c))]
+    right.markdown(SUGGESTED.format(stage=markdown_text(stages[suggested_stage(met, min_stages)])))
+    warning = stage_disagreement(st.session_state.get(stage_key), met, min_stages, stages)
+    if warning:
+        st.warning(markdown_text(warning), icon=":material/rule:")
