@@ -30,6 +30,9 @@ TRAFFIC_LIGHT_SYMBOLS = {key: term.text for key, term in TRAFFIC_LIGHTS.items()}
 MISSING_NETWORK = "fehlt"
 #: a Kreis-level network (e.g. the Gesundheitskonferenz) that counts for the office
 KREIS_NETWORK = "✓ Kreis"
+#: a Sozialraum-level kind: in how many of the office's Sozialräume there is one (short,
+#: so that the column stays narrow; the matrix's reading aid says it in words)
+SOZIALRAUM_SHARE = "{covered} von {total}"
 
 
 def networks(conn: Connection) -> pd.DataFrame:
@@ -299,7 +302,7 @@ def presence_matrix(conn: Connection) -> pd.DataFrame:
     Cells: "✓" (or "✓ 2" for two) for the office's own networks of the kind; for a
     Kreis-level kind (Gesundheitskonferenz, Bildungsnetzwerk) "✓ Kreis" when a network
     scoped to the whole Kreis exists, for every youth office in that Kreis; for a
-    Sozialraum-level kind "in 3 von 12 Sozialräumen" (a network scoped to a Sozialraum
+    Sozialraum-level kind "3 von 12" Sozialräume (a network scoped to a Sozialraum
     covers it, one scoped to a Kommune all of its Sozialräume), "✓" when all are
     covered. "fehlt" only where a network is expected and there is none.
     """
@@ -356,8 +359,4 @@ def _sozialraum_cell(nets: pd.DataFrame, areas: pd.DataFrame, office: str, kind:
             if a in scopes or m in scopes
         )
     )
-    if covered == total:
-        return "✓"
-    if covered == 0:
-        return f"in keinem von {total} Sozialräumen" if total > 1 else "nicht im Sozialraum"
-    return f"in {covered} von {total} Sozialräumen"
+    return "✓" if covered == total else SOZIALRAUM_SHARE.format(covered=covered, total=total)

@@ -175,7 +175,7 @@ def test_presence_counts_each_kind_at_its_expected_level(levels) -> None:
     assert df.loc["Bildungsnetzwerk", "Jugendamt A"] == "✓"
     assert df.loc["Bildungsnetzwerk", "Jugendamt B"] == "fehlt"
     # Sozialraumkonferenzen are counted per Sozialraum, never "fehlt"
-    assert df.loc["Sozialraumkonferenz", "Jugendamt A"] == "in 1 von 2 Sozialräumen"
+    assert df.loc["Sozialraumkonferenz", "Jugendamt A"] == "1 von 2"
     assert df.loc["Sozialraumkonferenz", "Jugendamt B"] == "✓"
     assert "fehlt" not in set(df.loc["Sozialraumkonferenz"])
     assert df.loc["Frühe Hilfen", "Jugendamt A"] == "fehlt"  # expected per Jugendamt
@@ -191,8 +191,8 @@ def test_no_sozialraum_covered_reads_as_a_count_not_as_missing(levels) -> None:
         conn.exec_driver_sql("delete from network where kind_id = 'sozialraumkonferenz'")
     with levels.connect() as conn:
         df = presence_matrix(conn).set_index("kind")
-    assert df.loc["Sozialraumkonferenz", "Jugendamt A"] == "in keinem von 2 Sozialräumen"
-    assert df.loc["Sozialraumkonferenz", "Jugendamt B"] == "nicht im Sozialraum"
+    assert df.loc["Sozialraumkonferenz", "Jugendamt A"] == "0 von 2"
+    assert df.loc["Sozialraumkonferenz", "Jugendamt B"] == "0 von 1"
 
 
 # --- the status table: one builder, two faces -------------------------------------------

@@ -150,7 +150,7 @@ def test_network_map_says_where_each_kind_is_expected(monkeypatch, demo_url) -> 
     assert set(health.drop("erwartet je")) == {"✓ Kreis", "✓"}
     talks = matrix.loc["Sozialraumkonferenz"]
     assert talks["erwartet je"] == "Sozialraum"
-    assert talks["Neuss"] == "in 4 von 28 Sozialräumen"
+    assert talks["Neuss"] == "4 von 28"
     assert "fehlt" not in set(talks)
     assert "„fehlt“ steht nur, wo ein Netzwerk erwartet wird" in _texts(at.caption)
 

@@ -156,6 +156,7 @@ def partner_editor(day: dt.date, typed_count: int | None, disabled: bool) -> Non
         _frame(st.session_state.get(S_BASE, [])),
         key=_editor_key(),
         num_rows="dynamic",
+        placeholder="",
         hide_index=True,
         width="stretch",
         disabled=disabled,

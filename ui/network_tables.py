@@ -69,8 +69,8 @@ MATRIX_AID = (
     "„erwartet je“ sagt, wo ein Netzwerk dieser Art erwartet wird: eines je Jugendamt, "
     "eines für den ganzen Kreis (z. B. die Kommunale Gesundheitskonferenz nach dem ÖGDG "
     "NRW) oder eines je Sozialraum. ✓ das Jugendamt hat ein eigenes Netzwerk (✓ 2: zwei), "
-    "„✓ Kreis“: das Netzwerk des Kreises gilt auch für dieses Jugendamt, „in 3 von 12 "
-    "Sozialräumen“: so viele seiner Sozialräume haben eines. „fehlt“ steht nur, wo ein "
+    "„✓ Kreis“: das Netzwerk des Kreises gilt auch für dieses Jugendamt, „3 von 12“: in 3 "
+    "der 12 Sozialräume des Jugendamts gibt es eines. „fehlt“ steht nur, wo ein "
     "Netzwerk erwartet wird und keines erfasst ist. Die Auswahl oben gilt hier nicht."
 )
 TABLE_EXPANDER = "Daten als Tabelle"
