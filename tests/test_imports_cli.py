@@ -166,7 +166,7 @@ def test_every_template_imports(engine, tmp_path: Path) -> None:  # type: ignore
         pass
     path = municipality_file(tmp_path)
     run_import(engine, "areas", [ImportFile(path.name, path.read_bytes())], user=SYSTEM)
-    for kind in ("areas", "indicators", "population", "offers", "networks"):
+    for kind in ("areas", "indicators", "population", "offers", "networks", "quality"):
         for t in TEMPLATES[kind]:
             result = run_import(
                 engine, kind, [ImportFile(t.file_name, t.data())], accept_warnings=True, user=SYSTEM

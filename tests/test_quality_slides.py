@@ -44,3 +44,18 @@ def test_the_slide_counts_states_and_names_changes_and_evidence(demo_engine) -> 
         .values.tolist()
     )
     assert slide["stand"] == "30.09.2026"
+
+
+def test_the_slide_carries_the_steering_of_each_jugendamt(demo_engine) -> None:
+    """Baustein 4 in the Sitzungsvorlage: per Jugendamt the Leitbild, the group, the
+    Koordinationsstelle with its funding end and the latest decision, as of the quarter."""
+    with demo_engine.connect() as conn:
+        slide = quality_slide(conn, Q, None)
+        offices = quality_progress(conn, Q)["youth_office_id"].nunique()
+    steering = _table(slide, "Steuerung (Baustein 4)")
+    assert steering["columns"][0] == "Jugendamt"
+    assert len(steering["rows"]) == offices
+    funded = steering["columns"].index("Koordinationsstelle: Förderung bis")
+    assert any(row[funded][:2].isdigit() for row in steering["rows"])  # a German date
+    leitbild = steering["columns"].index("Leitbild beschlossen am")
+    assert "–" in [row[leitbild] for row in steering["rows"]]  # not every office has one yet

@@ -333,3 +333,17 @@ def test_tables_and_summary(tiny) -> None:
     assert a["Koordinationsstelle: Förderung bis"] == "31.03.2027"
     assert a["Letzter Beschluss"] == "01.02.2026 · Jugendhilfeausschuss · JHA/7/2026"
     assert set(b.values()) == {"jaB", "–"}
+
+
+def test_the_summary_of_an_older_quarter_shows_no_later_steps(tiny) -> None:
+    """The Sitzungsvorlage of an older Berichtsquartal: a decision taken later is not
+    yet there, and a post closed later was still open then."""
+    save_record(tiny, ADMIN, DECISION, today=TODAY)
+    later = dataclasses.replace(DECISION, dated=dt.date(2026, 2, 1), drucksache="JHA/7/2026")
+    save_record(tiny, ADMIN, later, today=TODAY)
+    with tiny.connect() as conn:
+        then = steering_summary(conn, ["jaA"], Quarter(2025, 4).end).iloc[0]
+        now = steering_summary(conn, ["jaA"], Quarter(2026, 1).end).iloc[0]
+    assert "JHA/7/2026" not in then["Letzter Beschluss"]
+    assert "JHA/0042/2025" in then["Letzter Beschluss"]
+    assert now["Letzter Beschluss"].endswith("JHA/7/2026")

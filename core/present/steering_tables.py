@@ -228,9 +228,25 @@ def decision_table(conn: Connection, youth_office_id: str | None = None) -> Tabl
     return _plain(frame, "beschluesse.csv")
 
 
-def steering_summary(conn: Connection, youth_office_ids: Sequence[str]) -> pd.DataFrame:
+def as_of(records: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The records as they stood on ``day``: none dated later, and a record ended after
+    ``day`` still active then (so an older Berichtsquartal never shows later steps)."""
+    if not len(records):
+        return records
+    def after(value: object) -> bool:
+        return isinstance(value, dt.date) and value > day
+
+    known = records[[not after(d) for d in records["dated"]]].copy()
+    known["ended_on"] = [None if after(e) else e for e in known["ended_on"]]
+    return known
+
+
+def steering_summary(
+    conn: Connection, youth_office_ids: Sequence[str], day: dt.date | None = None
+) -> pd.DataFrame:
     """One row per youth office (in the order given) for the Sitzungsvorlage's slide or
-    PDF page „Qualitätsbausteine“: German text cells in :data:`SUMMARY_COLUMNS`.
+    PDF page „Qualitätsbausteine“: German text cells in :data:`SUMMARY_COLUMNS`, as the
+    records stood on ``day`` (default: today's records).
 
     * „Leitbild beschlossen am“: the adoption date of the newest active
       Leitbild/Handlungskonzept, ``–`` when none;
@@ -241,6 +257,8 @@ def steering_summary(conn: Connection, youth_office_ids: Sequence[str]) -> pd.Da
     * „Letzter Beschluss“: date, committee and Drucksache of the newest decision.
     """
     records = steering_records(conn)
+    if day is not None:
+        records = as_of(records, day)
     rows = []
     for office in youth_office_ids:
         df = records[records["youth_office_id"] == office] if len(records) else records

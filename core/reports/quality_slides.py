@@ -19,6 +19,7 @@ from core.inventory import is_demo
 from core.networks import youth_office_of
 from core.present.quality_tables import SOURCE, changes_of, evidence_of
 from core.present.stand import Stand
+from core.present.steering_tables import steering_summary
 from core.present.tables import Table
 from core.present.vocabulary import QUALITY_STATES, STAGE_CHANGE, short_office
 from core.quality import quality_changes, quality_progress
@@ -95,6 +96,7 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
         int((df["state"] == "in_progress").sum()),
         len(df),
     )
+    steering = steering_summary(conn, list(dict.fromkeys(df["youth_office_id"])), q.end)
     lead = (
         f"{done} von {total} Punkten der Qualitätsbausteine sind erreicht, {begun} begonnen; "
         f"{len(changes.shown)} haben sich seit dem Vorquartal verändert."
@@ -122,6 +124,7 @@ def quality_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             _table("Qualitätsbausteine", frame, on_slide=True),
             _pair("Qualität Veränderungen", changes),
             _pair("Qualität Nachweise", evidence),
+            _table("Steuerung (Baustein 4)", steering),
         ],
         reading_aid=(
             f"So lesen Sie das Diagramm: Je {heading} die 13 Punkte der vier "
