@@ -19,14 +19,29 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Connection, Engine
 
-from core.areas import area
+from core.areas import area, district
 from core.escaping import is_formula, spreadsheet_text
+from core.inventory import is_demo
+from core.networks import youth_office_of, youth_offices
+from core.offers import offer_landscape
 from core.present.chain_tables import coverage_table
 from core.present.indicator_tables import DEMO_NOTE, indicator_table  # noqa: F401 (DEMO_NOTE)
 from core.present.network_tables import network_status_table
+from core.present.offer_tables import offer_list_table
+from core.present.quality_tables import evidence_of
+from core.present.stand import Stand
+from core.present.steering_tables import (
+    decision_table,
+    group_table,
+    leitbild_table,
+    post_table,
+    steering_summary,
+)
+from core.present.tables import Table
+from core.quality import quality_progress
 from core.quarters import Quarter, parse_quarter
 
-TABLES = ("indicators", "coverage", "networks")
+TABLES = ("indicators", "coverage", "networks", "quality", "steering", "offers")
 
 
 def _german_cell(value: object) -> object:
@@ -102,9 +117,13 @@ def export_table(
     municipality_id: str | None = None,
     indicator_id: str | None = None,
 ) -> pd.DataFrame:
-    """The table ``indicators``, ``coverage`` or ``networks`` for a selection."""
+    """The table ``indicators``, ``coverage``, ``networks``, ``quality`` (each
+    Jugendamt's Qualitätsbausteine with evidence), ``steering`` (the steering summary
+    per Jugendamt) or ``offers`` (the offer landscape) for a selection."""
     if municipality_id:
         area(conn, municipality_id)  # NotFoundError for an unknown AGS
+    if table in OWN_WORK:
+        return own_work_tables(conn, table, parse_quarter(quarter), municipality_id)[0].export
     if table == "indicators":
         return indicator_table(conn, parse_quarter(quarter), municipality_id, indicator_id).export
     if table == "coverage":
@@ -114,7 +133,41 @@ def export_table(
     raise ValueError(table)
 
 
-SHEET_NAMES = {"indicators": "Indikatoren", "coverage": "Versorgung", "networks": "Netzwerke"}
+SHEET_NAMES = {
+    "indicators": "Indikatoren",
+    "coverage": "Versorgung",
+    "networks": "Netzwerke",
+    "quality": "Qualitätsbausteine",
+    "steering": "Steuerung",
+    "offers": "Angebote",
+}
+OWN_WORK = ("quality", "steering", "offers")
+STEERING_SHEETS = ("Leitbild", "Steuerungsgruppe", "Koordinationsstelle", "Beschlüsse")
+
+
+def own_work_tables(
+    conn: Connection, table: str, quarter: Quarter, municipality_id: str | None = None
+) -> list[Table]:
+    """The tables of the Jugendämter's own records as their pages show them: the first
+    is the one a CSV holds; an XLSX holds all (``steering``: the summary, then one
+    sheet per kind of record). Records as of the quarter's end."""
+    office = youth_office_of(conn, municipality_id) if municipality_id else None
+    demo = is_demo(conn)
+    if table == "quality":
+        return [evidence_of(quality_progress(conn, quarter, office), quarter, demo)]
+    if table == "offers":
+        scope = str((area(conn, municipality_id) if municipality_id else district(conn))["name"])
+        offers = offer_landscape(conn, quarter.end, municipality_id)
+        return [offer_list_table(offers, quarter.end, scope)]
+    offices = [office] if office else list(youth_offices(conn)["id"])
+    summary = steering_summary(conn, offices, quarter.end)
+    return [
+        Table(summary, summary.copy(), Stand.of([quarter.end]), f"steuerung_{quarter.key}.csv"),
+        leitbild_table(conn, office),
+        group_table(conn, quarter, office),
+        post_table(conn, quarter, office),
+        decision_table(conn, office),
+    ]
 
 
 def add_export_parser(sub: argparse._SubParsersAction) -> None:
@@ -140,7 +193,11 @@ def run_export(engine: Engine, args: argparse.Namespace) -> int:
     q = parse_quarter(args.quarter)
     with engine.connect() as conn:
         df = export_table(conn, args.table, q, args.kommune, args.indicator)
-    data = to_xlsx_bytes({SHEET_NAMES[args.table]: df}) if fmt == "xlsx" else to_csv_bytes(df)
+        sheets = {SHEET_NAMES[args.table]: df}
+        if fmt == "xlsx" and args.table == "steering":
+            details = own_work_tables(conn, "steering", q, args.kommune)[1:]
+            sheets.update({STEERING_SHEETS[i]: t.export for i, t in enumerate(details)})
+    data = to_xlsx_bytes(sheets) if fmt == "xlsx" else to_csv_bytes(df)
     out.write_bytes(data)
     print(f"{len(df)} Zeilen nach {out} geschrieben ({q.label}).")
     return 0

@@ -148,3 +148,33 @@ def test_bad_arguments_give_a_german_message(
 def test_info_on_an_empty_database_says_what_to_do(tmp_path, capsys):
     assert main(["--database-url", f"sqlite:///{tmp_path / 'leer.sqlite'}", "info"]) == 1
     assert "init-db" in capsys.readouterr().err
+
+
+def _export(demo_url, table, out, *extra):
+    argv = ["--database-url", demo_url, "export", table, "--quarter", "2026-Q3", "-o", str(out)]
+    assert main([*argv, *extra]) == 0
+
+
+def test_the_jugendamt_records_export_as_their_pages_show_them(demo_url, demo_engine, tmp_path):
+    """Qualitätsbausteine, steering and offers: in CSV and XLSX, as on their pages."""
+    from core.offers import offer_landscape
+
+    _export(demo_url, "quality", tmp_path / "q.csv", "--kommune", "05162024")
+    quality = read_german_csv(tmp_path / "q.csv")
+    assert len(quality) == 13  # Neuss: the 13 items of its Jugendamt
+    assert {"Stand des Punkts", "Nachweis", "Link oder Ablage"} <= set(quality.columns)
+    assert quality["Stand des Punkts"].str.contains("erreicht").any()
+
+    _export(demo_url, "steering", tmp_path / "s.xlsx")
+    sheets = pd.read_excel(tmp_path / "s.xlsx", sheet_name=None)
+    assert list(sheets)[:1] == ["Steuerung"]
+    assert {"Leitbild", "Steuerungsgruppe", "Koordinationsstelle", "Beschlüsse"} <= set(sheets)
+    summary = sheets["Steuerung"]
+    assert "Neuss" in summary["Jugendamt"].tolist()
+    assert len(sheets["Beschlüsse"]) > 0
+
+    _export(demo_url, "offers", tmp_path / "o.csv", "--kommune", "05162024")
+    offers = read_german_csv(tmp_path / "o.csv")
+    with demo_engine.connect() as conn:
+        expected = offer_landscape(conn, parse_quarter("2026-Q3").end, "05162024")
+    assert len(offers) == len(expected) > 0

@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
+from core.models import YouthOffice
 from core.present.numbers import MISSING, format_date, format_number
 from core.present.stand import Stand
 from core.present.tables import Table, numbers, texts
@@ -259,10 +260,11 @@ def steering_summary(
     records = steering_records(conn)
     if day is not None:
         records = as_of(records, day)
+    names = dict(conn.execute(select(YouthOffice.id, YouthOffice.name)).tuples().all())
     rows = []
     for office in youth_office_ids:
         df = records[records["youth_office_id"] == office] if len(records) else records
-        name = df["youth_office"].iloc[0] if len(df) else office
+        name = names.get(office, office)
         active = _active(df)
         leitbild = active[active["kind"] == "leitbild"].dropna(subset=["dated"])
         groups = active[active["kind"] == "steuerungsgruppe"]
@@ -274,7 +276,7 @@ def steering_summary(
         last = decisions.sort_values("dated").iloc[-1] if len(decisions) else None
         rows.append(
             {
-                SUMMARY_COLUMNS[0]: _office(name) if len(df) else office,
+                SUMMARY_COLUMNS[0]: _office(name),
                 SUMMARY_COLUMNS[1]: _date(max(leitbild["dated"])) if len(leitbild) else MISSING,
                 SUMMARY_COLUMNS[2]: format_number(len(members), 0) if len(groups) else MISSING,
                 SUMMARY_COLUMNS[3]: (
