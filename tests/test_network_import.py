@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, insert, select
 
+from core.errors import DataError
 from core.imports import preview, run_import
 from core.models import Network, NetworkPartner, NetworkStatus
 from core.permissions import SYSTEM
@@ -74,3 +75,34 @@ def test_where_a_register_exists_its_count_replaces_the_files(areas) -> None:
     assert plan.warnings == []
     run_import(areas, "networks", [csv_file("wieder.csv", STATUS)], user=SYSTEM)
     assert [(q, p) for q, p, _ in _statuses(areas)] == [("2025-Q2", 2), ("2025-Q3", 3)]
+
+
+def _with_criteria(cells: list[str]) -> list[list[str]]:
+    column = STATUS[0].index("Qualitätsbausteine")
+    rows = [[c for i, c in enumerate(r) if i != column] for r in STATUS]
+    return [[*rows[0], "Kriterien"], *[[*r, c] for r, c in zip(rows[1:], cells, strict=True)]]
+
+
+def _criteria(engine: Engine) -> list[list[str]]:
+    with engine.connect() as conn:
+        stmt = select(NetworkStatus.criteria).order_by(NetworkStatus.quarter)
+        return [list(c) for c in conn.execute(stmt).scalars()]
+
+
+def test_the_stage_criteria_import_by_id_or_label_and_old_files_keep_them(areas) -> None:
+    rows = _with_criteria(["vereinbarung, Austausch", "Schriftliche Kooperationsvereinbarung"])
+    run_import(areas, "networks", [csv_file("kriterien.csv", rows)], user=SYSTEM)
+    assert _criteria(areas) == [["austausch", "vereinbarung"], ["vereinbarung"]]
+    # a later file without the column changes the statuses but keeps their criteria
+    run_import(areas, "networks", [csv_file("alt.csv", STATUS)], user=SYSTEM)
+    assert _criteria(areas) == [["austausch", "vereinbarung"], ["vereinbarung"]]
+
+
+def test_an_unknown_criterion_names_its_row_and_the_valid_ones(areas) -> None:
+    rows = _with_criteria(["austausch", "Kaffeekasse"])
+    with pytest.raises(DataError) as err:
+        run_import(areas, "networks", [csv_file("kriterien.csv", rows)], user=SYSTEM)
+    text = str(err.value)
+    assert "Zeile 3" in text and "Kriterien" in text and "Kaffeekasse" in text
+    assert "vereinbarung" in text  # the fix lists the valid ids
+    assert _criteria(areas) == []  # nothing imported

@@ -21,7 +21,7 @@ from typing import Any, cast
 import pandas as pd
 from sqlalchemy import Connection, Table, select
 
-from core.catalogue import network_kinds, network_stages
+from core.catalogue import network_criteria, network_kinds, network_stages
 from core.imports.batch import Plan, Ref, TableWrite, classify
 from core.imports.cells import Cells, code_lookup
 from core.imports.options import MAX_PARTNERS, ImportOptions, file_hash, today
@@ -51,6 +51,7 @@ ALIASES = {
     "meetings": ("treffen", "sitzungen", "meetings"),
     "traffic_light": ("ampel", "traffic_light"),
     "quality_blocks": ("qualitaetsbausteine", "bausteine", "quality_blocks"),
+    "criteria": ("kriterien", "stufenkriterien", "erfuellte_kriterien", "criteria"),
     "goals": ("ziele", "ziel", "goals"),
     "note": ("notiz", "bemerkung", "anmerkung", "note"),
     "kind": ("netzwerkart", "art", "kind"),
@@ -86,6 +87,10 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
     kinds = code_lookup(network_kinds(conn).to_dict("records"), "id", "label")
     stages = code_lookup(network_stages(conn).to_dict("records"), "label")
     ignored_blocks = "quality_blocks" in found
+    criteria_table = network_criteria(conn)
+    criteria_ids = criteria_table["id"].tolist() if len(criteria_table) else []
+    criteria = code_lookup(criteria_table.to_dict("records"), "id", "label")
+    with_criteria = "criteria" in found
     area_rows = conn.execute(select(Area.id, Area.name)).all()
     resolver = AreaResolver([r.id for r in area_rows], {r.id: r.name for r in area_rows})
     offices = {r.id: r.id for r in conn.execute(select(YouthOffice.id))}
@@ -172,6 +177,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             )
         partners = cells.number(line, row, "partners", integer=True, maximum=MAX_PARTNERS)
         meetings = cells.number(line, row, "meetings", integer=True, maximum=MAX_PARTNERS)
+        met = _criteria(cells, findings, line, row, criteria, criteria_ids) if with_criteria else []
         if len(findings.problems) > before or network is None or quarter is None:
             continue
         key = (network, quarter.key)
@@ -196,6 +202,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
                 "traffic_light": light,
                 "goals": text_of(cells.raw(row, "goals")),
                 "note": text_of(cells.raw(row, "note")),
+                **({"criteria": met} if with_criteria else {}),
             }
         )
         lines.append(line)
@@ -243,6 +250,7 @@ def prepare(conn: Connection, files: list[ImportFile], options: ImportOptions) -
             "traffic_light",
             "goals",
             "note",
+            *(("criteria",) if with_criteria else ()),  # old files keep the saved criteria
         ),
         rows,
         lines,
@@ -301,6 +309,37 @@ def _derive_partners(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
         )
         row["partners"] = derived
     return notes
+
+
+def _criteria(
+    cells: Cells,
+    findings: Findings,
+    line: int,
+    row: dict[str, Any],
+    known: Mapping[str, str],
+    order: list[str],
+) -> list[str]:
+    """The met stage criteria of a cell ("vereinbarung, ziele" or their labels), in
+    catalogue order; an unknown one is an error naming the valid ids."""
+    text = text_of(cells.raw(row, "criteria"))
+    met: set[str] = set()
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        found = known.get(normalize(part))
+        if found is None:
+            findings.error(
+                line,
+                cells.label("criteria"),
+                part,
+                "Unbekanntes Stufenkriterium",
+                "Kriterien durch Komma getrennt mit ihrer Kennung oder Bezeichnung eintragen: "
+                + ", ".join(order)
+                + ".",
+            )
+            continue
+        met.add(str(found))
+    return [c for c in order if c in met]
 
 
 def _stage(text: str, stages: Mapping[str, str | int]) -> int | None:

@@ -165,7 +165,12 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
                 C("Ampel", True, "grün, gelb oder rot"),
                 C("Partner", False, "Zahl der beteiligten Partner"),
                 C("Treffen", False, "Zahl der Treffen im Quartal"),
-                C("Qualitätsbausteine", False, "erreichte Bausteine 1–4, z. B. „1, 2“"),
+                C(
+                    "Kriterien",
+                    False,
+                    "erfüllte Stufenkriterien, durch Komma getrennt, z. B. „austausch, "
+                    "vereinbarung“ (leer lassen: bleiben, wie gespeichert)",
+                ),
                 C("Ziele", False, "Ziele des Netzwerks"),
                 C("Notiz", False, "Bemerkung zum Quartal"),
                 C("Netzwerkart", False, "nur für neue Netzwerke: z. B. fruehe_hilfen"),
