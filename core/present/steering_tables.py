@@ -234,6 +234,7 @@ def as_of(records: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     ``day`` still active then (so an older Berichtsquartal never shows later steps)."""
     if not len(records):
         return records
+
     def after(value: object) -> bool:
         return isinstance(value, dt.date) and value > day
 
