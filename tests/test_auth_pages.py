@@ -45,6 +45,8 @@ def _pages(at: AppTest) -> set[str]:
 
 
 ALL_PATHS = {"", "uebersicht", "karte", "praeventionskette", "netzwerke", "steckbrief"} | {
+    "qualitaet",
+    "angebote",
     "sitzung",
     "daten",
 }
@@ -234,7 +236,7 @@ def _counts(url: str) -> tuple[int, int]:
 
 def _report(at: AppTest, network_id: int) -> AppTest:
     at.selectbox(key="nf_network").set_value(network_id).run()
-    at.number_input(key="nf_partners").set_value(17)
+    at.number_input(key="nf_meetings").set_value(4)
     at.radio(key="nf_traffic_light").set_value("gelb")
     next(b for b in at.button if b.label == "Speichern").click().run()
     _ok(at)
@@ -267,7 +269,7 @@ def test_editor_saves_own_network_and_the_audit_names_her(  # type: ignore[no-un
     with make_engine(writable_url).connect() as conn:
         log = audit_entries(conn, entity="network_status", key=f"{nid}/2026-Q3")
     assert log["user"].tolist() == ["nina"]
-    assert log["new"].iloc[0]["partners"] == 17
+    assert log["new"].iloc[0]["meetings"] == 4
 
 
 @pytest.mark.parametrize(("name", "can_freeze"), [("vera", False), ("nina", True)])
