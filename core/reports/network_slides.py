@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from core.catalogue import network_stages
 from core.inventory import is_demo
 from core.networks import stage_distribution, status_table, youth_office_of
-from core.present.network_tables import SOURCE, status_of
+from core.present.network_tables import CRITERIA, SECTORS, SOURCE, status_of
 from core.present.tables import Table
 from core.present.vocabulary import (
     NOT_REPORTED,
@@ -89,7 +89,14 @@ def network_slide(conn: Connection, q: Quarter, municipality_id: str | None) -> 
             **{stages[s]: [int(per_stage.get((x.key, s), 0)) for x in quarters] for s in (1, 2, 3)},
         }
     )
-    listing = status_of(status, q, is_demo(conn))
+    full = status_of(status, q, is_demo(conn))
+    # the handout's list keeps to what fits a page: the partners by sector and the met
+    # criteria are on the page „Netzwerke“ and in its CSV
+    listing = replace(
+        full,
+        shown=full.shown.drop(columns=[SECTORS, CRITERIA]),
+        export=full.export.drop(columns=[SECTORS, CRITERIA]),
+    )
     # the slide's Stand is the Berichtsquartal's: the trend names its own quarters
     stand = listing.stand
     total, top = len(status), int((counts["stage"] == 3).sum())
