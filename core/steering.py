@@ -733,7 +733,8 @@ def funding_warnings(
     :data:`WARN_QUARTERS` quarters after the end of the Berichtsquartal ``quarter``, or
     has already ended while the record is not closed. A closed record (``ended_on``
     set) is left out; so is one without ``funded_until``. ``municipality_id`` narrows
-    to the youth office of that Kommune (as the Übersicht's selection does)."""
+    to the youth office of that Kommune (as the Übersicht's selection does). The soonest
+    ending comes first."""
     if municipality_id and not youth_office_id:
         youth_office_id = conn.execute(
             select(Area.youth_office_id).where(Area.id == municipality_id)
@@ -741,7 +742,7 @@ def funding_warnings(
         if youth_office_id is None:
             return []
     df = steering_records(conn, youth_office_id, "koordinationsstelle")
-    out: list[str] = []
+    out: list[tuple[dt.date, str]] = []
     limit = quarter
     for _ in range(WARN_QUARTERS):
         limit = limit.next()
@@ -754,8 +755,8 @@ def funding_warnings(
         office = str(r.youth_office).replace("Jugendamt der Stadt ", "Jugendamt ")
         args = {"title": r.title, "office": office, "date": format_date(until)}
         if until < quarter.end:
-            out.append(WARN_PASSED.format(**args))
+            out.append((until, WARN_PASSED.format(**args)))
         elif until <= limit.end:
             steps = _quarter_index(quarter_of(until)) - _quarter_index(quarter)
-            out.append(WARN_AHEAD.format(**args, when=_IN_QUARTERS[steps]))
-    return out
+            out.append((until, WARN_AHEAD.format(**args, when=_IN_QUARTERS[steps])))
+    return [text for _, text in sorted(out, key=lambda pair: pair[0])]  # soonest first

@@ -102,8 +102,10 @@ def render(sel: Selection | None) -> None:
     # the page's Stand: the values it shows as of the Berichtsquartal (time series carry
     # a Stand per point, in their table)
     data_status(figures_stand(figures) | stand_of_frame(fresh) | stand_of_frame(top, "need_stand"))
-    for warning in query(funding_warnings, q, municipality_id=muni):
-        st.warning(markdown_text(warning), icon=":material/event_busy:")
+    warnings = [markdown_text(w) for w in query(funding_warnings, q, municipality_id=muni)]
+    if warnings:  # one box: several endings as a list, the key figures stay in sight
+        text = warnings[0] if len(warnings) == 1 else "\n".join(f"- {w}" for w in warnings)
+        st.warning(text, icon=":material/event_busy:")
 
     st.markdown(f"#### {FIGURES_HEADING}", help=FIGURES_HELP)
     key_figure_cards(figures)

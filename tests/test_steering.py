@@ -348,3 +348,12 @@ def test_the_summary_of_an_older_quarter_shows_no_later_steps(tiny) -> None:
     assert "JHA/7/2026" not in then["Letzter Beschluss"]
     assert "JHA/0042/2025" in then["Letzter Beschluss"]
     assert now["Letzter Beschluss"].endswith("JHA/7/2026")
+
+
+def test_the_soonest_funding_end_is_warned_first(tiny) -> None:
+    with tiny.begin() as conn:
+        _post(conn, "jaA", dt.date(2027, 3, 31))
+        _post(conn, "jaB", dt.date(2026, 12, 31))
+        first, second = funding_warnings(conn, Quarter(2026, 3))
+    assert "31.12.2026" in first and "Jugendamt B" in first
+    assert "31.03.2027" in second

@@ -38,6 +38,7 @@ from core.offer_entry import (
 )
 from core.offers import offer_landscape
 from core.permissions import may_edit_network
+from core.present.numbers import format_date, format_number
 from core.present.offer_tables import offer_list_table
 from core.selection import Selection
 from ui.auth import current_user
@@ -76,7 +77,7 @@ def _s() -> Any:
 
 
 def _fmt_date(day: Any) -> str:
-    return day.strftime("%d.%m.%Y") if isinstance(day, dt.date) else ""
+    return format_date(day) if isinstance(day, dt.date) else ""
 
 
 # --- the list -------------------------------------------------------------------------
@@ -95,7 +96,7 @@ def offer_list(sel: Selection) -> None:
     day = sel.quarter.end
     offers = query(offer_landscape, day, sel.municipality_id, type_id, phase_id, STATES[state])
     st.caption(
-        f"{len(offers)} Angebote in {sel.scope_label}; aktiv oder beendet am "
+        f"{sel.scope_label}: {format_number(len(offers), 0)} Angebote, aktiv oder beendet am "
         f"{_fmt_date(day)} (Ende des Berichtsquartals)."
     )
     table_with_csv(offer_list_table(offers, day, sel.scope_label), key=P + "csv")
