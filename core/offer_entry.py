@@ -28,9 +28,9 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from core import versioning
-from core.errors import ConflictError, DataError, NotFoundError, Problem
+from core.errors import ConflictError, DataError, NotFoundError, PermissionDeniedError, Problem
 from core.models import Area, LifePhase, Network, Offer, OfferLifePhase, OfferType, YouthOffice
-from core.permissions import require_edit_network
+from core.permissions import may_edit_network, require_edit_network
 from core.present.numbers import format_date, format_number
 from core.users import User
 
@@ -473,10 +473,20 @@ def _names(conn: Connection) -> dict[str, str]:
     return {str(r.id): str(r.name) for r in conn.execute(select(YouthOffice.id, YouthOffice.name))}
 
 
+NO_OFFICE = (
+    "Der Sozialraum dieses Angebots ist keinem Jugendamt zugeordnet, daher kann ihn keine "
+    "Netzwerk-Koordination bearbeiten. Nichts wurde gespeichert. Die Administration ordnet "
+    "die Gebiete einem Jugendamt zu (Import der Kommunen oder Sozialräume mit der Spalte "
+    "„Jugendamt“)."
+)
+
+
 def _allowed(conn: Connection, user: User | None, offices: list[str | None]) -> User:
     names = _names(conn)
     allowed = None
     for office in dict.fromkeys(offices):
+        if not office and user is not None and not may_edit_network(user, ""):
+            raise PermissionDeniedError(NO_OFFICE)
         allowed = require_edit_network(user, office or "", names)
     assert allowed is not None
     return allowed
