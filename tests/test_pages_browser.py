@@ -31,6 +31,8 @@ READY = {
     "karte": "Sozialraumkarte",
     "praeventionskette": "Präventionskette",
     "netzwerke": "Netzwerke",
+    "qualitaet": "Stand je Punkt und Jugendamt",
+    "angebote": "Angebotsliste",
     "steckbrief": "Sozialraum-Steckbrief",
     "sitzung": "Ausschuss-Sitzung",
     "daten": "Daten verwalten",
