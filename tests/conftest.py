@@ -10,6 +10,7 @@ poppler fails the run instead.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sqlite3
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, make_url, text
 
 from core.catalogue import load_catalogue
 from core.db import make_engine, migrate
@@ -112,6 +113,76 @@ def writable_url(demo_url: str, tmp_path: Path) -> str:
     src.close()
     dst.close()
     return f"sqlite:///{copy}"
+
+
+_COPIES = itertools.count(1)
+
+
+def _with_database(url: str, name: str) -> str:
+    """``url`` pointing at the database ``name`` on the same PostgreSQL server."""
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def _recreate(url: str, name: str, template: str | None = None) -> None:
+    """Drop and create the database ``name`` (a copy of ``template`` when given)."""
+    engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if template:  # a template must have no sessions (pools of earlier engines)
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": template},
+                )
+            copy = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_name() -> str:
+    """A PostgreSQL database with the demo data, built once per run beside
+    ``TEST_DATABASE_URL`` (the name gets the suffix ``_demo``); the template of
+    :func:`form_url`'s copies."""
+    from core.cli import main
+
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not url:
+        skip_or_fail("PostgreSQL nicht konfiguriert: TEST_DATABASE_URL setzen")
+    name = f"{make_url(url).database}_demo"
+    _recreate(url, name)
+    assert main(["--database-url", _with_database(url, name), "init-db", "--demo"]) == 0
+    return name
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def form_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A private, writable copy of the demo database on SQLite and on PostgreSQL: the
+    forms are tried on both (PostgreSQL: a copy of the demo built once per run, under
+    a name of its own per test, so no cache of the app process mistakes one for another)."""
+    if request.param == "sqlite":
+        yield str(request.getfixturevalue("writable_url"))
+        return
+    template = request.getfixturevalue("postgres_demo_name")
+    url = os.environ["TEST_DATABASE_URL"].strip()
+    name = f"{make_url(url).database}_formular_{next(_COPIES)}"
+    _recreate(url, name, template)
+    yield _with_database(url, name)
+    engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -70,17 +70,16 @@ def test_networks_page_renders_table_charts_and_stays_offline(
     assert remote == [], f"Anfragen ins Internet: {remote}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def editor_server(
-    demo_url: str, tmp_path_factory: pytest.TempPathFactory
+    form_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
-    """A server with the local login on a copy of the demo database (url, database url)."""
+    """A server with the local login on a copy of the demo database (url, database url),
+    on SQLite and PostgreSQL."""
     folder = tmp_path_factory.mktemp("networks_server")
-    copy = folder / "demo.sqlite"
-    copy.write_bytes(Path(demo_url.removeprefix("sqlite:///")).read_bytes())
     env = dict(
         os.environ,
-        DATABASE_URL=f"sqlite:///{copy}",
+        DATABASE_URL=form_url,
         PRAEV_AUTH="local",
         PRAEV_PUBLIC="0",
         PRAEV_USERS_FILE=str(users_file(folder)),

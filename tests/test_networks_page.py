@@ -341,11 +341,11 @@ def test_validation_errors_are_german_and_keep_the_input(
     assert _status(at).loc[FIRST_NETWORK, "Stufe"] == "nicht gemeldet"  # nothing saved
 
 
-def test_successful_save_shows_success_and_updates_the_table(monkeypatch, writable_url) -> None:
-    at = _open(monkeypatch, writable_url, editing=True)
+def test_successful_save_shows_success_and_updates_the_table(monkeypatch, form_url) -> None:
+    at = _open(monkeypatch, form_url, editing=True)
     assert _status(at).loc[FIRST_NETWORK, "Stufe"] == "nicht gemeldet"
-    with make_engine(writable_url).connect() as conn:
-        derived = prefill(conn, _network_id(writable_url), "2026-Q3").values["partners"]
+    with make_engine(form_url).connect() as conn:
+        derived = prefill(conn, _network_id(form_url), "2026-Q3").values["partners"]
     at.number_input(key="nf_meetings").set_value(4)
     at.radio(key="nf_traffic_light").set_value("rot")
     assert "unter Ihrem Benutzernamen „anton“" in _texts(at.caption)
@@ -387,10 +387,10 @@ def _someone_else_saves(url: str, meetings: int) -> None:
     ],
 )
 def test_conflict_shows_both_versions_and_lets_the_user_decide(
-    monkeypatch, writable_url, decision, meetings_after, form_after
+    monkeypatch, form_url, decision, meetings_after, form_after
 ) -> None:
-    at = _open(monkeypatch, writable_url, editing=True)  # loads "no record yet"
-    _someone_else_saves(writable_url, meetings=77)
+    at = _open(monkeypatch, form_url, editing=True)  # loads "no record yet"
+    _someone_else_saves(form_url, meetings=77)
     at.number_input(key="nf_meetings").set_value(11)
     _button(at, "Speichern").click().run()
     _ok(at)

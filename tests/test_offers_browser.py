@@ -22,9 +22,9 @@ NEW_NAME = "Aaa Korrektur im Browser"
 
 
 def test_admin_corrects_an_offer_and_sees_it_in_the_list(
-    writable_url: str, chromium_path: str, tmp_path: Path
+    form_url: str, chromium_path: str, tmp_path: Path
 ) -> None:
-    engine = make_engine(writable_url)
+    engine = make_engine(form_url)
     with engine.connect() as conn:
         office = str(youth_offices(conn)["id"].iloc[0])  # the form's first Jugendamt
         offer_id, label = office_choices(conn, office)["offers"][0]
@@ -32,7 +32,7 @@ def test_admin_corrects_an_offer_and_sees_it_in_the_list(
         types = offer_types(conn).set_index("id")["label"]
     assert record is not None
     type_label = str(types[record["offer_type_id"]])
-    env = dict(os.environ, DATABASE_URL=writable_url, PRAEV_AUTH="none")
+    env = dict(os.environ, DATABASE_URL=form_url, PRAEV_AUTH="none")
     with (
         streamlit_server(env, tmp_path / "streamlit.log") as base,
         sync_playwright() as p,

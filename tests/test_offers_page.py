@@ -53,8 +53,8 @@ def _pick(at: AppTest, index: int = 1) -> int:
     return offer_id
 
 
-def test_editor_corrects_an_offer_and_sees_it_in_the_list(monkeypatch, writable_url):
-    at = _open(monkeypatch, writable_url, "nina")
+def test_editor_corrects_an_offer_and_sees_it_in_the_list(monkeypatch, form_url):
+    at = _open(monkeypatch, form_url, "nina")
     assert at.selectbox(key="of_office").value == "neuss"
     offer_id = _pick(at)
     at.text_input(key="of_name").input("Korrigierter Name").run()
@@ -96,11 +96,11 @@ def test_duplicates_shown_before_saving_a_new_offer(monkeypatch, writable_url):
     assert not _button(at, "Angebot speichern").disabled
 
 
-def test_conflict_shows_both_versions_and_keeps_mine(monkeypatch, writable_url):
-    at = _open(monkeypatch, writable_url, "nina")
+def test_conflict_shows_both_versions_and_keeps_mine(monkeypatch, form_url):
+    at = _open(monkeypatch, form_url, "nina")
     offer_id = _pick(at)
     at.text_input(key="of_name").input("Meine Fassung").run()
-    engine = make_engine(writable_url)
+    engine = make_engine(form_url)
     with engine.connect() as conn:
         record = offer_record(conn, offer_id)
     theirs = dataclasses.replace(entry_of(record), name="Ihre Fassung")

@@ -23,15 +23,14 @@ QUARTER = "2026-Q3"
 LINK = "https://www.example.org/ratsinfo/neuss/vorlage-2026-77"
 
 
-@pytest.fixture(scope="module")
-def editor_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server with the local login on a copy of the demo database."""
+@pytest.fixture
+def editor_server(form_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server with the local login on a copy of the demo database (SQLite and
+    PostgreSQL)."""
     folder = tmp_path_factory.mktemp("quality_server")
-    copy = folder / "demo.sqlite"
-    copy.write_bytes(Path(demo_url.removeprefix("sqlite:///")).read_bytes())
     env = dict(
         os.environ,
-        DATABASE_URL=f"sqlite:///{copy}",
+        DATABASE_URL=form_url,
         PRAEV_AUTH="local",
         PRAEV_PUBLIC="0",
         PRAEV_USERS_FILE=str(users_file(folder)),

@@ -71,11 +71,9 @@ def test_the_quarter_shows_states_changes_and_evidence(monkeypatch, demo_url) ->
     assert "Bitte melden Sie sich dafür an" in text
 
 
-def test_editor_of_neuss_saves_a_report_after_fixing_the_problems(
-    monkeypatch, writable_url
-) -> None:
-    item = _open_item(writable_url)
-    at = _open(monkeypatch, writable_url, "nina")
+def test_editor_of_neuss_saves_a_report_after_fixing_the_problems(monkeypatch, form_url) -> None:
+    item = _open_item(form_url)
+    at = _open(monkeypatch, form_url, "nina")
     assert at.selectbox(key="qf_office_").value == "neuss"
     assert "Vorbelegt mit dem gespeicherten Bericht (Fassung 1" in shown_text(at)
     at.radio(key=f"qf_{item}_state").set_value("done")
@@ -99,11 +97,11 @@ def test_editor_of_neuss_saves_a_report_after_fixing_the_problems(
     assert row["Neuss"].startswith("● erreicht")
 
 
-def test_a_conflict_shows_both_versions_and_keeps_mine(monkeypatch, writable_url) -> None:
-    item = _open_item(writable_url)
-    at = _open(monkeypatch, writable_url, "nina")
+def test_a_conflict_shows_both_versions_and_keeps_mine(monkeypatch, form_url) -> None:
+    item = _open_item(form_url)
+    at = _open(monkeypatch, form_url, "nina")
     at.text_input(key=f"qf_{item}_note").input("meine Notiz")
-    engine = make_engine(writable_url)
+    engine = make_engine(form_url)
     with engine.connect() as conn:
         theirs = prefill(conn, "neuss", QUARTER)
     entries = tuple(

@@ -18,9 +18,9 @@ DOWNLOAD = "Tabelle als CSV (Excel) herunterladen"
 
 
 @pytest.fixture
-def editing_server(writable_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+def editing_server(form_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     """The app on a writable copy of the demo, PRAEV_AUTH=none (everyone is admin)."""
-    env = dict(os.environ, DATABASE_URL=writable_url, PRAEV_AUTH="none")
+    env = dict(os.environ, DATABASE_URL=form_url, PRAEV_AUTH="none")
     with streamlit_server(env, tmp_path / "streamlit.log") as base:
         yield base
 

@@ -101,8 +101,8 @@ def test_viewer_gets_no_form(monkeypatch, writable_url) -> None:
     assert not [b for b in at.button if b.label == "Speichern"]
 
 
-def test_editor_adds_a_decision_seen_in_the_tab(monkeypatch, writable_url) -> None:
-    at = _open(monkeypatch, writable_url, "nina")
+def test_editor_adds_a_decision_seen_in_the_tab(monkeypatch, form_url) -> None:
+    at = _open(monkeypatch, form_url, "nina")
     assert at.selectbox(key="sf_office").options == ["Jugendamt der Stadt Neuss"]
     _new_decision(at, "Fortschreibung Handlungskonzept", "JHA/0999/2026")
     assert not at.error, _errors(at)
@@ -113,7 +113,7 @@ def test_editor_adds_a_decision_seen_in_the_tab(monkeypatch, writable_url) -> No
     assert row["Jugendamt"].tolist() == ["Neuss"]
     # the form now holds the saved record, ready for the next change
     assert at.selectbox(key="sf_record").value.startswith("id:")
-    with make_engine(writable_url).connect() as conn:
+    with make_engine(form_url).connect() as conn:
         saved = steering_records(conn, "neuss", "beschluss")
     assert saved[saved["drucksache"] == "JHA/0999/2026"]["updated_by"].tolist() == ["nina"]
 
@@ -127,9 +127,9 @@ def test_invalid_input_is_listed_and_kept(monkeypatch, writable_url) -> None:
     assert at.text_input(key="sf_committee").value == "Jugendhilfeausschuss"
 
 
-def test_conflict_shows_both_versions_and_keeps_mine(monkeypatch, writable_url) -> None:
-    at = _open(monkeypatch, writable_url, "nina")
-    engine = make_engine(writable_url)
+def test_conflict_shows_both_versions_and_keeps_mine(monkeypatch, form_url) -> None:
+    at = _open(monkeypatch, form_url, "nina")
+    engine = make_engine(form_url)
     with engine.connect() as conn:
         rec_id = int(steering_records(conn, "neuss", "leitbild")["id"].iloc[0])
     at.selectbox(key="sf_record").set_value(f"id:{rec_id}").run()
