@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 
 from core.errors import NotFoundError
 from core.imports.batch import KIND_LABELS
-from core.models import AuditLog, Network, NetworkCriterion, NetworkStage
+from core.models import AuditLog, Network, NetworkCriterion, NetworkStage, YouthOffice
 from core.network_validation import FIELD_LABELS, VALUE_FIELDS
 from core.present.numbers import (
     MISSING,
@@ -33,7 +33,7 @@ from core.present.numbers import (
     local_day_bounds,
 )
 from core.present.tables import Table
-from core.present.vocabulary import TRAFFIC_LIGHTS
+from core.present.vocabulary import QUALITY_STATES, SECTOR_LABELS, TRAFFIC_LIGHTS
 from core.quarters import parse_quarter
 
 ACTION_LABELS: dict[str, str] = {
@@ -60,6 +60,8 @@ ENTITY_LABELS: dict[str, str] = {
     "population": "Bevölkerung",
     "offer": "Angebot",
     "network": "Netzwerk",
+    "quality_report": "Qualitätsbausteine",
+    "steering_record": "Steuerung",
 }
 #: Shown columns, in the order a reader needs them (when, who, what, which change).
 HEADERS: dict[str, str] = {
@@ -95,6 +97,38 @@ KEY_LABELS: dict[str, str] = {
     "valid_to": "gültig bis",
     "geometry": "Grenze",
     "parent_id": "übergeordnetes Gebiet",
+    # Qualitätsbausteine (per item), steering records, offers
+    "state": "Stand",
+    "state_date": "seit",
+    "evidence_title": "Nachweis",
+    "evidence_date": "Nachweis vom",
+    "evidence_ref": "Link oder Ablage",
+    "steering_record_id": "Nachweis aus der Steuerung",
+    "youth_office_id": "Jugendamt",
+    "kind": "Art",
+    "dated": "Datum",
+    "committee": "Gremium",
+    "drucksache": "Drucksache",
+    "members": "Mitglieder",
+    "meetings": "Sitzungen",
+    "fte": "Stellenumfang (VZÄ)",
+    "funding_source": "Förderung",
+    "funded_until": "gefördert bis",
+    "ended_on": "beendet am",
+    "note": "Notiz",
+    "provider": "Träger",
+    "offer_type_id": "Angebotsart",
+    "area_id": "Sozialraum",
+    "lat": "Breite",
+    "lon": "Länge",
+    "capacity": "Plätze",
+    "places": "Plätze je Lebensphase",
+    "active_from": "aktiv ab",
+    "active_to": "aktiv bis",
+    "target_group": "Zielgruppe",
+    "free_of_charge": "kostenfrei",
+    "outreach": "aufsuchend",
+    "languages": "Sprachen",
 }
 #: Stored keys that say nothing to a reader (bookkeeping of the write itself).
 HIDDEN_KEYS = frozenset(
@@ -110,6 +144,7 @@ HIDDEN_KEYS = frozenset(
         "data_hash",
         "created_by",
         "created_at",
+        "id",
     }
 )
 CHANGED, ADDED, REMOVED = "geändert", "eingetragen", "gelöscht"
@@ -131,10 +166,15 @@ class Names:
     networks: Mapping[int, str] = field(default_factory=dict)
     stages: Mapping[int, str] = field(default_factory=dict)
     criteria: Mapping[str, str] = field(default_factory=dict)
+    offices: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: Connection) -> Names:
+        offices = {
+            str(r.id): str(r.name) for r in conn.execute(select(YouthOffice.id, YouthOffice.name))
+        }
         return cls(
+            offices=offices,
             networks={
                 int(r.id): str(r.name) for r in conn.execute(select(Network.id, Network.name))
             },
@@ -183,6 +223,11 @@ def subject(entity: str, key: str, names: Names) -> str:
         return f"Import Nr. {key}"
     if entity == "snapshot":
         return f"Sitzungsstand Nr. {key}"
+    if entity == "quality_report" and "/" in key:
+        office, _, quarter = key.partition("/")
+        return f"{names.offices.get(office, office)}, {_quarter_label(quarter)}"
+    if entity in ("steering_record", "offer") and key.isdigit():
+        return f"{ENTITY_LABELS[entity]} Nr. {key}"
     batch, sep, row = key.partition(":")
     if sep and batch.isdigit():  # a row replaced by an import: "<batch>:<row id>"
         return f"{ENTITY_LABELS.get(entity, entity)} Nr. {row} (Import Nr. {batch})"
@@ -253,6 +298,23 @@ def _label(entity: str, name: str) -> str:
 def _value(entity: str, name: str, value: Any, names: Names) -> str:
     if entity == "network_status" and name in VALUE_FIELDS:
         return _network_value(name, value, names)
+    if name == "state" and value in QUALITY_STATES:
+        return QUALITY_STATES[value].word
+    if name == "kind" and entity == "steering_record":
+        from core.steering import KIND_LABELS as STEERING_KINDS
+
+        return STEERING_KINDS.get(str(value), str(value))
+    if name == "youth_office_id" and value:
+        return names.offices.get(str(value), str(value))
+    if name == "members" and isinstance(value, list):
+        return (
+            ", ".join(
+                f"{m.get('department', '')} ({SECTOR_LABELS.get(str(m.get('sector')), '')})"
+                for m in value
+                if isinstance(m, Mapping)
+            )
+            or MISSING
+        )
     return _plain(value)
 
 
@@ -330,6 +392,8 @@ def describe_change(
         rest = _listing(entity, {k: v for k, v in new.items() if k != "quarter"}, names)
         head = SNAPSHOT_DONE.format(quarter=_quarter_label(str(new["quarter"])))
         return f"{head}; {rest}" if rest else head
+    if entity == "quality_report" and new:
+        return _items_change((old or {}).get("items") or {}, new.get("items") or {}, names)
     if old and new:
         return _diff(entity, old, new, names)
     if new:
@@ -337,6 +401,19 @@ def describe_change(
     if old:
         return _listing(entity, old, names)
     return ""
+
+
+def _items_change(
+    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]], names: Names
+) -> str:
+    """A Qualitätsbausteine report: per item what changed (``"1.1 Stand: begonnen →
+    erreicht; 1.1 Nachweis: eingetragen"``)."""
+    parts: list[str] = []
+    for item in sorted(set(old) | set(new)):
+        change = _diff("quality_item", old.get(item) or {}, new.get(item) or {}, names)
+        if change != NO_CHANGE:
+            parts.extend(f"{item} {p}" for p in change.split("; "))
+    return "; ".join(parts) or NO_CHANGE
 
 
 def _raw(value: Any) -> str:

@@ -13,7 +13,7 @@ from core.audit_view import Names, audit_table, describe_change, status_changes,
 from core.cli import main
 from core.db import make_engine
 from core.imports import ImportFile, rollback_batch, run_import
-from core.models import AuditLog, Network
+from core.models import Area, AuditLog, Network, Offer
 from core.network_entry import StatusEntry, format_timestamp, prefill, save_status
 from core.permissions import operator
 from core.present.numbers import format_datetime, local_day_bounds
@@ -174,3 +174,81 @@ def test_the_admin_page_shows_names_words_and_local_time(monkeypatch, tmp_path: 
     assert all(t.endswith(" Uhr") for t in log["Zeitpunkt"])
     captions = " ".join(c.value for c in at.caption)
     assert "deutscher Ortszeit" in captions and "UTC" not in captions
+
+
+def test_the_log_reads_the_jugendamts_own_records_in_german(writable_url) -> None:
+    """Qualitätsbausteine, a steering record and an offer: named, and changed field by
+    field in German words, never the stored field names or state codes."""
+    from core.offer_entry import entry_of, offer_record, save_offer
+    from core.quality_entry import prefill as quality_prefill
+    from core.quality_entry import save_report
+    from core.quality_validation import ItemEntry, ReportEntry
+    from core.steering import SteeringEntry, save_record
+
+    engine = make_engine(writable_url)
+    nina = User("nina", "editor", ("neuss",))
+    with engine.connect() as conn:
+        start = quality_prefill(conn, "neuss", "2026-Q3")
+        offer_id = int(
+            conn.execute(
+                select(Offer.id).join(Area, Area.id == Offer.area_id)
+                .where(Area.youth_office_id == "neuss").order_by(Offer.id)
+            ).scalars().first() or 0
+        )  # fmt: skip
+        offer = offer_record(conn, offer_id)
+    item = next(i for i, v in start.items.items() if v["state"] == "in_progress")
+    items = [ItemEntry(item_id=i, **v) for i, v in start.items.items()]
+    items = [
+        ItemEntry(
+            item_id=item,
+            state="done",
+            state_date=dt.date(2026, 9, 1),
+            evidence_title="Konzept Präventionskette",
+            evidence_ref="Ablage JA 51/2026/7",
+        )
+        if e.item_id == item
+        else e
+        for e in items
+    ]
+    save_report(engine, nina, ReportEntry("neuss", "2026-Q3", tuple(items)), start.version)
+    decision = SteeringEntry(
+        youth_office_id="neuss",
+        kind="beschluss",
+        title="Präventionskette fortschreiben",
+        dated=dt.date(2026, 9, 10),
+        committee="Jugendhilfeausschuss",
+        drucksache="JHA/1/2026",
+    )
+    save_record(engine, nina, decision)
+    assert offer is not None
+    changed = entry_of(offer)
+    save_offer(
+        engine,
+        nina,
+        type(changed)(**{**changed.__dict__, "target_group": "Alleinerziehende"}),
+        offer_id,
+        offer["version"],
+    )
+    with engine.connect() as conn:
+        shown = audit_table(conn).shown
+    engine.dispose()
+    rows = {r["Bereich"]: r for r in shown.head(3).to_dict("records")}
+    assert set(rows) == {"Qualitätsbausteine", "Steuerung", "Angebot"}
+    quality = rows["Qualitätsbausteine"]
+    assert quality["Gegenstand"].endswith(", 3. Quartal 2026")
+    assert quality["Gegenstand"].startswith("Jugendamt")
+    assert f"{item} Stand: begonnen → erreicht" in quality["Änderung"]
+    assert f"{item} Nachweis: – → Konzept Präventionskette" in quality["Änderung"]
+    steering = rows["Steuerung"]
+    assert steering["Gegenstand"].startswith("Steuerung Nr. ")
+    assert (
+        "Art: Beschluss" in steering["Änderung"]
+        and "Drucksache: JHA/1/2026" in steering["Änderung"]
+    )
+    assert "Jugendamt: Jugendamt der Stadt Neuss" in steering["Änderung"]
+    assert rows["Angebot"]["Gegenstand"] == f"Angebot Nr. {offer_id}"
+    assert "Zielgruppe: " in rows["Angebot"]["Änderung"]
+    assert rows["Angebot"]["Änderung"].endswith("→ Alleinerziehende")
+    words = " ".join(str(v) for r in rows.values() for v in r.values())
+    for code in ("evidence", "state_date", "in_progress", "done", "youth_office", "drucksache"):
+        assert code not in words, code
