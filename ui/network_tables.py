@@ -122,7 +122,7 @@ def status_section(table: Table, status: pd.DataFrame, sel: Selection) -> None:
     reported = int(status["reported"].sum())
     st.markdown(REPORTED.format(reported=reported, total=len(status), quarter=sel.quarter.label))
     st.caption(STATUS_AID)
-    table_with_csv(table, key="net_status")
+    table_with_csv(table, key="net_status", pin_first=True)
 
 
 def stages_section(
@@ -175,4 +175,4 @@ def matrix_section(table: Table) -> None:
     """Which networks exist per youth office and kind."""
     st.subheader(MATRIX_TITLE)
     st.caption(MATRIX_AID)
-    table_with_csv(table, key="net_matrix")
+    table_with_csv(table, key="net_matrix", pin_first=True)

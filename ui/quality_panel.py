@@ -62,7 +62,7 @@ def quarter_section(sel: Selection) -> None:
         return
     st.subheader(MATRIX_HEADING)
     st.caption(QUALITY_LEGEND + " · ↑ vorangekommen seit dem Vorquartal")
-    table_with_csv(matrix, key="quality_matrix", show_stand=False)
+    table_with_csv(matrix, key="quality_matrix", show_stand=False, pin_first=True)
     st.subheader(CHANGES_HEADING)
     changes = changes_of(quality_changes(progress), q, demo)
     if changes.shown.empty:

@@ -54,15 +54,21 @@ def table_with_csv(
     label: str = DOWNLOAD,
     height: int | Literal["auto", "stretch", "content"] = "auto",
     show_stand: bool = True,
+    pin_first: bool = False,
 ) -> None:
     """Show ``table.shown``, the withheld legend when needed, the Stand and the CSV of
-    ``table.export`` (the same rows and figures)."""
+    ``table.export`` (the same rows and figures). ``pin_first``: the first column stays
+    in place when a wide matrix scrolls sideways (its rows keep their labels)."""
+    config = _right_aligned(table.shown)
+    if pin_first and len(table.shown.columns):
+        first = str(table.shown.columns[0])
+        config[first] = st.column_config.TextColumn(first, pinned=True)
     st.dataframe(
         tinted(table.shown),
         hide_index=True,
         width="stretch",
         height=height,
-        column_config=_right_aligned(table.shown),
+        column_config=config,
         placeholder=MISSING,
     )
     notes = []
