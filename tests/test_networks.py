@@ -18,6 +18,8 @@ from core.networks import (
     status_table,
 )
 from core.present.network_tables import (
+    CRITERIA,
+    SECTORS,
     SOURCE,
     history_of,
     network_status_table,
@@ -250,14 +252,17 @@ def test_network_slide_uses_the_vocabulary_and_the_status_table(tiny) -> None:
     assert [s["colour"] for s in bars] == colours
     assert [s["name"] for s in bars] == [stages[1], stages[2], stages[3], NOT_REPORTED]
     listing = next(t for t in slide["tables"] if t["name"] == "Netzwerke Liste")
-    assert listing["columns"] == list(table.export.columns)
+    # the handout's list: the page's columns without the two long texts (partners by
+    # sector, met criteria), which stay on the page and in its CSV
+    handout = [c for c in table.export.columns if c not in (SECTORS, CRITERIA)]
+    assert listing["columns"] == handout
     assert [r[0] for r in listing["rows"]] == table.export["Netzwerk"].tolist()
     partners = listing["columns"].index("Partner")
     assert [r[partners] for r in listing["rows"]] == [
         None if pd.isna(v) else v for v in table.export["Partner"]
     ]
-    shown = table.shown.to_numpy().tolist()  # slides and PDF: as shown
-    assert [row[: len(table.shown.columns)] for row in listing["text"]] == shown
+    shown = table.shown[handout].to_numpy().tolist()  # slides and PDF: as shown
+    assert [row[: len(handout)] for row in listing["text"]] == shown
     assert slide["source"] == SOURCE
     # the slide's Stand is the Berichtsquartal's; the trend names its own quarters
     assert slide["stand"] == "30.09.2025"
