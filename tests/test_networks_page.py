@@ -6,6 +6,7 @@ conflicts."""
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,13 @@ def _open(
 ) -> AppTest:
     """The page for an anonymous visitor of a public deployment, or (``editing``) for
     the administrator "anton" signed in with the local login."""
-    folder = Path(url.removeprefix("sqlite:///")).parent
+    # beside a SQLite file; for PostgreSQL in a temporary folder of its own
+    folder = (
+        Path(url.removeprefix("sqlite:///")).parent
+        if url.startswith("sqlite:///")
+        else Path(tempfile.gettempdir()) / "praev_formular_benutzer"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "users.yaml" if editing else folder / "keine_benutzer.yaml"
     if editing and not path.exists():
         users_file(folder)

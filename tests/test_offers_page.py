@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,13 @@ PAGE = "pages/offers.py"
 
 
 def _open(monkeypatch: pytest.MonkeyPatch, url: str, who: str | None) -> AppTest:
-    folder = Path(url.removeprefix("sqlite:///")).parent
+    # beside a SQLite file; for PostgreSQL in a temporary folder of its own
+    folder = (
+        Path(url.removeprefix("sqlite:///")).parent
+        if url.startswith("sqlite:///")
+        else Path(tempfile.gettempdir()) / "praev_formular_benutzer"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "users.yaml"
     if not path.exists():
         users_file(folder)

@@ -5,6 +5,7 @@ writable copy: validation messages, a successful save, a conflict without lost i
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,13 @@ def _page(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _open(monkeypatch: pytest.MonkeyPatch, url: str, who: str | None = None) -> AppTest:
-    folder = Path(url.removeprefix("sqlite:///")).parent
+    # beside a SQLite file; for PostgreSQL in a temporary folder of its own
+    folder = (
+        Path(url.removeprefix("sqlite:///")).parent
+        if url.startswith("sqlite:///")
+        else Path(tempfile.gettempdir()) / "praev_formular_benutzer"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "users.yaml"
     if not path.exists():
         users_file(folder)
