@@ -45,6 +45,7 @@ from core.selection import Selection
 from core.users import User
 from ui.auth import current_user
 from ui.db import get_engine
+from ui.form_messages import form_errors
 from ui.network_form_fields import (
     derived_count,
     edited_rows,
@@ -93,7 +94,6 @@ HELP_MEETINGS = "Sitzungen des Netzwerks oder seiner Arbeitsgruppen in diesem Qu
 HELP_LIGHT = TRAFFIC_LIGHT_HELP
 HELP_NOTE = "Was im Quartal wichtig war. Pflicht, wenn die Stufe um mehr als eins springt."
 SUBMIT = "Speichern"
-PROBLEMS = "Nicht gespeichert, bitte korrigieren:"
 SAVED = "Gespeichert: {network}, {quarter} (Fassung {version}, {by})."
 TOOK_THEIRS = "Die gespeicherte Fassung steht jetzt im Formular."
 P = "nf_"
@@ -272,15 +272,7 @@ def _messages(names: dict[int, str]) -> None:
         )
     elif flash:
         st.info(markdown_lines(flash), icon=":material/info:")
-    if _state().get(S_ERROR):
-        st.error(markdown_lines(_state()[S_ERROR]), icon=":material/error:")
-    problems = _state().get(S_PROBLEMS)
-    if problems:
-        lines = [
-            f"- **{markdown_text(p.column)}:** {markdown_text(p.problem)}. {markdown_text(p.fix)}"
-            for p in problems
-        ]
-        st.error("\n".join([PROBLEMS, *lines]), icon=":material/error:")
+    form_errors(_state().get(S_ERROR), _state().get(S_PROBLEMS))
 
 
 def _choices(user: User | None, in_scope: pd.DataFrame) -> pd.DataFrame | None:

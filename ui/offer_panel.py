@@ -43,6 +43,7 @@ from core.present.offer_tables import offer_list_table
 from core.selection import Selection
 from ui.auth import current_user
 from ui.db import get_engine
+from ui.form_messages import form_errors
 from ui.query import after_write, query
 from ui.tables import table_with_csv
 
@@ -60,7 +61,6 @@ DUPLICATES = (
     "Mögliche Doppelung: Derselbe Träger hat in diesem Sozialraum schon Angebote dieser Art:"
 )
 CONFIRM = "Trotzdem speichern (es ist ein eigenes Angebot)"
-PROBLEMS = "Nicht gespeichert, bitte korrigieren:"
 SAVED = "Gespeichert: {name} (Nr. {id}, Fassung {version}, {by})."
 CLOSED = "Beendet: {name} zum {day} (Fassung {version})."
 TOOK_THEIRS = "Die gespeicherte Fassung steht jetzt im Formular."
@@ -252,15 +252,7 @@ def _messages() -> None:
     flash = _s().pop(P + "flash", None)
     if flash:
         st.success(markdown_text(flash), icon=":material/check_circle:")
-    if _s().get(P + "error"):
-        st.error(markdown_lines(_s()[P + "error"]), icon=":material/error:")
-    problems = _s().get(P + "problems")
-    if problems:
-        lines = [
-            f"- **{markdown_text(p.column)}:** {markdown_text(p.problem)}. {markdown_text(p.fix)}"
-            for p in problems
-        ]
-        st.error("\n".join([PROBLEMS, *lines]), icon=":material/error:")
+    form_errors(_s().get(P + "error"), _s().get(P + "problems"))
 
 
 def _shown(field: str, value: Any, names: dict[str, dict[Any, str]]) -> str:

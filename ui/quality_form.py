@@ -46,6 +46,7 @@ from core.quarters import parse_quarter, quarter_of
 from core.selection import Selection
 from ui.auth import current_user
 from ui.db import get_engine
+from ui.form_messages import form_errors
 from ui.query import after_write, database_error, query
 
 EDITING_OFF = (
@@ -72,7 +73,6 @@ SOURCE_EMPTY = "Das ist der erste Bericht dieses Jugendamts: alle Punkte stehen 
 DRAFT_RESTORED = "Ihre noch nicht gespeicherte Eingabe ist wiederhergestellt."
 NO_RECORD = "(kein Steuerungsnachweis)"
 SUBMIT = "Bericht speichern"
-PROBLEMS = "Nicht gespeichert, bitte korrigieren:"
 SAVED = "Gespeichert: Bericht {office}, {quarter} (Fassung {version}, {by})."
 TOOK_THEIRS = "Die gespeicherte Fassung steht jetzt im Formular."
 CONFLICT_MINE, CONFLICT_THEIRS = "Ihre Fassung", "Gespeicherte Fassung"
@@ -237,15 +237,7 @@ def _messages(names: dict[str, str]) -> None:
         )
     elif flash:
         st.info(markdown_lines(flash), icon=":material/info:")
-    if _state().get(S_ERROR):
-        st.error(markdown_lines(_state()[S_ERROR]), icon=":material/error:")
-    problems = _state().get(S_PROBLEMS)
-    if problems:
-        lines = [
-            f"- **{markdown_text(p.column)}:** {markdown_text(p.problem)}. {markdown_text(p.fix)}"
-            for p in problems
-        ]
-        st.error("\n".join([PROBLEMS, *lines]), icon=":material/error:")
+    form_errors(_state().get(S_ERROR), _state().get(S_PROBLEMS))
 
 
 def _summary(items: dict[str, dict[str, Any]], ids: list[str]) -> pd.DataFrame:

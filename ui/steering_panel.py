@@ -57,6 +57,7 @@ from core.steering import (
 from core.users import User
 from ui.auth import current_user
 from ui.db import get_engine
+from ui.form_messages import form_errors
 from ui.network_form import EDITING_OFF
 from ui.query import after_write, database_error, query
 from ui.tables import table_with_csv
@@ -142,7 +143,6 @@ LABEL_RECORD = "Eintrag"
 NEW = "Neuer Eintrag: {kind}"
 ENDED_MARK = " (beendet am {date})"
 SUBMIT = "Speichern"
-PROBLEMS = "Nicht gespeichert, bitte korrigieren:"
 SAVED = "Gespeichert: {kind} „{title}“ (Fassung {version}, {by})."
 CLOSED = "Beendet: {kind} „{title}“ am {date}."
 TOOK_THEIRS = "Die gespeicherte Fassung steht jetzt im Formular."
@@ -426,15 +426,7 @@ def _messages() -> None:
     flash = _state().pop(S_FLASH, None)
     if flash:
         st.success(markdown_text(flash), icon=":material/check_circle:")
-    if _state().get(S_ERROR):
-        st.error(markdown_lines(_state()[S_ERROR]), icon=":material/error:")
-    problems = _state().get(S_PROBLEMS)
-    if problems:
-        lines = [
-            f"- **{markdown_text(p.column)}:** {markdown_text(p.problem)}. {markdown_text(p.fix)}"
-            for p in problems
-        ]
-        st.error("\n".join([PROBLEMS, *lines]), icon=":material/error:")
+    form_errors(_state().get(S_ERROR), _state().get(S_PROBLEMS))
 
 
 def _choices(office: str) -> dict[str, str]:
